@@ -1,0 +1,53 @@
+"""``claims``: who did or said what, to whom, for how much, when, and how certain the wording is."""
+
+import pandera.polars as pa
+import polars as pl
+
+from ._base import ForeignKey, Span, TableSpec
+
+CLAIM_TYPES = ["quote", "agreement", "transaction", "capability", "statement"]
+MODALITIES = ["asserted", "reported", "hedged", "negated"]
+
+
+class Claims(pa.DataFrameModel):
+    claim_id: str = pa.Field(unique=True, description="Article + sentence span + clause number.")
+    article_id: str = pa.Field(description="Article the claim is in.")
+    claim_type: str = pa.Field(isin=CLAIM_TYPES, description="quote, agreement, transaction, capability (capability/operation) or statement.")
+    subject_entity_id: str = pa.Field(nullable=True, description="Entity doing or saying it, where one is named.")
+    subject_text: str = pa.Field(nullable=True, description="Subject as written.")
+    predicate: str = pa.Field(str_length={"min_value": 1}, description="Verb lemma with particle ('sign', 'stand up').")
+    object_entity_id: str = pa.Field(nullable=True, description="Entity the claim is about or with, where one is named.")
+    object_text: str = pa.Field(nullable=True, description="Object noun phrase as written.")
+    speaker_entity_id: str = pa.Field(nullable=True, description="For quotes and reported claims: who said it (entity).")
+    speaker_text: str = pa.Field(nullable=True, description="Speaker as written, e.g. 'an unnamed government official'.")
+    quote_text: str = pa.Field(nullable=True, description="The quoted words, without quote marks.")
+    reporting_verb: str = pa.Field(nullable=True, description="say, add, caution, according to, ...")
+    attribution: str = pa.Field(nullable=True, description="Outlet or document the claim is attributed to ('Bloomberg', 'the joint statement').")
+    modality: str = pa.Field(isin=MODALITIES, description="asserted, reported, hedged or negated.")
+    modality_cue: str = pa.Field(nullable=True, description="The word(s) that set the modality.")
+    amount_id: str = pa.Field(nullable=True, description="Money amount attached to the clause.")
+    claim_date: pl.Date = pa.Field(nullable=True, description="Date attached to the clause, resolved.")
+    claim_date_text: str = pa.Field(nullable=True, description="Date as written.")
+    place_text: str = pa.Field(nullable=True, description="Place attached to the clause.")
+    sentence: str = pa.Field(str_length={"min_value": 1}, description="The sentence, exactly body[start_char:end_char].")
+    start_char: pl.Int64 = pa.Field(ge=0, description="Sentence start offset into articles.body.")
+    end_char: pl.Int64 = pa.Field(ge=1, description="Sentence end offset (exclusive).")
+    sentence_index: pl.Int64 = pa.Field(ge=0, description="Sentence number within the article.")
+    confidence: pl.Float64 = pa.Field(ge=0, le=1, description="Heuristic confidence of the extraction.")
+    run_id: str = pa.Field(description="Run that wrote the row.")
+
+
+SPEC = TableSpec(
+    name="claims",
+    contract=Claims,
+    primary_key=("claim_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("subject_entity_id", "entities", "entity_id"),
+        ForeignKey("object_entity_id", "entities", "entity_id"),
+        ForeignKey("speaker_entity_id", "entities", "entity_id"),
+        ForeignKey("amount_id", "amounts", "amount_id"),
+    ),
+    span=Span(text="sentence"),
+    description="Claims extracted from the dependency parse, with attribution and modality.",
+)

@@ -1,0 +1,32 @@
+"""``dq_results``: the result of every data-quality check in every run (the history the report charts)."""
+
+import pandera.polars as pa
+import polars as pl
+
+from ._base import TableSpec
+
+
+class DqResults(pa.DataFrameModel):
+    run_id: str = pa.Field(description="Run.")
+    table_name: str = pa.Field(description="Table checked ('run' for run-level checks).")
+    check_name: str = pa.Field(description="Check.")
+    column_name: str = pa.Field(nullable=True, description="Column checked, if any.")
+    severity: str = pa.Field(isin=["error", "warn", "info"], description="error rows are quarantined; warn rows are loaded and counted.")
+    status: str = pa.Field(isin=["pass", "fail"], description="Outcome.")
+    failed_rows: pl.Int64 = pa.Field(ge=0, description="Rows failing the check.")
+    total_rows: pl.Int64 = pa.Field(ge=0, description="Rows checked.")
+    sample: str = pa.Field(nullable=True, description="A few failing values, as JSON.")
+
+
+class DqMetrics(pa.DataFrameModel):
+    run_id: str = pa.Field(description="Run.")
+    metric: str = pa.Field(description="Extraction-quality signal, e.g. entities_per_1000_words.")
+    value: pl.Float64 = pa.Field(nullable=True, description="Value in this run.")
+    baseline: pl.Float64 = pa.Field(nullable=True, description="Mean of the previous runs' values.")
+    drift: bool = pa.Field(description="True if the value moved far from the baseline.")
+
+
+SPEC = TableSpec(name="dq_results", contract=DqResults, per_article=False,
+                 description="Every data-quality check of every run.")
+METRICS_SPEC = TableSpec(name="dq_metrics", contract=DqMetrics, per_article=False,
+                         description="Extraction-quality signals per run, with drift against earlier runs.")

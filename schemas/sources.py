@@ -1,0 +1,33 @@
+"""``sources``: one row per input file, or per record of a multi-record file (JSON list, JSONL)."""
+
+import pandera.polars as pa
+import polars as pl
+
+from ._base import ForeignKey, TableSpec
+
+STATUSES = ["loaded", "duplicate", "unchanged", "quarantined"]
+
+
+class Sources(pa.DataFrameModel):
+    source_path: str = pa.Field(description="Path of the file relative to the raw folder.")
+    record: pl.Int64 = pa.Field(ge=0, description="0 = the whole file; n >= 1 = the n-th record (JSONL line, JSON list item).")
+    file_sha256: str = pa.Field(nullable=True, description="SHA-256 of the file's bytes (None if unreadable).")
+    file_size: pl.Int64 = pa.Field(nullable=True, ge=0, description="Size in bytes.")
+    mtime_ns: pl.Int64 = pa.Field(nullable=True, description="Modification time seen, for cheap change detection.")
+    format: str = pa.Field(nullable=True, description="Detected format: txt, html, json, jsonl, md (+ '.gz').")
+    encoding: str = pa.Field(nullable=True, description="Detected text encoding, e.g. utf-8, cp1252.")
+    article_id: str = pa.Field(nullable=True, description="Article this record produced (also for duplicates).")
+    status: str = pa.Field(isin=STATUSES, description="What the latest run that saw the record did with it.")
+    outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined"], description="What became of the content when it was last processed (never 'unchanged').")
+    reason: str = pa.Field(nullable=True, description="Why a record was quarantined or is a duplicate.")
+    loaded_run_id: str = pa.Field(description="Run that last processed the content.")
+    run_id: str = pa.Field(description="Latest run that saw the file.")
+
+
+SPEC = TableSpec(
+    name="sources",
+    contract=Sources,
+    primary_key=("source_path", "record"),
+    foreign_keys=(ForeignKey("article_id", "articles", "article_id"),),
+    description="Provenance: every input file (or record) and what became of it.",
+)

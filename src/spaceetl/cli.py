@@ -1,0 +1,147 @@
+"""``spaceetl`` command line. Heavy libraries (Prefect, spaCy, polars) are imported inside the commands, so
+``spaceetl --help`` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger("spaceetl")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--warehouse", type=Path, help="DuckDB file (default: warehouse/spaceetl.duckdb, env SPACEETL_WAREHOUSE)")
+    p.add_argument("-v", "--verbose", action="store_true", help="more logging")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spaceetl", description="Raw space/defence/satellite-telecom news files -> DuckDB warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="ingest a folder of raw article files (a Prefect flow run)")
+    run.add_argument("raw_dir", nargs="?", type=Path, help="folder of raw files (default: samples/corpus, env SPACEETL_RAW_DIR)")
+    _common(run)
+    run.add_argument("--reports-dir", type=Path, help="where reports go (default: <warehouse folder>/reports)")
+    run.add_argument("--model", dest="spacy_model", help="spaCy pipeline package (env SPACEETL_SPACY_MODEL)")
+    run.add_argument("--batch-files", type=int, help="files per batch / Prefect task")
+    run.add_argument("--n-process", type=int, help="spaCy processes per batch (0 = auto)")
+    run.add_argument("--task-runner", choices=["thread", "process", "dask"], help="how extraction batches run")
+    run.add_argument("--workers", type=int, help="parallel extraction workers")
+    run.add_argument("--dask-address", help="existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --task-runner dask)")
+    run.add_argument("--max-file-bytes", type=int, help="files larger than this are quarantined")
+
+    rep = sub.add_parser("report", help="re-render the data-quality report of a run (default: the latest)")
+    _common(rep)
+    rep.add_argument("--run", dest="run_id", help="run id (default: latest)")
+    rep.add_argument("--reports-dir", type=Path)
+    rep.add_argument("--open", action="store_true", help="open the HTML report in a browser")
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse and print the result")
+    sql.add_argument("query")
+    _common(sql)
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    from .errors import SpaceetlError
+
+    try:
+        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql}[args.command](args)
+    except SpaceetlError as exc:
+        log.error("%s", exc)
+        return 2
+
+
+def _settings(args: argparse.Namespace, *names: str):
+    from .config import load_settings
+
+    overrides = {n: getattr(args, n, None) for n in names}
+    return load_settings(**overrides)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.dask_address and not args.task_runner:
+        args.task_runner = "dask"
+    settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
+                         "task_runner", "workers", "dask_address", "max_file_bytes")
+    from spaceetl.flows.etl import etl
+
+    state = etl(settings=settings, return_state=True)
+    summary = state.result(raise_on_failure=False)
+    if not isinstance(summary, dict):
+        log.error("flow run did not finish: %s", summary)
+        return 1
+    _print_summary(summary)
+    return 1 if summary["status"] == "failed" else 0
+
+
+def _print_summary(s: dict) -> None:
+    lines = [
+        f"spaceetl run {s['run_id']}: {s['status'].upper()}" + (f" ({s['message']})" if s.get("message") else ""),
+        f"  files seen        {s['files_seen']:>7}   (unchanged, skipped: {s['files_unchanged']})",
+        f"  records read      {s['records_read']:>7}",
+        f"  articles loaded   {s['articles_loaded']:>7}",
+        f"  duplicates        {s['duplicates']:>7}   near-duplicates linked: {s['near_duplicates']}",
+        f"  quarantined       {s['quarantined']:>7}",
+        f"  warehouse         {s['warehouse']}",
+        f"  report            {s['report_html']}",
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import warehouse as wh
+    from .report.build import collect, write_report
+
+    settings = _settings(args, "warehouse", "reports_dir")
+    with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
+        run_id = args.run_id or (conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone() or [None])[0]
+        if run_id is None:
+            log.error("the warehouse %s has no runs yet: run `spaceetl run` first", settings.warehouse)
+            return 2
+        report = collect(conn, run_id)
+    html_path, json_path = write_report(report, settings.resolved_reports_dir())
+    sys.stdout.write(f"{html_path}\n{json_path}\n")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(html_path.resolve().as_uri())
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from . import warehouse as wh
+
+    settings = _settings(args, "warehouse")
+    if not Path(settings.warehouse).exists():
+        log.error("no warehouse at %s: run `spaceetl run` first", settings.warehouse)
+        return 2
+    import duckdb
+
+    with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
+        try:
+            df = conn.execute(args.query).pl()
+        except duckdb.Error as exc:
+            log.error("query failed: %s", exc)
+            return 2
+    if args.format == "csv":
+        sys.stdout.write(df.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(df.write_json() + "\n")
+    else:
+        import polars as pl
+
+        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
+            sys.stdout.write(f"{df}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

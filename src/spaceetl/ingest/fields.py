@@ -1,0 +1,81 @@
+"""News-API field names -> article fields. Exports name the same thing many ways (``content`` / ``body`` /
+``text``, ``publishedAt`` / ``date`` ...); the first non-empty candidate wins. Listed here, in one place, so the
+README's table of accepted names is this table."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from dateutil import parser as dateparser
+
+FIELD_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name", "webTitle"),
+    "body": ("content", "body", "text", "article_body", "articleBody", "full_text", "fullText", "maintext", "description"),
+    "url": ("url", "link", "canonical_url", "webUrl", "uri"),
+    "publisher": ("publisher", "source", "site_name", "sitename", "outlet", "source_name", "domain", "feed"),
+    "authors": ("authors", "author", "byline", "creator", "creators", "writer"),
+    "published": ("published_at", "publishedAt", "published", "date", "pubDate", "datePublished",
+                  "webPublicationDate", "date_publish", "published_date", "time", "timestamp", "created_at"),
+}
+
+_TRUNCATION_MARK = re.compile(r"\s*(…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
+
+
+def first_value(record: dict[str, Any], field: str) -> Any:
+    for key in FIELD_CANDIDATES[field]:
+        value = record.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("title") or value.get("id")
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value if v)
+    text = str(value).strip()
+    return text or None
+
+
+def as_authors(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = [value]
+    if isinstance(value, list):
+        names = [as_text(v) for v in value]
+    else:
+        names = re.split(r"\s*(?:;|,| and | & )\s*", str(value))
+    names = [re.sub(r"^(by)\s+", "", n, flags=re.IGNORECASE).strip() for n in names if n]
+    return [n for n in names if n] or None
+
+
+def strip_api_truncation(body: str) -> tuple[str, bool]:
+    """NewsAPI-style '... [+1234 chars]' tails mark a truncated body."""
+    new = _TRUNCATION_MARK.sub("", body)
+    return new, new != body
+
+
+def parse_published(value: Any) -> tuple[datetime | None, str | None]:
+    """(UTC timestamp, original text). Naive times are taken as UTC; epoch numbers as seconds (or ms)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc), str(value)
+        except (OverflowError, OSError, ValueError):
+            return None, str(value)
+    text = str(value).strip()
+    try:
+        parsed = dateparser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None, text
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc), text

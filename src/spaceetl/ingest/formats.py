@@ -1,0 +1,29 @@
+"""Detect a file's format from its content; the extension is only a tie-breaker."""
+
+from __future__ import annotations
+
+import re
+
+_HTML = re.compile(r"<(!doctype html|html|head|body|article|div|p)[\s>]", re.IGNORECASE)
+
+
+def detect_format(text: str, name: str) -> str:
+    """One of json, jsonl, md, html, txt."""
+    head = text.lstrip()[:4096]
+    lower_name = name.lower().removesuffix(".gz")
+    if head.startswith(("{", "[")):
+        if lower_name.endswith((".jsonl", ".ndjson")):
+            return "jsonl"
+        first_line = head.split("\n", 1)[0].strip()
+        if head.startswith("{") and first_line.endswith("}") and "\n{" in text.lstrip()[:200_000]:
+            return "jsonl"
+        return "json"
+    if head.startswith("---\n") and "\n---" in head[4:]:
+        return "md"
+    if _HTML.search(head[:2048]) and head.startswith("<"):
+        return "html"
+    if lower_name.endswith((".html", ".htm")) and _HTML.search(head):
+        return "html"
+    if lower_name.endswith((".md", ".markdown")):
+        return "md"
+    return "txt"

@@ -1,0 +1,64 @@
+"""Saved HTML pages -> main text + metadata, with trafilatura (the strongest published main-text extractor)."""
+
+from __future__ import annotations
+
+import logging
+
+from ..errors import InputError
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+def extract_html(html: str, path: str, min_chars: int) -> dict:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+        deduplicate=False, url=None,
+    )
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if len(text) < min_chars:
+        raise InputError(
+            "no_article_text",
+            f"HTML page has no article text ({len(text)} characters extracted): a login wall, index or empty page",
+            stage="parse", path=path,
+        )
+    return {
+        "body": text,
+        "title": getattr(doc, "title", None),
+        "authors": getattr(doc, "author", None),
+        "publisher": getattr(doc, "sitename", None),
+        "url": getattr(doc, "url", None),
+        "published": getattr(doc, "date", None),
+    }
+
+
+_META_TIME = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
+              "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")
+
+
+def precise_published(html: str) -> str | None:
+    """trafilatura reports publication *dates*; the page's own meta usually has the time and zone too."""
+    import json
+
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, Exception):  # lxml raises ParserError subclasses of many kinds
+        return None
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in {k.lower() for k in _META_TIME} and meta.get("content"):
+            return meta.get("content").strip()
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            try:
+                data = json.loads(script.text)
+            except ValueError:
+                continue
+            for item in data if isinstance(data, list) else [data]:
+                if isinstance(item, dict) and item.get("datePublished"):
+                    return str(item["datePublished"])
+    return None

@@ -1,0 +1,200 @@
+"""One reader per format. Each turns a file's decoded text into RawArticles and Rejected records; a bad record
+never hides the good ones next to it (a JSONL file with one broken line still yields its other lines)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import InputError
+from . import fields
+from .decode import decode_text, gunzip_if_needed
+from .formats import detect_format
+from .models import FileEntry, RawArticle, Rejected
+from .textclean import clean_scraped_text
+
+Item = RawArticle | Rejected
+
+
+def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int) -> tuple[list[Item], str | None]:
+    """Read one file -> (items, file_sha256). Never raises for bad input: failures come back as Rejected."""
+    from ..ids import sha256_bytes
+
+    path = entry.rel_path
+    if entry.size > max_bytes:
+        return [Rejected(path, 0, "read", "file_too_large",
+                         f"file is {entry.size:,} bytes, over the {max_bytes:,}-byte limit (SPACEETL_MAX_FILE_BYTES)")], None
+    try:
+        data = entry.abs_path.read_bytes()
+    except OSError as exc:
+        return [Rejected(path, 0, "read", "unreadable_file", f"cannot read file: {exc.strerror or exc}")], None
+    digest = sha256_bytes(data)
+    fmt = encoding = None
+    try:
+        data, gz = gunzip_if_needed(data, path)
+        text, encoding = decode_text(data, path)
+        fmt = detect_format(text, path)
+        items = list(_parse(fmt, text, path, min_body_chars))
+        full_fmt = fmt + (".gz" if gz else "")
+    except InputError as err:
+        return [Rejected(path, 0, err.stage, err.check, err.reason, payload=_preview(data),
+                         format=fmt, encoding=encoding, file_sha256=digest)], digest
+    for item in items:
+        item.format = full_fmt
+        item.encoding = encoding
+        item.file_sha256 = digest
+    return items, digest
+
+
+def _preview(data: bytes, limit: int = 300) -> str:
+    return data[:limit].decode("utf-8", errors="backslashreplace")
+
+
+def _parse(fmt: str, text: str, path: str, min_body_chars: int) -> Iterator[Item]:
+    if fmt == "json":
+        yield from _read_json(text, path, min_body_chars)
+    elif fmt == "jsonl":
+        yield from _read_jsonl(text, path, min_body_chars)
+    elif fmt == "md":
+        yield _finish(_read_markdown(text, path), path, 0, min_body_chars)
+    elif fmt == "html":
+        yield _finish(_read_html(text, path, min_body_chars), path, 0, min_body_chars)
+    else:
+        yield _finish(_read_txt(text, path), path, 0, min_body_chars)
+
+
+_WALL = re.compile(r"\b(subscribe|subscribers?|subscription|sign in|log in|login|register|paywall|continue reading|"
+                   r"create an account|already a member|enable javascript|accept cookies)\b", re.IGNORECASE)
+WALL_MAX_WORDS = 80
+
+
+def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) -> Item:
+    words = len(article.body.split())
+    if words < WALL_MAX_WORDS and len(_WALL.findall(article.body)) >= 2:
+        return Rejected(path, record, "parse", "no_article_text",
+                        f"only a subscription/login wall ({words} words, no article text)", payload=article.body[:300])
+    if len(article.body) < min_body_chars:
+        return Rejected(path, record, "parse", "no_article_text",
+                        f"article body is {len(article.body)} characters, under the {min_body_chars} minimum",
+                        payload=article.body[:300])
+    return article
+
+
+def _read_txt(text: str, path: str) -> RawArticle:
+    clean = clean_scraped_text(text)
+    return RawArticle(source_path=path, record=0, format="txt", body=clean.body, title=clean.title,
+                      authors=clean.authors or None, dateline=clean.dateline, removed_text=clean.removed)
+
+
+def _read_markdown(text: str, path: str) -> RawArticle:
+    import frontmatter
+    import yaml
+
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        raise InputError("malformed_front_matter", f"YAML front matter cannot be parsed: {exc}", stage="parse", path=path) from exc
+    meta = dict(post.metadata)
+    article = _from_record(meta | {"body": post.content}, path, 0, fmt="md")
+    return article
+
+
+def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
+    from .html import extract_html, precise_published
+
+    found = extract_html(text, path, min_body_chars)
+    published = precise_published(text) or found.pop("published")
+    found.pop("published", None)
+    clean = clean_scraped_text(found["body"])
+    published_at, published_text = fields.parse_published(published)
+    return RawArticle(
+        source_path=path, record=0, format="html", body=clean.body,
+        title=fields.as_text(found["title"]), authors=fields.as_authors(found["authors"]),
+        publisher=fields.as_text(found["publisher"]), url=fields.as_text(found["url"]),
+        published_at=published_at, published_text=published_text, dateline=clean.dateline,
+        removed_text=clean.removed,
+    )
+
+
+def _read_json(text: str, path: str, min_body_chars: int) -> Iterator[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("malformed_json", f"JSON cannot be parsed: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                         stage="parse", path=path) from exc
+    if isinstance(data, dict):
+        for key in ("articles", "results", "items", "data", "docs", "news"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    if isinstance(data, dict):
+        yield _record_item(data, path, 0, min_body_chars)
+        return
+    if not isinstance(data, list):
+        raise InputError("wrong_json_shape", f"JSON holds a {type(data).__name__}, not an article object or a list of them",
+                         stage="parse", path=path)
+    if not data:
+        raise InputError("wrong_json_shape", "JSON list is empty", stage="parse", path=path)
+    if not any(isinstance(item, dict) for item in data):
+        kinds = sorted({type(item).__name__ for item in data})
+        raise InputError("wrong_json_shape", f"JSON list holds {', '.join(kinds)} values, no article objects",
+                         stage="parse", path=path)
+    for i, record in enumerate(data, start=1):
+        yield _record_item(record, path, i, min_body_chars)
+
+
+def _read_jsonl(text: str, path: str, min_body_chars: int) -> Iterator[Item]:
+    for i, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Rejected(path, i, "parse", "malformed_json", f"line {i} is not valid JSON: {exc.msg} at column {exc.colno}",
+                           payload=line[:300])
+            continue
+        yield _record_item(record, path, i, min_body_chars)
+
+
+def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Item:
+    if not isinstance(record, dict):
+        return Rejected(path, index, "parse", "wrong_json_shape",
+                        f"record {index} is a {type(record).__name__}, not an object with article fields",
+                        payload=json.dumps(record, ensure_ascii=False, default=str)[:300])
+    try:
+        article = _from_record(record, path, index, fmt="json")
+    except InputError as err:
+        return Rejected(path, index, err.stage, err.check, err.reason,
+                        payload=json.dumps(record, ensure_ascii=False, default=str)[:300])
+    return _finish(article, path, index, min_body_chars)
+
+
+def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> RawArticle:
+    body = fields.first_value(record, "body")
+    if not isinstance(body, str) or not body.strip():
+        names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
+        raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
+                         path=path, record=index)
+    removed: list[str] = []
+    body, truncated = fields.strip_api_truncation(body)
+    if truncated:
+        removed.append("[api_truncation_marker]")
+    if "<p" in body or "<br" in body:
+        import trafilatura
+
+        body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
+    clean = clean_scraped_text(body)
+    published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
+    return RawArticle(
+        source_path=path, record=index, format=fmt,
+        body=clean.body,
+        title=fields.as_text(fields.first_value(record, "title")) or clean.title,
+        authors=fields.as_authors(fields.first_value(record, "authors")),
+        publisher=fields.as_text(fields.first_value(record, "publisher")),
+        url=fields.as_text(fields.first_value(record, "url")),
+        published_at=published_at, published_text=published_text,
+        dateline=clean.dateline,
+        removed_text=removed + clean.removed,
+    )

@@ -1,0 +1,1 @@
+"""spaCy pipeline (model + domain components) and the extraction of rows from parsed documents."""

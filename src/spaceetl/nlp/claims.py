@@ -1,0 +1,396 @@
+"""Claims from the dependency parse: who did or said what, to whom, for how much, when - and how sure the
+wording is.
+
+Decisions (documented for analysts):
+* A clause with conjoined subjects ("the US and Italy signed ...") gives **one claim per subject**, so every
+  party can be queried directly; the claims share the sentence span.
+* Passive clauses are turned around: in "a deal was signed by Italy" Italy is the subject and the deal the object.
+* Direct quotes (straight or curly, one or several sentences, split around the attribution) become ``quote``
+  claims with the speaker found after or before the quote; "X said (that) ..." without quote marks is a
+  ``quote`` claim too (indirect speech) with the reported clause as ``quote_text``.
+* Modality: ``negated`` beats ``hedged`` beats ``reported`` beats ``asserted``; the cue words live in
+  ``data/claim_rules.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from ..data import read_yaml
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+OBJ = {"dobj", "attr", "oprd", "dative"}
+OBJ_PREPS = {"with", "to", "for", "on", "from", "into", "of"}
+PLACE_PREPS = {"in", "at", "from", "near", "over"}
+MAX_TEXT = 160
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    type_of: dict[str, str]
+    transaction_nouns: frozenset[str]
+    reporting_lemmas: frozenset[str]
+    reporting_forms: re.Pattern
+    negated: tuple[str, ...]
+    hedged: tuple[str, ...]
+    reported: tuple[str, ...]
+
+
+def _forms(lemma: str) -> set[str]:
+    irregular = {"say": {"said", "says"}, "tell": {"told", "tells"}, "write": {"wrote", "writes"},
+                 "point": {"pointed out", "points out"}}
+    if lemma in irregular:
+        return irregular[lemma] | {lemma}
+    past = lemma + "d" if lemma.endswith("e") else (lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
+    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x")) else (lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "s")
+    return {lemma, past, third}
+
+
+@lru_cache(maxsize=1)
+def claim_rules() -> ClaimRules:
+    data = read_yaml("claim_rules.yaml")
+    type_of: dict[str, str] = {}
+    for ctype, verbs in data["claim_types"].items():
+        for v in verbs:
+            type_of.setdefault(v, ctype)
+    reporting = frozenset(data["reporting_verbs"])
+    forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
+    mod = data["modality"]
+    return ClaimRules(
+        type_of=type_of,
+        transaction_nouns=frozenset(data["transaction_nouns"]),
+        reporting_lemmas=reporting,
+        reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
+        negated=tuple(mod["negated"]), hedged=tuple(mod["hedged"]), reported=tuple(mod["reported"]),
+    )
+
+
+@dataclass
+class ClaimDraft:
+    claim_type: str
+    predicate: str
+    start_char: int
+    end_char: int
+    subject: Span | None = None
+    subject_text: str | None = None
+    object: Span | None = None
+    object_text: str | None = None
+    speaker: Span | None = None
+    speaker_text: str | None = None
+    quote_text: str | None = None
+    reporting_verb: str | None = None
+    attribution: str | None = None
+    modality: str = "asserted"
+    modality_cue: str | None = None
+    clause_start: int = 0
+    clause_end: int = 0
+    place_text: str | None = None
+    confidence: float = 0.5
+    key: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _text(span_or_tokens) -> str:
+    text = span_or_tokens.text if isinstance(span_or_tokens, Span) else " ".join(t.text for t in span_or_tokens)
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    # Do not run a subject into a relative clause or a trailing comma.
+    for t in token.rights:
+        if t.dep_ in {"relcl", "acl", "punct", "appos"} and t.i > token.i:
+            end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
+            break
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:max(end, start + 1)]
+
+
+def predicate_of(verb: Token) -> str:
+    particles = [c.text.lower() for c in verb.children if c.dep_ == "prt"]
+    return " ".join([verb.lemma_.lower(), *particles])
+
+
+def _clause_tokens(verb: Token) -> list[Token]:
+    return [t for t in verb.subtree if not (t.dep_ in {"ccomp", "conj"} and t.head is verb and t.pos_ in {"VERB", "AUX"})]
+
+
+def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb: Token) -> tuple[str, str | None]:
+    words = {t.lower_ for t in tokens}
+    low = " " + " ".join(t.lower_ for t in tokens) + " "
+    for cue in rules.negated:
+        if (" " in cue and f" {cue} " in low) or cue in words:
+            return "negated", cue
+    if verb.lemma_ in {"deny", "refuse", "reject"}:
+        return "negated", verb.text.lower()
+    for cue in rules.hedged:
+        if (" " in cue and f" {cue} " in low) or cue in words:
+            return "hedged", cue
+    sent_low = " " + sentence_text.lower() + " "
+    for cue in ("reportedly", "in talks", "under discussion"):
+        if f" {cue} " in sent_low:
+            return "hedged", cue
+    for cue in rules.reported:
+        if " " in cue and f" {cue} " in sent_low:
+            return "reported", cue
+    return "asserted", None
+
+
+def _subjects(verb: Token) -> tuple[list[Token], bool]:
+    """Subject heads of a verb (conjoined ones expanded) and whether the clause is passive."""
+    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    if subj is None and verb.dep_ == "conj":  # "Italy signed X and launched Y": share the first verb's subject
+        subj = next((c for c in verb.head.children if c.dep_ in SUBJ), None)
+    if passive:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        heads = [pobj] if pobj is not None else []
+    else:
+        heads = [subj] if subj is not None else []
+    out: list[Token] = []
+    for h in heads:
+        out.append(h)
+        out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"})
+    return out, passive
+
+
+def _object(verb: Token, passive: bool) -> Token | None:
+    if passive:
+        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    for c in verb.children:
+        if c.dep_ in OBJ:
+            return c
+    for c in verb.children:
+        if c.dep_ == "xcomp":
+            inner = next((g for g in c.children if g.dep_ in OBJ), None)
+            if inner is not None:
+                return inner
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]]) -> list[ClaimDraft]:
+    rules = claim_rules()
+    drafts: list[ClaimDraft] = []
+
+    def in_quote(tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in quote_ranges)
+
+    for sent in doc.sents:
+        for verb in sent:
+            if verb.pos_ not in {"VERB", "AUX"} or in_quote(verb):
+                continue
+            if verb.pos_ == "AUX" and verb.dep_ != "ROOT":
+                continue
+            predicate = predicate_of(verb)
+            subjects, passive = _subjects(verb)
+            if not subjects:
+                continue
+            lemma = verb.lemma_.lower()
+            ctype = rules.type_of.get(predicate) or rules.type_of.get(lemma)
+            ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
+            if lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
+                continue  # the attribution of a direct quote: handled by quote_claims
+            if ctype is None and not indirect:
+                continue
+            obj = _object(verb, passive)
+            clause = _clause_tokens(verb)
+            cstart = min(t.idx for t in clause)
+            cend = max(t.idx + len(t.text) for t in clause)
+            modality, cue = modality_of(clause, sent.text, rules, verb)
+            has_money = _has_money(doc, cstart, cend)
+            if ctype == "transaction" and not has_money and (obj is None or obj.lemma_.lower() not in rules.transaction_nouns):
+                ctype = "statement"  # "critics raised concerns" is not a transaction
+            elif has_money and obj is not None and obj.lemma_.lower() in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
+                ctype = "transaction"
+            for k, subj in enumerate(subjects):
+                d = ClaimDraft(
+                    claim_type="quote" if indirect else (ctype or "statement"), predicate=predicate,
+                    start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
+                    subject=_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1],
+                    modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
+                )
+                d.subject_text = _text(d.subject)
+                if obj is not None:
+                    d.object = _subtree_span(obj)
+                    d.object_text = _text(d.object)
+                if indirect:
+                    d.speaker, d.speaker_text = d.subject, d.subject_text
+                    d.reporting_verb = lemma
+                    d.quote_text = _text(_subtree_span(ccomp))
+                    if modality == "asserted":
+                        d.modality, d.modality_cue = "reported", verb.text.lower()
+                attribution = _according_to(sent)
+                if attribution:
+                    d.attribution = attribution
+                    if d.modality == "asserted":
+                        d.modality, d.modality_cue = "reported", "according to"
+                reported_by = _reported_by(sent)
+                if reported_by:
+                    d.attribution = d.attribution or reported_by
+                drafts.append(d)
+    return drafts
+
+
+_MONEY_HINT = re.compile(r"[$€£¥₹]\s?\d|\d\s*(?:billion|million|bn|mln|m)\b|\b(?:USD|EUR|GBP|JPY)\s?\d|\d\s+(?:dollars|euros|pounds|yen)\b", re.I)
+
+
+def _has_money(doc: Doc, start: int, end: int) -> bool:
+    return bool(_MONEY_HINT.search(doc.text[start:end]))
+
+
+_ACCORDING = re.compile(r"according to (?P<src>(?:the |a |an )?[^,.;“”\"]{2,80})", re.IGNORECASE)
+_REPORTED_BY = re.compile(r"(?:first )?reported by (?P<src>[A-Z][\w&.\- ]{1,60}?)(?=[,.;]|$| and | on )")
+
+
+def _according_to(sent: Span) -> str | None:
+    m = _ACCORDING.search(sent.text)
+    return " ".join(m.group("src").split()).strip() if m else None
+
+
+def _reported_by(sent: Span) -> str | None:
+    m = _REPORTED_BY.search(sent.text)
+    return m.group("src").strip() if m else None
+
+
+# --- direct quotes -------------------------------------------------------------------------------------------
+
+_QUOTE = re.compile(r"“(?P<c>[^”]{2,}?)”|\"(?P<s>[^\"\n]{2,}?)\"")
+
+
+def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
+    """(open_mark, content_start, content_end, close_mark_end) for each quoted segment within a paragraph."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        group = "c" if m.group("c") is not None else "s"
+        if "\n\n" in m.group(group):
+            continue
+        out.append((m.start(), m.start(group), m.end(group), m.end()))
+    return out
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+
+
+def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]]) -> list[ClaimDraft]:
+    rules = claim_rules()
+    text = doc.text
+    drafts: list[ClaimDraft] = []
+    last_speaker: tuple[Span | None, str | None] = (None, None)
+    last_para, last_verb = -1, None
+    i = 0
+    while i < len(quotes):
+        q_open, c_start, c_end, q_close = quotes[i]
+        pieces = [text[c_start:c_end]]
+        span_end = q_close
+        para_end = text.find("\n\n", q_close)
+        para_end = len(text) if para_end == -1 else para_end
+        para_start = text.rfind("\n\n", 0, q_open)
+        para_start = 0 if para_start == -1 else para_start + 2
+        # Attribution after the quote: up to the end of the sentence (or the next quote in the paragraph).
+        nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
+        after_end = nxt[0] if nxt else para_end
+        after = text[q_close:after_end]
+        attribution = _attribution_after(after, rules)
+        speaker_range = None
+        verb = None
+        if attribution:
+            verb, rel_start, rel_end = attribution
+            speaker_range = (q_close + rel_start, q_close + rel_end)
+            # "“A,” said X, “B.”" - a split quote continues after the attribution.
+            if nxt and text[q_close + rel_end:nxt[0]].strip(" ,") == "":
+                pieces.append(text[nxt[1]:nxt[2]])
+                span_end = nxt[3]
+                i += 1
+        else:
+            before = text[para_start:q_open]
+            found = _attribution_before(before, rules)
+            if found:
+                verb, rel_start, rel_end = found
+                speaker_range = (para_start + rel_start, para_start + rel_end)
+            elif last_para == para_start and last_speaker[1]:
+                # A further quote in the same paragraph with no attribution of its own continues the last speaker.
+                verb = last_verb
+        speaker = speaker_text = None
+        if speaker_range is None and verb is not None and last_para == para_start:
+            speaker, speaker_text = last_speaker
+        if speaker_range:
+            speaker = doc.char_span(*speaker_range, alignment_mode="expand")
+            speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
+            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
+                speaker, speaker_text = last_speaker[0], last_speaker[1]
+            last_speaker = (speaker, speaker_text)
+        start = min(q_open, speaker_range[0]) if speaker_range else q_open
+        end = max(span_end, speaker_range[1]) if speaker_range else span_end
+        start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
+        end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+        s0 = start_sent.sent.start_char if start_sent is not None else start
+        s1 = end_sent.sent.end_char if end_sent is not None else end
+        quote_text = " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
+        accord = _ACCORDING.search(after[:200]) or _ACCORDING.search(text[para_start:q_open])
+        d = ClaimDraft(
+            claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
+            clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
+            subject=speaker, subject_text=speaker_text, quote_text=quote_text, reporting_verb=verb,
+            attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
+            modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
+        )
+        if not speaker_text and accord:
+            d.speaker_text = d.subject_text = d.attribution
+        drafts.append(d)
+        if speaker_text:
+            last_para, last_verb = para_start, verb
+        i += 1
+    return drafts
+
+
+_NAME = r"(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)(?:\s+(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)){0,4}"
+_DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
+
+
+def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int] | None:
+    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
+    head = after[:220]
+    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
+    if m:
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk")
+    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
+    if m:
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk")
+    return None
+
+
+def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] | None:
+    """'NAME said: “...”' / 'NAME, a defence analyst, said that “...”' - the last reporting verb before the quote."""
+    tail_start = max(0, len(before) - 220)
+    tail = before[tail_start:]
+    best = None
+    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+        best = m
+    if best:
+        return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
+    return None
+
+
+def _lemma_of(form: str) -> str:
+    form = form.lower()
+    rules = claim_rules()
+    for lemma in rules.reporting_lemmas:
+        if form in _forms(lemma):
+            return lemma
+    return form

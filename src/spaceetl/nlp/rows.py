@@ -1,0 +1,117 @@
+"""One parsed article -> rows for mentions, entities, amounts, dates and claims, all with spans into the body."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from ..ids import span_row_id
+from ..normalize.dates import resolve_date
+from ..normalize.gazetteer import load_gazetteer
+from ..normalize.money import find_money, to_usd
+from .claims import ClaimDraft, clause_claims, find_quotes, quote_claims
+from .entities import ArticleLinker, Link
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    article_id: str
+    body: str
+    published: date | None
+    run_id: str
+
+
+def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
+    sent_starts = [s.start_char for s in doc.sents]
+
+    def sentence_of(char: int) -> int:
+        return max(0, bisect.bisect_right(sent_starts, char) - 1)
+
+    linker = ArticleLinker(load_gazetteer())
+    mentions: list[dict] = []
+    entities: dict[str, dict] = {}
+    links_by_token: dict[int, Link] = {}
+    for ent in doc.ents:
+        link = linker.link(ent)
+        if link is None:
+            continue
+        for tok in ent:
+            links_by_token[tok.i] = link
+        entities.setdefault(link.entity_id, dict(
+            entity_id=link.entity_id, canonical_name=link.canonical_name, entity_type=link.entity_type,
+            category=link.category, qid=link.qid, country=link.country, in_gazetteer=link.in_gazetteer,
+            run_id=ctx.run_id))
+        mentions.append(dict(
+            mention_id=span_row_id("men", ctx.article_id, ent.start_char, ent.end_char),
+            article_id=ctx.article_id, entity_id=link.entity_id, text=ent.text, label=link.label,
+            start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
+            role=link.role, linked=link.in_gazetteer, source=ent._.source, run_id=ctx.run_id))
+
+    year = ctx.published.year if ctx.published else None
+    amounts: list[dict] = []
+    for money in find_money(ctx.body, context=ctx.body):
+        usd, fx_year = to_usd(money.value, money.currency, year or date.today().year)
+        amounts.append(dict(
+            amount_id=span_row_id("amt", ctx.article_id, money.start, money.end), article_id=ctx.article_id,
+            text=money.text, value=money.value, currency=money.currency, currency_ambiguous=money.ambiguous,
+            usd_value=usd, fx_year=fx_year, start_char=money.start, end_char=money.end,
+            sentence_index=sentence_of(money.start), run_id=ctx.run_id))
+
+    dates: list[dict] = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        resolved = resolve_date(ent.text, ctx.published)
+        dates.append(dict(
+            date_id=span_row_id("dat", ctx.article_id, ent.start_char, ent.end_char), article_id=ctx.article_id,
+            text=ent.text, resolved_date=resolved.value, resolution=resolved.resolution, relative=resolved.relative,
+            start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
+            run_id=ctx.run_id))
+
+    quotes = find_quotes(doc.text)
+    drafts = quote_claims(doc, quotes) + clause_claims(doc, [(q[0], q[3]) for q in quotes])
+    claims = [_claim_row(d, doc, ctx, links_by_token, amounts, dates, sentence_of) for d in drafts]
+    return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
+            "claims": claims}
+
+
+def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
+    if span is None:
+        return None
+    root = span.root
+    if root.i in links:
+        return links[root.i]
+    for tok in span:
+        if tok.i in links:
+            return links[tok.i]
+    return None
+
+
+def _claim_row(d: ClaimDraft, doc: Doc, ctx: ArticleContext, links: dict[int, Link], amounts: list[dict],
+               dates: list[dict], sentence_of) -> dict:
+    subject = _entity_in(d.subject, links)
+    obj = _entity_in(d.object, links)
+    speaker = _entity_in(d.speaker, links)
+    lo, hi = d.clause_start, d.clause_end
+    amount = next((a for a in amounts if lo <= a["start_char"] < hi), None)
+    when = next((x for x in dates if lo <= x["start_char"] < hi), None)
+    place = None
+    for ent in doc.ents:
+        if ent.label_ in {"GPE", "LOC", "FAC"} and lo <= ent.start_char < hi and ent.root.head.lower_ in {"in", "at", "near", "over"}:
+            place = ent.text
+            break
+    confidence = 0.4 + 0.2 * (subject is not None or speaker is not None) + 0.15 * (obj is not None or d.quote_text is not None) \
+        + 0.1 * (d.claim_type != "statement") + 0.1 * (d.subject_text is not None)
+    return dict(
+        claim_id=span_row_id("clm", ctx.article_id, d.start_char, d.end_char, d.key), article_id=ctx.article_id,
+        claim_type=d.claim_type, subject_entity_id=subject.entity_id if subject else None, subject_text=d.subject_text,
+        predicate=d.predicate, object_entity_id=obj.entity_id if obj else None, object_text=d.object_text,
+        speaker_entity_id=speaker.entity_id if speaker else None, speaker_text=d.speaker_text,
+        quote_text=d.quote_text, reporting_verb=d.reporting_verb, attribution=d.attribution, modality=d.modality,
+        modality_cue=d.modality_cue, amount_id=amount["amount_id"] if amount else None,
+        claim_date=when["resolved_date"] if when else None, claim_date_text=when["text"] if when else None,
+        place_text=place, sentence=ctx.body[d.start_char:d.end_char], start_char=d.start_char, end_char=d.end_char,
+        sentence_index=sentence_of(d.start_char), confidence=round(min(confidence, 0.95), 2), run_id=ctx.run_id)

@@ -1,0 +1,1 @@
+"""Normalisation: gazetteer lookups, money, dates. Pure functions over reviewable data files in ``spaceetl/data``."""

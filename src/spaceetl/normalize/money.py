@@ -1,0 +1,161 @@
+"""Money mentions -> value, ISO currency and a USD value from the shipped annual rate table.
+
+Found with patterns built from ``data/currencies.csv`` (symbols, codes and names), not from the NER's MONEY
+label alone: the small model misses "EUR 1.5 bln" and splits "€1.5bn". Ambiguous symbols ("$", "¥") are resolved
+from the sentence where it names a country ("Canadian", "Chinese"), otherwise the default currency is used and the
+amount is flagged ``currency_ambiguous``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..data import read_csv
+
+SCALES = {
+    "trillion": 1e12, "tn": 1e12, "tr": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
+    "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6, "thousand": 1e3, "k": 1e3,
+}
+WORD_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "several": None, "half a": 0.5,
+}
+# Symbol -> (default currency, {context word -> currency}) for symbols several currencies share.
+AMBIGUOUS_SYMBOLS = {
+    "$": ("USD", {"canad": "CAD", "australia": "AUD", "new zealand": "NZD", "singapore": "SGD", "hong kong": "HKD",
+                  "mexic": "MXN"}),
+    "¥": ("JPY", {"china": "CNY", "chinese": "CNY", "yuan": "CNY", "renminbi": "CNY", "beijing": "CNY"}),
+}
+
+
+@dataclass(frozen=True)
+class Money:
+    text: str
+    start: int
+    end: int
+    value: float
+    currency: str
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class CurrencyTable:
+    by_symbol: dict[str, str]
+    by_name: dict[str, str]
+    codes: frozenset[str]
+    pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def currency_table() -> CurrencyTable:
+    by_symbol: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    codes = set()
+    for row in read_csv("currencies.csv"):
+        code = row["code"].upper()
+        codes.add(code)
+        for sym in filter(None, row.get("symbols", "").split("|")):
+            if sym.isalpha() and sym.upper() == sym and len(sym) == 3:
+                continue  # codes are matched as codes
+            by_symbol.setdefault(sym, code)
+        for name in filter(None, row.get("names", "").lower().split("|")):
+            by_name.setdefault(name, code)
+    by_symbol.update({"$": "USD", "¥": "JPY"})
+    symbols = sorted(by_symbol, key=len, reverse=True)
+    names = sorted(by_name, key=len, reverse=True)
+    code_alt = "|".join(sorted(codes))
+    num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    words = "|".join(sorted((w for w in WORD_NUMBERS if WORD_NUMBERS[w] is not None), key=len, reverse=True))
+    scale_words = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|mil"
+    prefix = (
+        rf"(?P<pcur>{'|'.join(re.escape(s) for s in symbols)}|\b(?:{code_alt})\b)\s?"
+        rf"(?P<pnum>{num})(?:\s?(?P<pscale>{scale_words})\b|(?P<pscale1>[bBmMkK])\b)?"
+    )
+    suffix = (
+        rf"\b(?P<snum>{num}|(?:{words}))(?:[\s-](?P<sscale>{scale_words}))?\s"
+        rf"(?P<scur>(?:{'|'.join(re.escape(n) for n in names)})\b|(?:{code_alt})\b)"
+    )
+    pattern = re.compile(rf"{prefix}|{suffix}", re.IGNORECASE)
+    return CurrencyTable(by_symbol, by_name, frozenset(codes), pattern)
+
+
+def _number(text: str) -> float | None:
+    t = text.lower().replace(",", "")
+    if t in WORD_NUMBERS:
+        return WORD_NUMBERS[t]
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def find_money(text: str, context: str | None = None) -> list[Money]:
+    """All money amounts in ``text`` with character offsets into it. ``context`` (e.g. the whole article) helps
+    resolve '$' and '¥'; the sentence around the amount is always used first."""
+    table = currency_table()
+    out: list[Money] = []
+    for m in table.pattern.finditer(text):
+        if m.group("pcur"):
+            raw_cur, num, scale = m.group("pcur"), m.group("pnum"), m.group("pscale") or m.group("pscale1")
+            if raw_cur.isalpha() and raw_cur.upper() in table.codes and not raw_cur.isupper():
+                continue  # "eur 5" in running text is not a code
+            code = raw_cur.upper() if raw_cur.upper() in table.codes else table.by_symbol.get(raw_cur)
+        else:
+            raw_cur, num, scale = m.group("scur"), m.group("snum"), m.group("sscale")
+            if raw_cur.upper() in table.codes and raw_cur.isupper():
+                code = raw_cur.upper()
+            else:
+                code = table.by_name.get(raw_cur.lower())
+            if num.lower() == "a" and not scale:
+                continue  # "a dollar" is not an amount worth keeping
+        value = _number(num)
+        if code is None or value is None:
+            continue
+        value *= SCALES.get((scale or "").lower(), 1.0)
+        ambiguous = False
+        if raw_cur in AMBIGUOUS_SYMBOLS:
+            code, ambiguous = _resolve_symbol(raw_cur, text, m.start(), m.end(), context)
+        if value <= 0:
+            continue
+        out.append(Money(m.group(0), m.start(), m.end(), value, code, ambiguous))
+    return out
+
+
+def _resolve_symbol(symbol: str, text: str, start: int, end: int, context: str | None) -> tuple[str, bool]:
+    default, hints = AMBIGUOUS_SYMBOLS[symbol]
+    before = text[max(0, start - 4):start]
+    if symbol == "$" and before.rstrip().endswith(("US", "U.S.")):
+        return "USD", False
+    sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    sent_end_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    sentence = text[sent_start:min(sent_end_candidates) if sent_end_candidates else len(text)].lower()
+    for hint, code in hints.items():
+        if hint in sentence:
+            return code, False
+    if context is not None:
+        low = context.lower()
+        if any(h in low for h in hints):
+            return default, True  # the article names another dollar/yen country: say we are not sure
+    return default, symbol == "¥"
+
+
+@lru_cache(maxsize=1)
+def _rates() -> dict[str, dict[int, float]]:
+    rates: dict[str, dict[int, float]] = {}
+    for row in read_csv("fx_rates.csv"):
+        rates.setdefault(row["currency"].upper(), {})[int(row["year"])] = float(row["usd_per_unit"])
+    return rates
+
+
+def to_usd(value: float, currency: str, year: int) -> tuple[float | None, int | None]:
+    """(USD value, year of the rate used): the rate of ``year``, or the nearest year the table has."""
+    if currency == "USD":
+        return value, year
+    table = _rates().get(currency)
+    if not table:
+        return None, None
+    used = year if year in table else min(table, key=lambda y: abs(y - year))
+    return value * table[used], used

@@ -1,0 +1,1 @@
+"""Data-quality reporting: metrics with drift, the run's report (HTML + JSON twin) and Prefect artifacts."""

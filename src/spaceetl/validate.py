@@ -1,0 +1,201 @@
+"""Validate a batch's frames against the contracts in ``schemas/`` before anything is loaded.
+
+* ``Contract`` failures are errors: the failing rows are removed and written to ``quarantine`` with the check
+  and the row's key; rows that reference them (a mention of a quarantined article) follow them, so nothing
+  loaded is ever an orphan. The rest of the batch goes on.
+* Span checks: ``text`` must equal ``body[start_char:end_char]`` of its article.
+* ``Warnings`` failures only flag rows: they are loaded and counted with severity ``warn``.
+
+Frames are validated *eagerly* (``pl.DataFrame``): validating a LazyFrame checks only names and types unless
+``PANDERA_VALIDATION_DEPTH=SCHEMA_AND_DATA`` is set, which would let bad values through silently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaError, SchemaErrors
+
+from .frames import BatchOutput
+from .schemas import ARTICLE_TABLES, QUARANTINE, TABLES, TableSpec
+
+log = logging.getLogger(__name__)
+ROW = "__row"
+
+
+@dataclass
+class CheckTally:
+    """Failed/total rows per (table, check, column, severity), summed over the batches of a run."""
+
+    counts: dict[tuple[str, str, str | None, str], list] = field(default_factory=dict)
+
+    def add(self, table: str, check: str, column: str | None, severity: str, failed: int, total: int,
+            sample: list | None = None) -> None:
+        key = (table, check, column, severity)
+        entry = self.counts.setdefault(key, [0, 0, []])
+        entry[0] += failed
+        entry[1] += total
+        if sample and len(entry[2]) < 5:
+            entry[2].extend(sample[: 5 - len(entry[2])])
+
+    def merge(self, other: "CheckTally") -> None:
+        for (table, check, column, severity), (failed, total, sample) in other.counts.items():
+            self.add(table, check, column, severity, failed, total, sample)
+
+    def rows(self, run_id: str) -> list[dict]:
+        return [
+            dict(run_id=run_id, table_name=t, check_name=c, column_name=col, severity=sev,
+                 status="fail" if failed else "pass", failed_rows=failed, total_rows=total,
+                 sample=json.dumps(sample, ensure_ascii=False, default=str) if sample else None)
+            for (t, c, col, sev), (failed, total, sample) in sorted(self.counts.items(), key=lambda kv: kv[0])
+        ]
+
+
+@dataclass
+class ValidatedBatch:
+    tables: dict[str, pl.DataFrame]
+    records: pl.DataFrame
+    quarantine: pl.DataFrame
+    tally: CheckTally
+    stats: dict[str, float]
+
+
+def declared_checks(spec: TableSpec, model: type[pa.DataFrameModel] | None = None) -> list[tuple[str, str | None]]:
+    """(check, column) for every check a contract declares - so passing checks are reported too."""
+    schema = (model or spec.contract).to_schema()
+    out: list[tuple[str, str | None]] = []
+    for name, col in schema.columns.items():
+        if not col.nullable:
+            out.append(("not_nullable", name))
+        if col.unique:
+            out.append(("field_uniqueness", name))
+        out.extend((ch.error or ch.name, name) for ch in col.checks)
+    out.extend((ch.name, None) for ch in schema.checks)
+    if spec.span is not None and model is None:
+        out.append(("span_matches_body", spec.span.text))
+    if model is None:
+        out.extend((f"references_{fk.table}", fk.column) for fk in spec.foreign_keys if fk.table in {t.name for t in ARTICLE_TABLES})
+    return out
+
+
+def _failures(model: type[pa.DataFrameModel], df: pl.DataFrame) -> pl.DataFrame:
+    """Failure cases (check, column, failure_case, index) - empty when the frame passes."""
+    try:
+        model.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        return exc.failure_cases.select("check", "column", "failure_case", "index")
+    except SchemaError as exc:  # a non-lazy path (e.g. a missing column) - treat the whole frame as failing
+        return pl.DataFrame({"check": [str(exc.check or "schema")], "column": [None], "failure_case": [str(exc)[:200]],
+                             "index": [None]}, schema={"check": pl.String, "column": pl.String,
+                                                        "failure_case": pl.String, "index": pl.Int32})
+    return pl.DataFrame(schema={"check": pl.String, "column": pl.String, "failure_case": pl.String, "index": pl.Int32})
+
+
+def _key_of(spec: TableSpec, row: dict) -> str | None:
+    if not spec.primary_key:
+        return None
+    return "|".join(str(row.get(k)) for k in spec.primary_key)
+
+
+def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
+    now = datetime.now(timezone.utc)
+    tally = CheckTally()
+    good: dict[str, pl.DataFrame] = {}
+    quarantined: list[dict] = []
+    refused_article_reasons: dict[str, str] = {}
+
+    for spec in ARTICLE_TABLES:
+        df = batch.tables[spec.name].with_row_index(ROW)
+        total = df.height
+        reasons: dict[int, list[str]] = defaultdict(list)
+        failures = _failures(spec.contract, df.drop(ROW))
+        whole_frame = failures.filter(pl.col("index").is_null() & ~pl.col("check").is_in(["field_uniqueness"]))
+        by_check: dict[tuple[str, str | None], list] = defaultdict(list)
+        for f in failures.iter_rows(named=True):
+            by_check[(f["check"], f["column"])].append(f)
+            if f["index"] is not None:
+                reasons[int(f["index"])].append(f"{f['check']} failed on {f['column']}: {str(f['failure_case'])[:80]!r}")
+        if whole_frame.height:
+            log.error("contract of %s does not match the frame: %s", spec.name, whole_frame.to_dicts())
+            for i in range(total):
+                reasons[i].append("frame does not match the contract: " + "; ".join(whole_frame["failure_case"].to_list())[:300])
+        # Span checks against the (already validated) article bodies.
+        if spec.span is not None and total:
+            bodies = good["articles"].select(pl.col("article_id").alias(spec.span.article), "body")
+            sp = spec.span
+            checked = df.join(bodies, on=sp.article, how="left").with_columns(
+                (pl.col("body").str.slice(pl.col(sp.start), pl.col(sp.end) - pl.col(sp.start)) == pl.col(sp.text))
+                .fill_null(False).alias("__span_ok"))
+            bad = checked.filter(~pl.col("__span_ok"))
+            for r in bad.iter_rows(named=True):
+                reasons[r[ROW]].append(f"span_matches_body failed: {r[sp.text]!r} is not body[{r[sp.start]}:{r[sp.end]}]")
+            by_check[("span_matches_body", sp.text)] = bad.select(pl.col(sp.text).alias("failure_case")).to_dicts()
+        # References to rows of this batch that were refused (or never produced).
+        for fk in spec.foreign_keys:
+            if fk.table not in good:
+                continue
+            parent_keys = good[fk.table].get_column(fk.ref_column)
+            missing = df.filter(pl.col(fk.column).is_not_null() & ~pl.col(fk.column).is_in(parent_keys.implode()))
+            for r in missing.iter_rows(named=True):
+                why = refused_article_reasons.get(r[fk.column]) if fk.table == "articles" else None
+                reasons[r[ROW]].append(f"references_{fk.table} failed: {fk.column}={r[fk.column]!r} is not loaded"
+                                       + (f" ({why})" if why else ""))
+            by_check[(f"references_{fk.table}", fk.column)] = missing.select(pl.col(fk.column).alias("failure_case")).to_dicts()
+
+        for check, column in declared_checks(spec):
+            by_check.setdefault((check, column), [])
+        for (check, column), fails in by_check.items():
+            rows_failed = len({f["index"] for f in fails if f.get("index") is not None}) if fails and "index" in fails[0] else len(fails)
+            tally.add(spec.name, check, column, "error", rows_failed, total, [f.get("failure_case") for f in fails[:5]])
+
+        bad_rows = sorted(reasons)
+        if bad_rows:
+            bad_df = df.filter(pl.col(ROW).is_in(bad_rows))
+            for r in bad_df.iter_rows(named=True):
+                reason = "; ".join(reasons[r[ROW]])
+                key = _key_of(spec, r)
+                if spec.name == "articles":
+                    refused_article_reasons[r["article_id"]] = reason
+                row = {k: v for k, v in r.items() if k != ROW}
+                quarantined.append(dict(
+                    run_id=run_id, stage="validate", source_path=None, record=None, table_name=spec.name, row_key=key,
+                    check_name=reasons[r[ROW]][0].split(" ", 1)[0], reason=reason[:2000],
+                    payload=json.dumps(row, ensure_ascii=False, default=str)[:4000], quarantined_at=now))
+        good[spec.name] = df.filter(~pl.col(ROW).is_in(bad_rows)).drop(ROW)
+
+        if spec.warnings is not None and good[spec.name].height:
+            warn_failures = _failures(spec.warnings, good[spec.name])
+            wschema = spec.warnings.to_schema()
+            for name, col in wschema.columns.items():
+                flagged = warn_failures.filter((pl.col("column") == name) & pl.col("index").is_not_null())
+                tally.add(spec.name, col.description or name, name, "warn",
+                          flagged.get_column("index").n_unique() if flagged.height else 0, good[spec.name].height,
+                          flagged.get_column("failure_case").head(5).to_list())
+
+    # Article rows refused by validation: their source records are quarantined too (with the same reason).
+    records = batch.records
+    if refused_article_reasons:
+        refused = pl.DataFrame({"article_id": list(refused_article_reasons), "__why": list(refused_article_reasons.values())})
+        records = records.join(refused, on="article_id", how="left").with_columns(
+            pl.when(pl.col("__why").is_not_null()).then(pl.lit("quarantined")).otherwise(pl.col("status")).alias("status"),
+            pl.when(pl.col("__why").is_not_null()).then(pl.col("__why")).otherwise(pl.col("reason")).alias("reason"),
+        ).drop("__why")
+    quarantine = pl.concat([batch.quarantine, QUARANTINE.frame(quarantined)], how="vertical") if quarantined else batch.quarantine
+    return ValidatedBatch(tables=good, records=records, quarantine=quarantine, tally=tally, stats=dict(batch.stats))
+
+
+def validate_table(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Validate a bookkeeping frame (runs, dq_results, ...) strictly: a failure here is a bug, so it raises."""
+    from .errors import ContractError
+
+    spec = TABLES[name]
+    try:
+        return spec.contract.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        raise ContractError(f"{name} rows break their contract: {exc.failure_cases.head(5).to_dicts()}", stage="validate") from exc

@@ -1,0 +1,319 @@
+"""The DuckDB warehouse: DDL derived from the contracts, one transaction per batch, idempotent loads, run
+bookkeeping, cross-table checks and the analyst views in ``warehouse/sql``.
+
+Concurrency model (DuckDB allows one writing process per file, and a second open of a file being written
+fails at once with "Could not set lock on file"):
+* Runs take an exclusive lock file (``<warehouse>.lock``) for their whole duration: a second run on the same
+  warehouse waits up to ``lock_timeout_s`` and then fails with a clear message.
+* A run opens the DuckDB file only for each batch's transaction and closes it in between, so readers can get in
+  between batches. Both sides retry the open with back-off for ``busy_retry_s`` and then raise
+  :class:`WarehouseBusyError` ("busy, retry").
+* Every batch is one transaction: a crash (or kill) at any point leaves either the whole batch or none of it.
+  The next run marks the dead run ``interrupted`` and picks up the files it did not load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .errors import RunLockedError, WarehouseBusyError
+from .ingest.discover import KnownFile
+from .schemas import ARTICLE_TABLES, TABLES, ddl
+
+log = logging.getLogger(__name__)
+LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
+
+
+def fts_extension_path() -> Path | None:
+    """The fts extension shipped on PyPI for DuckDB 1.5.5 (no download at run time)."""
+    try:
+        import duckdb_extension_fts
+    except ImportError:
+        return None
+    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
+    return path if path.exists() else None
+
+
+def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, retrying with back-off while another process holds it."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + retry_s
+    delay = 0.05
+    while True:
+        try:
+            conn = duckdb.connect(str(path), read_only=read_only)
+            fts = fts_extension_path()
+            if fts is not None:
+                try:
+                    conn.execute(f"LOAD '{fts.as_posix()}'")
+                except duckdb.Error as exc:  # pragma: no cover - a mismatched extension must not stop loads
+                    log.warning("fts extension not loaded: %s", exc)
+            return conn
+        except duckdb.IOException as exc:
+            if not any(m in str(exc) for m in LOCK_MESSAGES):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusyError(
+                    f"warehouse {path} is busy (another process is writing or reading it); retry in a moment",
+                    stage="load", path=str(path)) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+@contextlib.contextmanager
+def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = connect(path, read_only=read_only, retry_s=retry_s)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
+    """Exclusive per-warehouse run lock. Released by the OS if the process dies, so a killed run never blocks."""
+    lock_path = Path(f"{path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RunLockedError(
+                        f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
+                        stage="load", path=str(path)) from None
+                time.sleep(0.5)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
+
+
+def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    for spec in TABLES.values():
+        conn.execute(ddl(spec))
+    create_views(conn)
+
+
+def create_views(conn: duckdb.DuckDBPyConnection) -> None:
+    for name, sql in view_sql():
+        conn.execute(sql)
+
+
+def view_sql() -> list[tuple[str, str]]:
+    """The analyst views, ``warehouse/sql/*.sql`` (installed as ``spaceetl.sql``), in file-name order."""
+    from importlib import resources
+
+    files = sorted((f for f in resources.files("spaceetl.sql").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    return [(f.name, f.read_text(encoding="utf-8")) for f in files]
+
+
+def _cols(name: str) -> str:
+    return ", ".join(f'"{c}"' for c in TABLES[name].columns)
+
+
+def insert_frame(conn: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame, *, ignore_existing: bool = False) -> int:
+    """Append a contract-shaped frame through Arrow (no row-by-row inserts). Returns rows inserted."""
+    if df.height == 0:
+        return 0
+    spec = TABLES[name]
+    view = f"_incoming_{name}"
+    conn.register(view, df.select(spec.columns).to_arrow())
+    try:
+        if ignore_existing and spec.primary_key:
+            keys = " AND ".join(f't."{k}" = i."{k}"' for k in spec.primary_key)
+            sql = (f'INSERT INTO "{name}" ({_cols(name)}) SELECT {_cols(name)} FROM {view} i '
+                   f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {keys})')
+        else:
+            sql = f'INSERT INTO "{name}" ({_cols(name)}) SELECT {_cols(name)} FROM {view}'
+        before = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        conn.execute(sql)
+        return conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] - before
+    finally:
+        conn.unregister(view)
+
+
+# --- runs ----------------------------------------------------------------------------------------------------
+
+def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs still 'running' when a new run holds the run lock died mid-way (killed, crashed, machine lost)."""
+    stale = [r[0] for r in conn.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
+    if stale:
+        conn.execute("UPDATE runs SET status = 'interrupted', message = 'the run process ended before finishing; "
+                     "batches it committed are kept, the rest is loaded by the next run' WHERE status = 'running'")
+    return stale
+
+
+def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
+    insert_frame(conn, "runs", TABLES["runs"].frame([run]))
+
+
+def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
+    fields.setdefault("finished_at", datetime.now(timezone.utc))
+    assignments = ", ".join(f'"{k}" = ?' for k in fields)
+    conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
+
+
+def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
+    rows = conn.execute(
+        "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256) "
+        "FROM sources GROUP BY source_path").fetchall()
+    return {p: KnownFile(size, mtime, sha) for p, size, mtime, sha in rows}
+
+
+def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
+                   new_mtimes: dict[str, int] | None = None) -> None:
+    if not paths:
+        return
+    frame = pl.DataFrame({"source_path": paths, "mtime_ns": [(new_mtimes or {}).get(p) for p in paths]},
+                         schema={"source_path": pl.String, "mtime_ns": pl.Int64})
+    conn.register("_unchanged", frame.to_arrow())
+    try:
+        conn.execute("""
+            UPDATE sources SET status = 'unchanged', run_id = ?,
+                   mtime_ns = coalesce(u.mtime_ns, sources.mtime_ns)
+            FROM _unchanged u WHERE sources.source_path = u.source_path""", [run_id])
+    finally:
+        conn.unregister("_unchanged")
+
+
+# --- batch load ----------------------------------------------------------------------------------------------
+
+def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_id: str) -> dict[str, int]:
+    """Load one validated batch in one transaction.
+
+    ``files`` has (source_path, file_size, mtime_ns) of the batch's files. Re-loading the same content adds
+    nothing (keys are content- and span-derived); a changed file's old article is deleted with everything
+    derived from it when no other file still holds it.
+    """
+    counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0}
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        records = batch.records.join(files, on="source_path", how="left")
+        conn.register("_batch_records", records.to_arrow())
+        # Articles already in the warehouse: their records are duplicates of that article.
+        existing = {r[0] for r in conn.execute(
+            "SELECT DISTINCT a.article_id FROM articles a JOIN _batch_records b ON a.article_id = b.article_id").fetchall()}
+        # Old rows of files being re-read (changed files), and the articles they pointed at.
+        old_articles = [r[0] for r in conn.execute(
+            "SELECT DISTINCT s.article_id FROM sources s WHERE s.article_id IS NOT NULL AND s.source_path IN "
+            "(SELECT DISTINCT source_path FROM _batch_records)").fetchall()]
+        conn.execute("DELETE FROM sources WHERE source_path IN (SELECT DISTINCT source_path FROM _batch_records)")
+        conn.unregister("_batch_records")
+
+        status = (
+            pl.when(pl.col("status") == "quarantined").then(pl.lit("quarantined"))
+            .when(pl.col("status") == "duplicate").then(pl.lit("duplicate"))
+            .when(pl.col("article_id").is_in(list(existing))).then(pl.lit("duplicate"))
+            .otherwise(pl.lit("loaded"))
+        )
+        reason = (pl.when((pl.col("status") == "new") & pl.col("article_id").is_in(list(existing)))
+                  .then(pl.lit("same content as an article already in the warehouse")).otherwise(pl.col("reason")))
+        sources = records.with_columns(status.alias("status"), reason.alias("reason")).with_columns(
+            pl.col("status").alias("outcome"), pl.lit(run_id).alias("loaded_run_id"), pl.lit(run_id).alias("run_id"),
+        ).unique(subset=["source_path", "record"], keep="first")
+        insert_frame(conn, "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema))
+
+        for spec in ARTICLE_TABLES:
+            df = batch.tables[spec.name]
+            if spec.name == "articles":
+                df = df.filter(~pl.col("article_id").is_in(list(existing)))
+            elif "article_id" in df.columns:
+                df = df.filter(~pl.col("article_id").is_in(list(existing)))
+            n = insert_frame(conn, spec.name, df, ignore_existing=True)
+            if spec.name == "articles":
+                counts["articles_loaded"] = n
+        counts["quarantined"] = insert_frame(conn, "quarantine", batch.quarantine)
+        counts["duplicates"] = int(sources.filter(pl.col("status") == "duplicate").height)
+        counts["quarantined_inputs"] = int(sources.filter(pl.col("status") == "quarantined").height)
+        if old_articles:
+            counts["deleted_articles"] = delete_unreferenced_articles(conn, old_articles)
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: list[str]) -> int:
+    """Delete articles (and every row derived from them) that no ``sources`` row points at any more."""
+    conn.register("_candidates", pl.DataFrame({"article_id": candidates}).to_arrow())
+    try:
+        gone = [r[0] for r in conn.execute(
+            "SELECT c.article_id FROM _candidates c WHERE NOT EXISTS "
+            "(SELECT 1 FROM sources s WHERE s.article_id = c.article_id)").fetchall()]
+        if not gone:
+            return 0
+        conn.register("_gone", pl.DataFrame({"article_id": gone}).to_arrow())
+        for spec in reversed(ARTICLE_TABLES):
+            if "article_id" in spec.columns:
+                conn.execute(f'DELETE FROM "{spec.name}" WHERE article_id IN (SELECT article_id FROM _gone)')
+        conn.execute("DELETE FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.entity_id) "
+                     "AND NOT EXISTS (SELECT 1 FROM claims c WHERE e.entity_id IN (c.subject_entity_id, c.object_entity_id, c.speaker_entity_id))")
+        conn.unregister("_gone")
+        return len(gone)
+    finally:
+        conn.unregister("_candidates")
+
+
+# --- whole-warehouse checks ----------------------------------------------------------------------------------
+
+def integrity_checks(conn: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Cross-table checks derived from the contracts: every reference resolves, every span matches the body."""
+    results: list[dict] = []
+    for spec in TABLES.values():
+        total = conn.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0]
+        for fk in spec.foreign_keys:
+            failed, sample = conn.execute(
+                f'SELECT count(*), list(t."{fk.column}")[1:5] FROM "{spec.name}" t WHERE t."{fk.column}" IS NOT NULL '
+                f'AND NOT EXISTS (SELECT 1 FROM "{fk.table}" p WHERE p."{fk.ref_column}" = t."{fk.column}")').fetchone()
+            results.append(dict(table_name=spec.name, check_name=f"no_orphans:{fk.column}->{fk.table}",
+                                column_name=fk.column, severity="error", failed_rows=failed, total_rows=total,
+                                sample=json.dumps(sample) if failed else None))
+        if spec.span is not None:
+            sp = spec.span
+            failed, sample = conn.execute(
+                f'SELECT count(*), list(t."{sp.text}")[1:5] FROM "{spec.name}" t JOIN articles a USING ({sp.article}) '
+                f'WHERE substr(a.body, t."{sp.start}" + 1, t."{sp.end}" - t."{sp.start}") IS DISTINCT FROM t."{sp.text}"').fetchone()
+            results.append(dict(table_name=spec.name, check_name="span_matches_body", column_name=sp.text,
+                                severity="error", failed_rows=failed, total_rows=total,
+                                sample=json.dumps(sample, ensure_ascii=False) if failed else None))
+    failed = conn.execute("SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                          "(SELECT 1 FROM sources s WHERE s.article_id = a.article_id)").fetchone()[0]
+    total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    results.append(dict(table_name="articles", check_name="has_source", column_name="article_id", severity="error",
+                        failed_rows=failed, total_rows=total, sample=None))
+    for r in results:
+        r["status"] = "fail" if r["failed_rows"] else "pass"
+    return results
+
+
+def rebuild_search_index(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Full-text index over titles and bodies (DuckDB fts, offline). Returns False if fts is unavailable."""
+    if fts_extension_path() is None:
+        return False
+    conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
+    return True

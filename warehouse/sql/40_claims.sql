@@ -1,0 +1,15 @@
+-- Claims with entity names, amounts and the article's outlet and date resolved.
+CREATE OR REPLACE VIEW v_claims AS
+SELECT c.claim_id, c.article_id, a.title, a.publisher, a.published_at, coalesce(a.story_id, a.article_id) AS story_id,
+       c.claim_type, coalesce(s.canonical_name, c.subject_text) AS subject, c.predicate,
+       coalesce(o.canonical_name, c.object_text) AS object, coalesce(sp.canonical_name, c.speaker_text) AS speaker,
+       c.quote_text, c.attribution, c.modality, c.modality_cue,
+       am.text AS amount_text, am.value AS amount_value, am.currency, am.usd_value,
+       c.claim_date, c.place_text, c.sentence, c.start_char, c.end_char, c.confidence,
+       c.subject_entity_id, c.object_entity_id, c.speaker_entity_id, c.run_id
+FROM claims c
+JOIN articles a USING (article_id)
+LEFT JOIN entities s ON s.entity_id = c.subject_entity_id
+LEFT JOIN entities o ON o.entity_id = c.object_entity_id
+LEFT JOIN entities sp ON sp.entity_id = c.speaker_entity_id
+LEFT JOIN amounts am ON am.amount_id = c.amount_id;

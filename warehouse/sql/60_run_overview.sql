@@ -1,0 +1,7 @@
+-- One line per run with what it read and loaded: the first thing to look at after a scheduled run.
+CREATE OR REPLACE VIEW v_runs AS
+SELECT r.run_id, r.status, r.started_at, r.finished_at, date_diff('second', r.started_at, r.finished_at) AS seconds,
+       r.files_seen, r.files_unchanged, r.records_read, r.articles_loaded, r.duplicates, r.near_duplicates,
+       r.quarantined, r.model_name, r.model_version, r.package_version, r.flow_run_id, r.report_path, r.message
+FROM runs r
+ORDER BY r.started_at DESC;

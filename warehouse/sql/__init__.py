@@ -1,0 +1,1 @@
+"""Analyst views (``*.sql``). Installed as the data package ``spaceetl.sql`` so every run creates them."""
