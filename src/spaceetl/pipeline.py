@@ -263,3 +263,23 @@ def failed_batch(entries: list[FileEntry], run_id: str, error: BaseException) ->
         for e in entries])
     return ValidatedBatch(tables=empty.tables, records=empty.records, quarantine=quarantine, tally=CheckTally(),
                           stats={"records_read": 0})
+
+
+def run_locally(settings: Settings) -> dict:
+    """The whole pipeline in this process without Prefect (for notebooks, tests and embedding). The Prefect flow
+    in ``spaceetl.flows.etl`` runs the same steps as tasks, with retries and artifacts."""
+    with wh.run_lock(settings.warehouse, settings.lock_timeout_s):
+        run = begin_run(settings)
+        plan = plan_files(run)
+        record_unchanged(run, plan)
+        totals = RunTotals()
+        batches = plan.batches or ([[]] if plan.rejected else [])
+        for i, entries in enumerate(batches):
+            rejected = plan.rejected if i == 0 else []
+            try:
+                validated = extract_and_validate(entries, settings, run.run_id, rejected)
+            except Exception as exc:  # noqa: BLE001 - one failed batch must not lose the run
+                log.exception("batch of %d files failed", len(entries))
+                validated = failed_batch(entries, run.run_id, exc)
+            totals.add(validated, load_validated(run, validated, entries, rejected))
+        return finish_run(run, plan, totals)

@@ -18,6 +18,8 @@ def detect_format(text: str, name: str) -> str:
         if head.startswith("{") and first_line.endswith("}") and "\n{" in text.lstrip()[:200_000]:
             return "jsonl"
         return "json"
+    if lower_name.endswith((".json", ".jsonl", ".ndjson")):
+        return "jsonl" if lower_name.endswith((".jsonl", ".ndjson")) else "json"  # and fail as JSON, precisely
     if head.startswith("---\n") and "\n---" in head[4:]:
         return "md"
     if _HTML.search(head[:2048]) and head.startswith("<"):

@@ -45,6 +45,8 @@ def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int) -> tuple
         item.format = full_fmt
         item.encoding = encoding
         item.file_sha256 = digest
+        if isinstance(item, Rejected) and not item.payload and item.record == 0:
+            item.payload = text[:300]
     return items, digest
 
 
@@ -78,7 +80,7 @@ def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) ->
     if len(article.body) < min_body_chars:
         return Rejected(path, record, "parse", "no_article_text",
                         f"article body is {len(article.body)} characters, under the {min_body_chars} minimum",
-                        payload=article.body[:300])
+                        payload=article.body[:300] or None)
     return article
 
 

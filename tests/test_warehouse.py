@@ -1,0 +1,149 @@
+"""The warehouse: DDL from the contracts, idempotent and incremental loads, changed files, locks, checks."""
+
+import json
+import multiprocessing
+import time
+
+import duckdb
+import pytest
+
+from conftest import write
+from spaceetl import warehouse as wh
+from spaceetl.errors import RunLockedError, WarehouseBusyError
+from spaceetl.pipeline import run_locally
+from spaceetl.schemas import TABLES
+
+
+def counts(path):
+    with wh.session(path, read_only=True) as conn:
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+
+
+def test_ddl_follows_the_contracts(tmp_path):
+    with wh.session(tmp_path / "w.duckdb") as conn:
+        wh.init_schema(conn)
+        for name, spec in TABLES.items():
+            cols = [r[0] for r in conn.execute(f"DESCRIBE {name}").fetchall()]
+            assert cols == spec.columns
+        for view in ("v_article_entities", "v_entity_timeline", "v_entity_cooccurrence", "v_claims",
+                     "v_cross_source_claims", "v_runs"):
+            conn.execute(f"SELECT * FROM {view} LIMIT 0")
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One plain (Prefect-free) run over a small corpus, shared by the read-only tests below."""
+    from spaceetl.config import load_settings
+    from conftest import SAMPLES
+    import shutil
+
+    base = tmp_path_factory.mktemp("wh")
+    raw = base / "raw"
+    shutil.copytree(SAMPLES, raw)
+    settings = load_settings(raw_dir=raw, warehouse=base / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
+    first = run_locally(settings)
+    return settings, first
+
+
+def test_every_table_is_filled_and_consistent(loaded):
+    settings, first = loaded
+    n = counts(settings.warehouse)
+    for table in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "runs", "quarantine",
+                  "dq_results", "dq_metrics"):
+        assert n[table] > 0, table
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+        # every mention/amount: substr(body, start + 1, end - start) = text, in DuckDB itself
+        bad = conn.execute("""SELECT count(*) FROM mentions m JOIN articles a USING (article_id)
+                              WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text""").fetchone()[0]
+        assert bad == 0
+        assert conn.execute("SELECT count(DISTINCT run_id) FROM mentions").fetchone()[0] == 1
+
+
+def test_rerun_of_unchanged_folder_adds_nothing(loaded):
+    settings, first = loaded
+    before = counts(settings.warehouse)
+    again = run_locally(settings)["summary"]
+    after = counts(settings.warehouse)
+    assert again["files_unchanged"] == again["files_seen"] and again["records_read"] == 0
+    for table in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "quarantine"):
+        assert after[table] == before[table], table
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        statuses = dict(conn.execute("SELECT status, count(*) FROM sources GROUP BY status").fetchall())
+        outcomes = dict(conn.execute("SELECT outcome, count(*) FROM sources GROUP BY outcome").fetchall())
+    assert set(statuses) == {"unchanged"}
+    assert outcomes.get("duplicate") and outcomes.get("quarantined") and outcomes.get("loaded")
+
+
+def test_changed_file_replaces_its_rows_without_orphans(loaded):
+    settings, _ = loaded
+    path = settings.raw_dir / "hostile.txt"
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        old_id = conn.execute("SELECT article_id FROM sources WHERE source_path = 'hostile.txt'").fetchone()[0]
+    text = path.read_text(encoding="utf-8") + "\n\nA late paragraph: the Italian Space Agency said it would help with a €3 million grant.\n"
+    path.write_text(text, encoding="utf-8")
+    summary = run_locally(settings)["summary"]
+    assert summary["articles_loaded"] == 1 and summary["records_read"] == 1
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        new_id = conn.execute("SELECT article_id FROM sources WHERE source_path = 'hostile.txt'").fetchone()[0]
+        assert new_id != old_id
+        for table in ("articles", "mentions", "amounts", "dates", "claims"):
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE article_id = ?", [old_id]).fetchone()[0] == 0, table
+        assert conn.execute("SELECT count(*) FROM amounts WHERE article_id = ? AND currency = 'EUR'", [new_id]).fetchone()[0] == 1
+        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+
+
+def test_hostile_strings_load_verbatim(loaded):
+    settings, _ = loaded
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        body = conn.execute("SELECT a.body FROM articles a JOIN sources s USING (article_id) "
+                            "WHERE s.source_path = 'hostile.txt'").fetchone()[0]
+        assert '<script>alert("x")</script>' in body and "'; DROP TABLE articles; --" in body
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+
+
+def _hold_writer(path, seconds, ready):
+    conn = duckdb.connect(str(path))
+    ready.set()
+    time.sleep(seconds)
+    conn.close()
+
+
+def test_busy_warehouse_gives_a_clear_error_after_retries(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    duckdb.connect(str(path)).close()
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_writer, args=(path, 4, ready))
+    holder.start()
+    try:
+        ready.wait(10)
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseBusyError, match="busy"):
+            wh.connect(path, read_only=True, retry_s=0.5)
+        assert time.monotonic() - t0 >= 0.5
+        with wh.session(path, read_only=True, retry_s=20) as conn:  # waits for the holder, then succeeds
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        holder.join()
+
+
+def _hold_run_lock(path, seconds, ready):
+    with wh.run_lock(path, timeout_s=1):
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_second_run_waits_then_fails_clearly(tmp_path):
+    path = tmp_path / "w.duckdb"
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_run_lock, args=(path, 3, ready))
+    holder.start()
+    try:
+        ready.wait(10)
+        with pytest.raises(RunLockedError, match="another spaceetl run"):
+            with wh.run_lock(path, timeout_s=0.5):
+                pass
+        with wh.run_lock(path, timeout_s=20):  # waits until the first run ends
+            pass
+    finally:
+        holder.join()
