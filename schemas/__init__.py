@@ -12,12 +12,15 @@ from .dq_results import METRICS_SPEC as DQ_METRICS
 from .dq_results import SPEC as DQ_RESULTS
 from .entities import SPEC as ENTITIES
 from .mentions import SPEC as MENTIONS
+from .near_duplicates import BANDS as ARTICLE_BANDS
+from .near_duplicates import SIGNATURES as ARTICLE_SIGNATURES
 from .quarantine import SPEC as QUARANTINE
 from .runs import SPEC as RUNS
 from .sources import SPEC as SOURCES
 
 #: Tables the pipeline fills per batch of articles, parents first.
-ARTICLE_TABLES: tuple[TableSpec, ...] = (ARTICLES, ENTITIES, MENTIONS, AMOUNTS, DATES, CLAIMS)
+ARTICLE_TABLES: tuple[TableSpec, ...] = (ARTICLES, ARTICLE_SIGNATURES, ARTICLE_BANDS, ENTITIES, MENTIONS, AMOUNTS,
+                                         DATES, CLAIMS)
 #: Every table in the warehouse.
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -26,4 +29,4 @@ TABLES: dict[str, TableSpec] = {
 
 __all__ = ["TABLES", "ARTICLE_TABLES", "TableSpec", "ForeignKey", "Span", "ddl", "duckdb_type",
            "ARTICLES", "SOURCES", "ENTITIES", "MENTIONS", "AMOUNTS", "DATES", "CLAIMS", "RUNS", "QUARANTINE",
-           "DQ_RESULTS", "DQ_METRICS"]
+           "DQ_RESULTS", "DQ_METRICS", "ARTICLE_SIGNATURES", "ARTICLE_BANDS"]

@@ -62,7 +62,8 @@ def test_usd_conversion_uses_the_dated_rate_table():
     ("next year", date(2025, 1, 1), "year"),
     ("March 3, 2025", date(2025, 3, 3), "day"),
     ("2023", date(2023, 1, 1), "year"),
-    ("December", date(2023, 12, 1), "month"),  # a bare later month is last year's
+    ("December", date(2024, 12, 1), "month"),  # up to two months ahead: this year
+    ("in February", date(2024, 2, 1), "month"),
 ])
 def test_dates_resolved_against_publication(text, expected, resolution):
     got = resolve_date(text, date(2024, 10, 20))

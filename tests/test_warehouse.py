@@ -147,3 +147,24 @@ def test_second_run_waits_then_fails_clearly(tmp_path):
             pass
     finally:
         holder.join()
+
+
+def test_near_duplicates_share_a_story_across_batches(tmp_path, settings_for):
+    """The syndicated repost is linked to the original whether it arrives in the same batch or a later one."""
+    import shutil
+
+    from conftest import SAMPLES
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("sda_tracking_layer_award.txt", "sda_tracking_layer_award_repost.txt", "germany_airbus_leo_deal.txt"):
+        shutil.copy(SAMPLES / name, raw / name)
+    settings = settings_for(raw, batch_files=1)
+    summary = run_locally(settings)["summary"]
+    assert summary["near_duplicates"] == 1
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        rows = dict(conn.execute("""SELECT s.source_path, a.story_id FROM sources s JOIN articles a USING (article_id)""").fetchall())
+        sim = conn.execute("SELECT max(near_duplicate_similarity) FROM articles").fetchone()[0]
+    assert rows["sda_tracking_layer_award.txt"] == rows["sda_tracking_layer_award_repost.txt"]
+    assert rows["germany_airbus_leo_deal.txt"] != rows["sda_tracking_layer_award.txt"]
+    assert 0.6 <= sim < 1.0

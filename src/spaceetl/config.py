@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, ge=1, description="Files larger than this are quarantined unread.")
     include_hidden: bool = Field(False, description="Read files and folders whose names start with a dot.")
     min_body_chars: int = Field(80, ge=1, description="Shorter bodies are quarantined as 'no article text'.")
-    near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-duplicates.")
+    near_duplicate_threshold: float = Field(0.6, gt=0, le=1, description="Estimated Jaccard (5-word shingles) at which an article is a near-duplicate.")
 
     quarantine_warn_share: float = Field(0.05, ge=0, le=1, description="Quarantined share above which a run is 'warning'.")
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a run waits for another run on the same warehouse.")

@@ -23,7 +23,7 @@ from .ids import article_id_for, sha256_text, span_row_id
 from .ingest.language import detect_language
 from .ingest.models import FileEntry, RawArticle, Rejected
 from .ingest.readers import read_file
-from .schemas import AMOUNTS, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE
+from .schemas import AMOUNTS, ARTICLE_BANDS, ARTICLE_SIGNATURES, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,15 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         words += len(art.body.split())
     nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
 
+    from .ingest.neardup import band_hashes, signature
+
+    signatures: list[dict] = []
+    bands: list[dict] = []
     for art, meta in unique.values():
+        sig = signature(art.body)
+        signatures.append(dict(article_id=meta["article_id"], signature=sig.tolist(), run_id=run_id))
+        bands.extend(dict(article_id=meta["article_id"], band=b, bucket=h, run_id=run_id)
+                     for b, h in enumerate(band_hashes(sig)))
         nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
         if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars:
             nlp_status = "truncated"
@@ -101,7 +109,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             published_at=art.published_at, published_text=art.published_text, dateline=art.dateline,
             language=meta["language"], body=art.body, word_count=len(art.body.split()),
             content_sha256=meta["content_sha256"], removed_text=art.removed_text or None, source_format=art.format,
-            nlp_status=nlp_status, story_id=None, near_duplicate_of=None, near_duplicate_similarity=None, run_id=run_id,
+            nlp_status=nlp_status, story_id=meta["article_id"], near_duplicate_of=None, near_duplicate_similarity=None, run_id=run_id,
         ))
 
     quarantine = [dict(run_id=run_id, stage=r.stage, source_path=r.source_path, record=r.record, table_name=None,
@@ -109,6 +117,8 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
                   for r in rejected]
     tables = {
         "articles": ARTICLES.frame(article_rows_out),
+        "article_signatures": ARTICLE_SIGNATURES.frame(signatures),
+        "article_bands": ARTICLE_BANDS.frame(bands),
         "entities": ENTITIES.frame(_unique_by(rows["entities"], "entity_id")),
         "mentions": MENTIONS.frame(rows["mentions"]),
         "amounts": AMOUNTS.frame(rows["amounts"]),

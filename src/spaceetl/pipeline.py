@@ -134,7 +134,8 @@ def load_validated(run: RunContext, validated: ValidatedBatch, entries: list[Fil
     settings = run.settings
     t0 = time.perf_counter()
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
-        counts = wh.load_batch(conn, validated, files_frame(entries, rejected), run.run_id)
+        counts = wh.load_batch(conn, validated, files_frame(entries, rejected), run.run_id,
+                               settings.near_duplicate_threshold)
     counts["load_seconds"] = time.perf_counter() - t0
     return counts
 

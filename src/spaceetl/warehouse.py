@@ -201,14 +201,16 @@ def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: st
 
 # --- batch load ----------------------------------------------------------------------------------------------
 
-def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_id: str) -> dict[str, int]:
+def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_id: str,
+               near_duplicate_threshold: float = 0.6) -> dict[str, int]:
     """Load one validated batch in one transaction.
 
     ``files`` has (source_path, file_size, mtime_ns) of the batch's files. Re-loading the same content adds
     nothing (keys are content- and span-derived); a changed file's old article is deleted with everything
     derived from it when no other file still holds it.
     """
-    counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0}
+    counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0,
+              "near_duplicates": 0}
     conn.execute("BEGIN TRANSACTION")
     try:
         records = batch.records.join(files, on="source_path", how="left")
@@ -236,12 +238,13 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
         ).unique(subset=["source_path", "record"], keep="first")
         insert_frame(conn, "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema))
 
+        tables = {name: (df.filter(~pl.col("article_id").is_in(list(existing))) if "article_id" in df.columns else df)
+                  for name, df in batch.tables.items()}
+        tables["articles"] = link_near_duplicates(conn, tables["articles"], tables["article_bands"],
+                                                  tables["article_signatures"], near_duplicate_threshold)
+        counts["near_duplicates"] = int(tables["articles"]["near_duplicate_of"].is_not_null().sum())
         for spec in ARTICLE_TABLES:
-            df = batch.tables[spec.name]
-            if spec.name == "articles":
-                df = df.filter(~pl.col("article_id").is_in(list(existing)))
-            elif "article_id" in df.columns:
-                df = df.filter(~pl.col("article_id").is_in(list(existing)))
+            df = tables[spec.name]
             n = insert_frame(conn, spec.name, df, ignore_existing=True)
             if spec.name == "articles":
                 counts["articles_loaded"] = n
@@ -256,6 +259,59 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
             conn.execute("ROLLBACK")
         raise
     return counts
+
+
+def link_near_duplicates(conn: duckdb.DuckDBPyConnection, articles: pl.DataFrame, bands: pl.DataFrame,
+                         signatures: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Point each new article at the most similar earlier article (in the warehouse, or earlier in this batch)
+    whose MinHash similarity reaches ``threshold``, and give it that article's story."""
+    from .ingest.neardup import similarity
+
+    if articles.height == 0:
+        return articles
+    order = {a: i for i, a in enumerate(articles["article_id"])}
+    conn.register("_new_bands", bands.to_arrow())
+    try:
+        stored = conn.execute("""
+            SELECT DISTINCT n.article_id AS new_id, b.article_id AS old_id, s.signature, a.story_id
+            FROM _new_bands n
+            JOIN article_bands b ON b.band = n.band AND b.bucket = n.bucket AND b.article_id <> n.article_id
+            JOIN article_signatures s ON s.article_id = b.article_id
+            JOIN articles a ON a.article_id = b.article_id""").fetchall()
+    finally:
+        conn.unregister("_new_bands")
+    sigs = {r["article_id"]: r["signature"] for r in signatures.iter_rows(named=True)}
+    candidates: dict[str, list[tuple[str, list[int], str | None]]] = {}
+    for new_id, old_id, sig, story in stored:
+        candidates.setdefault(new_id, []).append((old_id, sig, story))
+    by_bucket: dict[tuple[int, int], list[str]] = {}
+    for r in bands.iter_rows(named=True):
+        by_bucket.setdefault((r["band"], r["bucket"]), []).append(r["article_id"])
+    for ids in by_bucket.values():
+        for later in ids:
+            for earlier in ids:
+                if order.get(earlier, 1 << 30) < order.get(later, -1):
+                    candidates.setdefault(later, []).append((earlier, sigs[earlier], None))
+    story = dict(zip(articles["article_id"], articles["story_id"]))
+    of: dict[str, str] = {}
+    score: dict[str, float] = {}
+    for article_id in articles["article_id"]:  # in order, so a chain of copies joins the first story
+        best = None
+        for cand_id, cand_sig, cand_story in candidates.get(article_id, []):
+            if article_id not in sigs:
+                continue
+            sim = similarity(sigs[article_id], cand_sig)
+            if sim >= threshold and (best is None or sim > best[1]):
+                best = (cand_id, sim, cand_story or story.get(cand_id, cand_id))
+        if best:
+            of[article_id], score[article_id], story[article_id] = best[0], round(best[1], 4), best[2]
+    if not of:
+        return articles
+    return articles.with_columns(
+        pl.col("article_id").replace_strict(of, default=None).alias("near_duplicate_of"),
+        pl.col("article_id").replace_strict(score, default=None, return_dtype=pl.Float64).alias("near_duplicate_similarity"),
+        pl.col("article_id").replace_strict(story, default=None).alias("story_id"),
+    )
 
 
 def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: list[str]) -> int:
