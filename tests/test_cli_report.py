@@ -72,3 +72,16 @@ def test_cli_run_in_a_fresh_process(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "articles loaded         1" in out.stdout and "quarantined             1" in out.stdout
+
+
+def test_data_dictionary_is_generated_from_the_contracts(capsys):
+    """docs/DATA_DICTIONARY.md must be what `spaceetl dictionary` renders now: docs never drift from schemas/."""
+    from conftest import ROOT
+    from spaceetl.dictionary import render_markdown
+
+    committed = (ROOT / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert committed == render_markdown(), "run `spaceetl dictionary` and commit docs/DATA_DICTIONARY.md"
+    assert main(["dictionary", "--output", "-"]) == 0
+    out = capsys.readouterr().out
+    for table in ("articles", "mentions", "claims", "quarantine", "dq_results"):
+        assert f"## `{table}`" in out

@@ -43,7 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
     _common(sql)
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
+
+    dic = sub.add_parser("dictionary", help="write the data dictionary generated from the table contracts")
+    dic.add_argument("--output", type=Path, default=Path("docs/DATA_DICTIONARY.md"), help="'-' for stdout")
+    dic.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    from .dictionary import render_markdown
+
+    text = render_markdown()
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        sys.stdout.write(f"{args.output}\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import SpaceetlError
 
     try:
-        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql}[args.command](args)
+        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary}[args.command](args)
     except SpaceetlError as exc:
         log.error("%s", exc)
         return 2

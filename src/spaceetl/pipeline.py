@@ -20,7 +20,7 @@ from .config import Settings
 from .extract import process_files
 from .ingest.discover import is_unchanged, walk
 from .ingest.models import FileEntry, Rejected
-from .validate import CheckTally, ValidatedBatch, validate_batch
+from .validate import CheckTally, ValidatedBatch, validate_batch, validate_table
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
             status = "warning"
         problems += [f"{r['check_name']}: {r['failed_rows']} of {r['total_rows']}" for r in warn_checks]
         conn.execute("BEGIN TRANSACTION")
-        wh.insert_frame(conn, "dq_results", DQ_RESULTS.frame(dq_rows))
+        wh.insert_frame(conn, "dq_results", validate_table("dq_results", DQ_RESULTS.frame(dq_rows)))
         wh.finish_run(conn, run.run_id, status=status, files_seen=plan.files_seen, files_unchanged=len(plan.unchanged),
                       records_read=totals.records_read, articles_loaded=totals.articles_loaded,
                       duplicates=totals.duplicates, near_duplicates=totals.near_duplicates,
@@ -229,7 +229,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
         conn.execute("COMMIT")
         metrics = compute_metrics(conn, run.run_id)
         drifted = [m["metric"] for m in metrics if m["drift"]]
-        wh.insert_frame(conn, "dq_metrics", DQ_METRICS.frame(metrics))
+        wh.insert_frame(conn, "dq_metrics", validate_table("dq_metrics", DQ_METRICS.frame(metrics)))
         if drifted and status == "completed":
             status = "warning"
         if drifted:

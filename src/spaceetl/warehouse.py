@@ -167,7 +167,9 @@ def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
-    insert_frame(conn, "runs", TABLES["runs"].frame([run]))
+    from .validate import validate_table
+
+    insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
 
 def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
@@ -236,7 +238,10 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
         sources = records.with_columns(status.alias("status"), reason.alias("reason")).with_columns(
             pl.col("status").alias("outcome"), pl.lit(run_id).alias("loaded_run_id"), pl.lit(run_id).alias("run_id"),
         ).unique(subset=["source_path", "record"], keep="first")
-        insert_frame(conn, "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema))
+        from .validate import validate_table
+
+        insert_frame(conn, "sources", validate_table(
+            "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema)))
 
         tables = {name: (df.filter(~pl.col("article_id").is_in(list(existing))) if "article_id" in df.columns else df)
                   for name, df in batch.tables.items()}
@@ -248,7 +253,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
             n = insert_frame(conn, spec.name, df, ignore_existing=True)
             if spec.name == "articles":
                 counts["articles_loaded"] = n
-        counts["quarantined"] = insert_frame(conn, "quarantine", batch.quarantine)
+        counts["quarantined"] = insert_frame(conn, "quarantine", validate_table("quarantine", batch.quarantine))
         counts["duplicates"] = int(sources.filter(pl.col("status") == "duplicate").height)
         counts["quarantined_inputs"] = int(sources.filter(pl.col("status") == "quarantined").height)
         if old_articles:

@@ -70,6 +70,8 @@ def _parse(fmt: str, text: str, path: str, min_body_chars: int) -> Iterator[Item
 _WALL = re.compile(r"\b(subscribe|subscribers?|subscription|sign in|log in|login|register|paywall|continue reading|"
                    r"create an account|already a member|enable javascript|accept cookies)\b", re.IGNORECASE)
 WALL_MAX_WORDS = 80
+MIN_REAL_WORDS = 12
+_REAL_WORD = re.compile(r"(?<![<\w/=.'])[^\W\d_]{2,}(?![\w(=])")
 
 
 def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) -> Item:
@@ -77,6 +79,11 @@ def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) ->
     if words < WALL_MAX_WORDS and len(_WALL.findall(article.body)) >= 2:
         return Rejected(path, record, "parse", "no_article_text",
                         f"only a subscription/login wall ({words} words, no article text)", payload=article.body[:300])
+    real_words = len(_REAL_WORD.findall(article.body))
+    if real_words < MIN_REAL_WORDS and len(article.body) >= min_body_chars:
+        return Rejected(path, record, "parse", "no_article_text",
+                        f"body has only {real_words} words (code, markup or a fragment, not an article)",
+                        payload=article.body[:300])
     if len(article.body) < min_body_chars:
         return Rejected(path, record, "parse", "no_article_text",
                         f"article body is {len(article.body)} characters, under the {min_body_chars} minimum",

@@ -12,6 +12,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("spaceetl.report", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = lambda v, digits=3: "—" if v is None else (f"{v:,}" if isinstance(v, int) else f"{v:.{digits}g}")
+    env.filters["ts"] = lambda v: "—" if v is None else (v.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if hasattr(v, "strftime") else str(v)[:19])
     return env
 
 
