@@ -44,10 +44,56 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
 
+    serve = sub.add_parser("serve", help="run the flow on a schedule over a raw folder (needs a Prefect server: PREFECT_API_URL)")
+    serve.add_argument("raw_dir", nargs="?", type=Path, help="folder to ingest on every run")
+    _common(serve)
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", default=None, help='cron schedule, e.g. "0 * * * *" (default: hourly)')
+    when.add_argument("--interval", type=float, help="seconds between runs instead of a cron schedule")
+    serve.add_argument("--name", default="spaceetl-scheduled", help="deployment name")
+
+    server = sub.add_parser("server", help="start a persistent local Prefect server (for schedules and the UI)")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=4200)
+    server.add_argument("-v", "--verbose", action="store_true")
+
     dic = sub.add_parser("dictionary", help="write the data dictionary generated from the table contracts")
     dic.add_argument("--output", type=Path, default=Path("docs/DATA_DICTIONARY.md"), help="'-' for stdout")
     dic.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """A long-running process that polls the Prefect server for the deployment's scheduled runs and executes them.
+    Only new or changed files are read on each run (unchanged ones are skipped cheaply)."""
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        log.error("schedules need a persistent Prefect server: start one with `spaceetl server` (or "
+                  "`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+        return 2
+    settings = _settings(args, "raw_dir", "warehouse")
+    from spaceetl.flows.etl import etl
+
+    params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": str(Path(settings.warehouse).resolve())}
+    schedule = {"interval": args.interval} if args.interval else {"cron": args.cron or "0 * * * *"}
+    log.info("serving deployment %s (%s) over %s", args.name, schedule, params["raw_dir"])
+    etl.serve(name=args.name, parameters=params, **schedule)
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """`prefect server start` with the offline defaults (no telemetry)."""
+    import os
+
+    from . import prefect_env  # noqa: F401
+
+    cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", args.host, "--port", str(args.port)]
+    sys.stdout.write(f"Prefect server on http://{args.host}:{args.port} - in another shell:\n"
+                     f"  export PREFECT_API_URL=http://{args.host}:{args.port}/api\n")
+    sys.stdout.flush()
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
@@ -72,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import SpaceetlError
 
     try:
-        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary}[args.command](args)
+        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
+                "serve": cmd_serve, "server": cmd_server}[args.command](args)
     except SpaceetlError as exc:
         log.error("%s", exc)
         return 2
