@@ -51,9 +51,9 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
         totals = RunTotals()
         in_flight: deque = deque()
         first = True
-        for entries in plan.batches:
+        for batch_no, entries in enumerate(plan.batches):
             in_flight.append((entries, tasks.extract_batch.submit(entries, settings, run.run_id,
-                                                                  plan.rejected if first else None), first))
+                                                                  plan.rejected if first else None, batch_no), first))
             first = False
             if len(in_flight) > settings.workers:
                 _load_next(in_flight, run, plan, totals, logger)
@@ -80,7 +80,7 @@ def _load_next(in_flight: deque, run, plan, totals: RunTotals, logger: logging.L
     except Exception as exc:  # a batch that failed for good must not lose the rest of the run
         logger.error("batch of %d files failed: %s", len(entries), exc)
         validated = failed_batch(entries, run.run_id, exc)
-    counts = tasks.load_batch(run, validated, entries, rejected)
+    counts, validated = tasks.load_batch(run, validated, entries, rejected)
     totals.add(validated, counts)
 
 

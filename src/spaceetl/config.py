@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     task_runner: Literal["thread", "process", "dask"] = Field("thread", description="How extraction batches run.")
     workers: int = Field(1, ge=1, description="Extraction workers for the process/dask task runners.")
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+    spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
+                                                    "(default for dask: <warehouse folder>/spill).")
+
+    def resolved_spill_dir(self) -> Path | None:
+        """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""
+        if self.spill_dir is not None:
+            return self.spill_dir
+        return self.warehouse.parent / "spill" if self.task_runner == "dask" else None
 
     def resolved_reports_dir(self) -> Path:
         return self.reports_dir or (self.warehouse.parent / "reports")

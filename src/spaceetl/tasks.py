@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from . import pipeline
 from .errors import RunLockedError, WarehouseBusyError
-from .validate import CheckTally, ValidatedBatch
+from .validate import CheckTally, SpilledBatch, ValidatedBatch
 
 
 def _transient(task, task_run, state) -> bool:
@@ -40,13 +40,24 @@ def plan_files(run):
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, retry_condition_fn=_transient)
-def extract_batch(entries, settings, run_id, rejected=None) -> ValidatedBatch:
-    return pipeline.extract_and_validate(entries, settings, run_id, rejected)
+def extract_batch(entries, settings, run_id, rejected=None, batch_no: int = 0) -> ValidatedBatch | SpilledBatch:
+    """Runs on a worker (thread, process or Dask). With a spill folder the frames go to Parquet there and only
+    their location comes back."""
+    validated = pipeline.extract_and_validate(entries, settings, run_id, rejected)
+    spill = settings.resolved_spill_dir()
+    if spill is None:
+        return validated
+    return SpilledBatch.write(validated, spill / run_id / f"batch-{batch_no:06d}")
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, retries=4, retry_delay_seconds=[2, 5, 15, 45], retry_condition_fn=_transient)
 def load_batch(run, validated, entries, rejected=()):
-    return pipeline.load_validated(run, validated, entries, rejected)
+    if isinstance(validated, SpilledBatch):
+        spilled, validated = validated, validated.read()
+        counts = pipeline.load_validated(run, validated, entries, rejected)
+        spilled.remove()
+        return counts, validated
+    return pipeline.load_validated(run, validated, entries, rejected), validated
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_transient)

@@ -199,3 +199,40 @@ def validate_table(name: str, df: pl.DataFrame) -> pl.DataFrame:
         return spec.contract.validate(df, lazy=True)
     except SchemaErrors as exc:
         raise ContractError(f"{name} rows break their contract: {exc.failure_cases.head(5).to_dicts()}", stage="validate") from exc
+
+
+@dataclass
+class SpilledBatch:
+    """A validated batch written to Parquet by a remote worker, for the single writer to load. Only paths and
+    counters travel back to the flow, not the frames."""
+
+    folder: str
+    tables: list[str]
+    tally: CheckTally
+    stats: dict[str, float]
+
+    @classmethod
+    def write(cls, batch: ValidatedBatch, folder) -> "SpilledBatch":
+        from pathlib import Path
+
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, df in batch.tables.items():
+            df.write_parquet(path / f"{name}.parquet")
+        batch.records.write_parquet(path / "_records.parquet")
+        batch.quarantine.write_parquet(path / "_quarantine.parquet")
+        return cls(str(path), list(batch.tables), batch.tally, dict(batch.stats))
+
+    def read(self) -> ValidatedBatch:
+        from pathlib import Path
+
+        path = Path(self.folder)
+        tables = {name: pl.read_parquet(path / f"{name}.parquet") for name in self.tables}
+        return ValidatedBatch(tables=tables, records=pl.read_parquet(path / "_records.parquet"),
+                              quarantine=pl.read_parquet(path / "_quarantine.parquet"), tally=self.tally,
+                              stats=self.stats)
+
+    def remove(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
