@@ -21,6 +21,7 @@ class Claims(pa.DataFrameModel):
     speaker_entity_id: str = pa.Field(nullable=True, description="For quotes and reported claims: who said it (entity).")
     speaker_text: str = pa.Field(nullable=True, description="Speaker as written, e.g. 'an unnamed government official'.")
     quote_text: str = pa.Field(nullable=True, description="The quoted words, without quote marks.")
+    quote_style: str = pa.Field(nullable=True, isin=["direct", "indirect"], description="'direct' (in quote marks) or 'indirect' (X said that ...); None for other claims.")
     reporting_verb: str = pa.Field(nullable=True, description="say, add, caution, according to, ...")
     attribution: str = pa.Field(nullable=True, description="Outlet or document the claim is attributed to ('Bloomberg', 'the joint statement').")
     modality: str = pa.Field(isin=MODALITIES, description="asserted, reported, hedged or negated.")

@@ -13,11 +13,14 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 def extract_html(html: str, path: str, min_chars: int) -> dict:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-        deduplicate=False, url=None,
-    )
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    # Precision first (keeps related links, comments and ads out); old table layouts that give nothing that way
+    # get a second, recall-oriented pass before the page is declared empty.
+    for mode in ({"favor_precision": True}, {"favor_recall": True}):
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                          deduplicate=False, **mode)
+        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+        if len(text) >= min_chars:
+            break
     if len(text) < min_chars:
         raise InputError(
             "no_article_text",

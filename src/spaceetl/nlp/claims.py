@@ -82,6 +82,7 @@ class ClaimDraft:
     speaker: Span | None = None
     speaker_text: str | None = None
     quote_text: str | None = None
+    quote_style: str | None = None
     reporting_verb: str | None = None
     attribution: str | None = None
     modality: str = "asserted"
@@ -233,6 +234,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]]) -> list[ClaimDr
                     d.speaker, d.speaker_text = d.subject, d.subject_text
                     d.reporting_verb = lemma
                     d.quote_text = _text(_subtree_span(ccomp))
+                    d.quote_style = "indirect"
                     if modality == "asserted":
                         d.modality, d.modality_cue = "reported", verb.text.lower()
                 attribution = _according_to(sent)
@@ -327,8 +329,15 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]]) -> list[Clai
                 # A further quote in the same paragraph with no attribution of its own continues the last speaker.
                 verb = last_verb
         speaker = speaker_text = None
-        if speaker_range is None and verb is not None and last_para == para_start:
-            speaker, speaker_text = last_speaker
+        if speaker_range is None and verb is not None and last_para == para_start and drafts:
+            # '"A," said X. "B."' - B continues X's quote: one quote, extended.
+            prev = drafts[-1]
+            prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
+            end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
+            prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
+            prev.clause_end = max(prev.clause_end, span_end)
+            i += 1
+            continue
         if speaker_range:
             speaker = doc.char_span(*speaker_range, alignment_mode="expand")
             speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
@@ -346,7 +355,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]]) -> list[Clai
         d = ClaimDraft(
             claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
             clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
-            subject=speaker, subject_text=speaker_text, quote_text=quote_text, reporting_verb=verb,
+            subject=speaker, subject_text=speaker_text, quote_text=quote_text, quote_style="direct", reporting_verb=verb,
             attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
             modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
         )

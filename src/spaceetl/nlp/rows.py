@@ -110,7 +110,7 @@ def _claim_row(d: ClaimDraft, doc: Doc, ctx: ArticleContext, links: dict[int, Li
         claim_type=d.claim_type, subject_entity_id=subject.entity_id if subject else None, subject_text=d.subject_text,
         predicate=d.predicate, object_entity_id=obj.entity_id if obj else None, object_text=d.object_text,
         speaker_entity_id=speaker.entity_id if speaker else None, speaker_text=d.speaker_text,
-        quote_text=d.quote_text, reporting_verb=d.reporting_verb, attribution=d.attribution, modality=d.modality,
+        quote_text=d.quote_text, quote_style=d.quote_style, reporting_verb=d.reporting_verb, attribution=d.attribution, modality=d.modality,
         modality_cue=d.modality_cue, amount_id=amount["amount_id"] if amount else None,
         claim_date=when["resolved_date"] if when else None, claim_date_text=when["text"] if when else None,
         place_text=place, sentence=ctx.body[d.start_char:d.end_char], start_char=d.start_char, end_char=d.end_char,
