@@ -103,3 +103,15 @@ def test_case_sensitive_acronyms_do_not_match_words():
     gaz = load_gazetteer()
     assert gaz.lookup("us") is None
     assert gaz.lookup("US") is not None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("members 3 million", []),                       # letter symbols need a word boundary and exact case
+    ("3,000 pounds of cargo", []),                   # a mass, not sterling
+    ("eur 5 things", []),
+    ("C$40 million", [(4e7, "CAD")]),
+    ("Rs. 200 million", [(2e8, "INR")]),
+    ("₹500 crore", [(5e9, "INR")]),
+])
+def test_money_false_friends_and_letter_symbols(text, expected):
+    assert [(m.value, m.currency) for m in find_money(text)] == expected

@@ -16,7 +16,7 @@ from ..data import read_csv
 
 SCALES = {
     "trillion": 1e12, "tn": 1e12, "tr": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
-    "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6, "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "mil": 1e6, "crore": 1e7, "lakh": 1e5, "thousand": 1e3, "k": 1e3,
 }
 WORD_NUMBERS = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -64,21 +64,24 @@ def currency_table() -> CurrencyTable:
         for name in filter(None, row.get("names", "").lower().split("|")):
             by_name.setdefault(name, code)
     by_symbol.update({"$": "USD", "¥": "JPY"})
-    symbols = sorted(by_symbol, key=len, reverse=True)
+    # Symbols made of letters ("Rs", "C$") and ISO codes match case-sensitively and on a word boundary, so
+    # "members 3 million" is not 3 million rupees; scale words and currency names match in any case.
+    plain = sorted((s for s in by_symbol if not any(ch.isalpha() for ch in s)), key=len, reverse=True)
+    lettered = sorted((s for s in by_symbol if any(ch.isalpha() for ch in s)), key=len, reverse=True)
     names = sorted(by_name, key=len, reverse=True)
     code_alt = "|".join(sorted(codes))
     num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     words = "|".join(sorted((w for w in WORD_NUMBERS if WORD_NUMBERS[w] is not None), key=len, reverse=True))
-    scale_words = r"trillion|billion|million|thousand|bln|mln|bn|mn|tn|mil"
+    scale_words = r"trillion|billion|million|thousand|crore|lakh|bln|mln|bn|mn|tn|mil"
     prefix = (
-        rf"(?P<pcur>{'|'.join(re.escape(s) for s in symbols)}|\b(?:{code_alt})\b)\s?"
-        rf"(?P<pnum>{num})(?:\s?(?P<pscale>{scale_words})\b|(?P<pscale1>[bBmMkK])\b)?"
+        rf"(?P<pcur>{'|'.join(re.escape(s) for s in plain)}|\b(?:{'|'.join(re.escape(s) for s in lettered)})\.?(?![A-Za-z])|"
+        rf"\b(?:{code_alt})\b)\s?(?P<pnum>{num})(?:\s?(?P<pscale>(?i:{scale_words}))\b|(?P<pscale1>[bBmMkK])\b)?"
     )
     suffix = (
-        rf"\b(?P<snum>{num}|(?:{words}))(?:[\s-](?P<sscale>{scale_words}))?\s"
-        rf"(?P<scur>(?:{'|'.join(re.escape(n) for n in names)})\b|(?:{code_alt})\b)"
+        rf"\b(?P<snum>{num}|(?i:{words}))(?:[\s-](?P<sscale>(?i:{scale_words})))?\s"
+        rf"(?P<scur>(?i:{'|'.join(re.escape(n) for n in names)})\b|(?:{code_alt})\b)"
     )
-    pattern = re.compile(rf"{prefix}|{suffix}", re.IGNORECASE)
+    pattern = re.compile(rf"{prefix}|{suffix}")
     return CurrencyTable(by_symbol, by_name, frozenset(codes), pattern)
 
 
@@ -100,8 +103,6 @@ def find_money(text: str, context: str | None = None) -> list[Money]:
     for m in table.pattern.finditer(text):
         if m.group("pcur"):
             raw_cur, num, scale = m.group("pcur"), m.group("pnum"), m.group("pscale") or m.group("pscale1")
-            if raw_cur.isalpha() and raw_cur.upper() in table.codes and not raw_cur.isupper():
-                continue  # "eur 5" in running text is not a code
             code = raw_cur.upper() if raw_cur.upper() in table.codes else table.by_symbol.get(raw_cur)
         else:
             raw_cur, num, scale = m.group("scur"), m.group("snum"), m.group("sscale")
@@ -111,7 +112,11 @@ def find_money(text: str, context: str | None = None) -> list[Money]:
                 code = table.by_name.get(raw_cur.lower())
             if num.lower() == "a" and not scale:
                 continue  # "a dollar" is not an amount worth keeping
+            if code == "GBP" and not scale and text[m.end():m.end() + 4].lower() == " of ":
+                continue  # "3,000 pounds of cargo" is a mass
         value = _number(num)
+        if code is None and raw_cur.rstrip(".") in table.by_symbol:
+            code = table.by_symbol[raw_cur.rstrip(".")]
         if code is None or value is None:
             continue
         value *= SCALES.get((scale or "").lower(), 1.0)

@@ -1,0 +1,234 @@
+"""Throughput and memory benchmark: the spaCy model's own limit next to the whole pipeline, in one process run.
+
+Measures, on the same corpus:
+  (a) raw ``nlp.pipe`` throughput of the project's model with n_process = cores (the limit),
+  (b) the full Prefect flow end to end into a fresh warehouse,
+  (c) a re-run on the unchanged folder,
+  (d) peak RSS of the whole process tree (sampled every 100 ms),
+and prints words/s and articles/s for (a) and (b), the ratio (b)/(a), the re-run time as a share of (b), peak
+memory, and how long ``spaceetl --help`` takes.
+
+    python benchmarks/bench_pipeline.py                 # ../shared/corpora/bbc when present, else synthetic
+    python benchmarks/bench_pipeline.py --articles 5000 # a synthetic corpus of that size
+    python benchmarks/bench_pipeline.py --ci            # the bundled sample corpus (small, quick)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+
+
+class PeakRSS:
+    """Peak resident memory of this process and all its children, summed, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.1):
+        import psutil
+
+        self.proc = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for p in [self.proc, *self.proc.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def reset(self):
+        self.peak = 0
+
+
+def synthetic_corpus(folder: Path, n: int, seed: int = 7) -> Path:
+    """n distinct articles in the scraped-text style, assembled from the sample corpus's paragraphs with the
+    numbers, names and order varied, so every body is unique and realistic enough for the NLP cost."""
+    from spaceetl.ingest.discover import walk
+    from spaceetl.ingest.models import RawArticle
+    from spaceetl.ingest.readers import read_file
+
+    paragraphs: list[str] = []
+    for entry in walk(ROOT / "samples" / "corpus"):
+        items, _ = read_file(entry, max_bytes=10**8, min_body_chars=80) if hasattr(entry, "abs_path") else ([], None)
+        for item in items:
+            if isinstance(item, RawArticle):
+                paragraphs += [p for p in item.body.split("\n\n") if len(p.split()) > 20]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        chosen = rng.sample(paragraphs, k=min(6, len(paragraphs)))
+        body = "\n\n".join(p.replace("2025", str(2000 + rng.randint(0, 26))).replace("$", f"${rng.randint(1, 9)}")
+                           for p in chosen)
+        (folder / f"{i // 1000:03d}" / f"article_{i:06d}.txt").parent.mkdir(exist_ok=True)
+        (folder / f"{i // 1000:03d}" / f"article_{i:06d}.txt").write_text(
+            f"Synthetic Report Number {i}\n\nWASHINGTON — Story {i} ({rng.random():.6f}).\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+def corpus_bodies(raw: Path) -> list[str]:
+    from spaceetl.ingest.discover import walk
+    from spaceetl.ingest.models import RawArticle
+    from spaceetl.ingest.readers import read_file
+
+    bodies = []
+    for entry in walk(raw):
+        if hasattr(entry, "abs_path"):
+            items, _ = read_file(entry, max_bytes=10**8, min_body_chars=80)
+            bodies += [i.body for i in items if isinstance(i, RawArticle)]
+    return bodies
+
+
+def help_seconds() -> float:
+    exe = Path(sys.executable).parent / "spaceetl"
+    cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-m", "spaceetl.cli", "--help"]
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, help="folder of raw files (default: the BBC corpus when present)")
+    ap.add_argument("--articles", type=int, help="use a synthetic corpus of this many articles")
+    ap.add_argument("--ci", action="store_true", help="the bundled sample corpus: small and quick")
+    ap.add_argument("--task-runner", default=None, choices=["thread", "process", "dask"])
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--n-process", type=int, default=None)
+    ap.add_argument("--batch-files", type=int, default=None)
+    ap.add_argument("--skip-raw", action="store_true", help="skip (a), e.g. when comparing runner settings")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    args = ap.parse_args()
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    from spaceetl import prefect_env  # noqa: F401
+
+    tmp = Path(tempfile.mkdtemp(prefix="spaceetl-bench-"))
+    if args.ci:
+        raw, label = ROOT / "samples" / "corpus", "bundled sample corpus"
+    elif args.articles:
+        raw, label = synthetic_corpus(tmp / "raw", args.articles), f"synthetic corpus, {args.articles} articles"
+    elif args.corpus:
+        raw, label = args.corpus, str(args.corpus)
+    elif BBC.is_dir():
+        raw, label = BBC, "BBC News corpus (shared/corpora/bbc)"
+    else:
+        raw, label = synthetic_corpus(tmp / "raw", 1000), "synthetic corpus, 1000 articles (BBC corpus absent)"
+
+    import spacy
+
+    from spaceetl.config import load_settings
+    from spaceetl.pipeline import model_version_of
+
+    cores = os.cpu_count() or 1
+    overrides = {k: v for k, v in dict(task_runner=args.task_runner, workers=args.workers, n_process=args.n_process,
+                                       batch_files=args.batch_files).items() if v is not None}
+    settings = load_settings(raw_dir=raw, warehouse=tmp / "warehouse" / "bench.duckdb", **overrides)
+    results: dict = {"corpus": label, "cores": cores, "model": settings.spacy_model,
+                     "model_version": model_version_of(settings.spacy_model), "settings": settings.public_dict()}
+    print(f"corpus: {label}\nmachine: {cores} cores, Python {sys.version.split()[0]}, model {settings.spacy_model}")
+
+    with PeakRSS() as rss:
+        bodies = corpus_bodies(raw)
+        words = sum(len(b.split()) for b in bodies)
+        results.update(articles=len(bodies), words=words)
+        if not args.skip_raw:
+            nlp = spacy.load(settings.spacy_model)
+            rss.reset()
+            t0 = time.perf_counter()
+            for _ in nlp.pipe(bodies, n_process=cores, batch_size=settings.nlp_batch_size):
+                pass
+            raw_s = time.perf_counter() - t0
+            results["raw"] = dict(seconds=raw_s, words_per_s=words / raw_s, articles_per_s=len(bodies) / raw_s,
+                                  peak_rss_mb=rss.peak / 2**20)
+            del nlp
+            print(f"(a) raw nlp.pipe, n_process={cores}: {raw_s:.1f} s, {words / raw_s:,.0f} words/s, "
+                  f"{len(bodies) / raw_s:.1f} articles/s")
+
+        from spaceetl.flows.etl import etl
+
+        t0 = time.perf_counter()
+        from prefect import flow
+
+        @flow(name="bench-warm-up")
+        def warm_up() -> None:
+            return None
+
+        warm_up()
+        results["prefect_server_start_s"] = time.perf_counter() - t0
+        print(f"    Prefect temporary server start (once per process, not counted below): {results['prefect_server_start_s']:.1f} s")
+
+        rss.reset()
+        t0 = time.perf_counter()
+        summary = etl(settings=settings)
+        full_s = time.perf_counter() - t0
+        from spaceetl import warehouse as wh
+
+        with wh.session(settings.warehouse, read_only=True) as conn:
+            loaded_words = conn.execute("SELECT coalesce(sum(word_count), 0) FROM articles").fetchone()[0]
+        results["full"] = dict(seconds=full_s, words_per_s=words / full_s, articles_per_s=len(bodies) / full_s,
+                               loaded_articles=summary["articles_loaded"], loaded_words=loaded_words,
+                               peak_rss_mb=rss.peak / 2**20, status=summary["status"])
+        print(f"(b) full flow end to end: {full_s:.1f} s, {words / full_s:,.0f} words/s, {len(bodies) / full_s:.1f} articles/s "
+              f"({summary['articles_loaded']} articles loaded, run {summary['status']})")
+
+        t0 = time.perf_counter()
+        again = etl(settings=settings)
+        rerun_s = time.perf_counter() - t0
+        results["rerun"] = dict(seconds=rerun_s, share_of_full=rerun_s / full_s, articles_loaded=again["articles_loaded"])
+        print(f"(c) re-run, unchanged folder: {rerun_s:.1f} s = {100 * rerun_s / full_s:.1f}% of the full run")
+        results["peak_rss_mb"] = rss.peak / 2**20
+    if "raw" in results:
+        results["ratio_full_to_raw"] = results["full"]["words_per_s"] / results["raw"]["words_per_s"]
+        print(f"    ratio (b)/(a): {100 * results['ratio_full_to_raw']:.1f}% of the model's own throughput")
+    print(f"(d) peak RSS of the process tree: {results['peak_rss_mb']:,.0f} MiB "
+          f"(raw step {results.get('raw', {}).get('peak_rss_mb', 0):,.0f} MiB, full flow {results['full']['peak_rss_mb']:,.0f} MiB)")
+    results["help_s"] = help_seconds()
+    print(f"    spaceetl --help: {results['help_s'] * 1000:.0f} ms")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"results: {out}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
