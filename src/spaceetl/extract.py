@@ -81,7 +81,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     article_rows_out: list[dict] = []
     rows_seconds = 0.0
     words = 0
-    for (art, meta), doc in zip(english, docs):
+    for doc, (art, meta) in zip(docs, english):  # docs first: the generator is drained and its workers end cleanly
         t_rows = time.perf_counter()
         ctx = ArticleContext(article_id=meta["article_id"], body=art.body,
                              published=art.published_at.date() if art.published_at else None, run_id=run_id)

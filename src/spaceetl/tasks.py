@@ -40,10 +40,16 @@ def plan_files(run):
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, retry_condition_fn=_transient)
-def extract_batch(entries, settings, run_id, rejected=None, batch_no: int = 0) -> ValidatedBatch | SpilledBatch:
-    """Runs on a worker (thread, process or Dask). With a spill folder the frames go to Parquet there and only
-    their location comes back."""
-    validated = pipeline.extract_and_validate(entries, settings, run_id, rejected)
+def extract_batch(entries, settings, run_id, rejected=None, batch_no: int = 0, use_pool: bool = False):
+    """Runs on a worker (thread, process or Dask). ``use_pool``: hand the batch to the extraction worker processes
+    (one model each) and wait. With a spill folder the frames go to Parquet there and only their location comes
+    back."""
+    if use_pool:
+        from . import workers
+
+        validated = workers.submit(entries, settings, run_id, rejected).result()
+    else:
+        validated = pipeline.extract_and_validate(entries, settings, run_id, rejected)
     spill = settings.resolved_spill_dir()
     if spill is None:
         return validated

@@ -32,6 +32,7 @@ MAX_TEXT = 160
 @dataclass(frozen=True)
 class ClaimRules:
     type_of: dict[str, str]
+    heads: frozenset[str]
     transaction_nouns: frozenset[str]
     reporting_lemmas: frozenset[str]
     reporting_forms: re.Pattern
@@ -61,7 +62,7 @@ def claim_rules() -> ClaimRules:
     forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
     mod = data["modality"]
     return ClaimRules(
-        type_of=type_of,
+        type_of=type_of, heads=frozenset({p.split()[0] for p in type_of} | reporting),
         transaction_nouns=frozenset(data["transaction_nouns"]),
         reporting_lemmas=reporting,
         reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
@@ -184,68 +185,88 @@ def _object(verb: Token, passive: bool) -> Token | None:
     return None
 
 
-def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]]) -> list[ClaimDraft]:
+def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Span] | None = None,
+                  money_starts: list[int] | None = None) -> list[ClaimDraft]:
+    """``sents`` and ``money_starts`` (character offsets of the money amounts) may be passed in when the caller
+    already has them: this runs on every article and is the costliest step after the model itself."""
+    import bisect
+
+    import numpy as np
+    from spacy.attrs import POS
+    from spacy.parts_of_speech import AUX, VERB
+
     rules = claim_rules()
     drafts: list[ClaimDraft] = []
+    money = sorted(money_starts) if money_starts is not None else None
 
     def in_quote(tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in quote_ranges)
 
-    for sent in doc.sents:
-        for verb in sent:
-            if verb.pos_ not in {"VERB", "AUX"} or in_quote(verb):
-                continue
-            if verb.pos_ == "AUX" and verb.dep_ != "ROOT":
-                continue
-            predicate = predicate_of(verb)
-            subjects, passive = _subjects(verb)
-            if not subjects:
-                continue
-            lemma = verb.lemma_.lower()
-            ctype = rules.type_of.get(predicate) or rules.type_of.get(lemma)
-            ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-            indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
-            if lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
-                continue  # the attribution of a direct quote: handled by quote_claims
-            if ctype is None and not indirect:
-                continue
-            obj = _object(verb, passive)
-            clause = _clause_tokens(verb)
-            cstart = min(t.idx for t in clause)
-            cend = max(t.idx + len(t.text) for t in clause)
-            modality, cue = modality_of(clause, sent.text, rules, verb)
-            has_money = _has_money(doc, cstart, cend)
-            if ctype == "transaction" and not has_money and (obj is None or obj.lemma_.lower() not in rules.transaction_nouns):
-                ctype = "statement"  # "critics raised concerns" is not a transaction
-            elif has_money and obj is not None and obj.lemma_.lower() in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
-                ctype = "transaction"
-            for k, subj in enumerate(subjects):
-                d = ClaimDraft(
-                    claim_type="quote" if indirect else (ctype or "statement"), predicate=predicate,
-                    start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
-                    subject=_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1],
-                    modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
-                )
-                d.subject_text = _text(d.subject)
-                if obj is not None:
-                    d.object = _subtree_span(obj)
-                    d.object_text = _text(d.object)
-                if indirect:
-                    d.speaker, d.speaker_text = d.subject, d.subject_text
-                    d.reporting_verb = lemma
-                    d.quote_text = _text(_subtree_span(ccomp))
-                    d.quote_style = "indirect"
-                    if modality == "asserted":
-                        d.modality, d.modality_cue = "reported", verb.text.lower()
-                attribution = _according_to(sent)
-                if attribution:
-                    d.attribution = attribution
-                    if d.modality == "asserted":
-                        d.modality, d.modality_cue = "reported", "according to"
-                reported_by = _reported_by(sent)
-                if reported_by:
-                    d.attribution = d.attribution or reported_by
-                drafts.append(d)
+    def has_money(start: int, end: int) -> bool:
+        if money is None:
+            return _has_money(doc, start, end)
+        i = bisect.bisect_left(money, start)
+        return i < len(money) and money[i] < end
+
+    verb_positions = np.flatnonzero(np.isin(doc.to_array([POS]).reshape(-1), [VERB, AUX])) if len(doc) else []
+    sent_list = sents if sents is not None else list(doc.sents)
+    sent_ends = [s.end for s in sent_list]
+    for i in verb_positions:
+        verb = doc[int(i)]
+        sent = sent_list[bisect.bisect_right(sent_ends, verb.i)]
+        if in_quote(verb):
+            continue
+        lemma = verb.lemma_.lower()
+        if lemma not in rules.heads or (verb.pos_ == "AUX" and verb.dep_ != "ROOT"):
+            continue
+        predicate = predicate_of(verb)
+        subjects, passive = _subjects(verb)
+        if not subjects:
+            continue
+        ctype = rules.type_of.get(predicate) or rules.type_of.get(lemma)
+        ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
+        if lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
+            continue  # the attribution of a direct quote: handled by quote_claims
+        if ctype is None and not indirect:
+            continue
+        obj = _object(verb, passive)
+        clause = _clause_tokens(verb)
+        cstart = min(t.idx for t in clause)
+        cend = max(t.idx + len(t.text) for t in clause)
+        modality, cue = modality_of(clause, sent.text, rules, verb)
+        money_here = has_money(cstart, cend)
+        if ctype == "transaction" and not money_here and (obj is None or obj.lemma_.lower() not in rules.transaction_nouns):
+            ctype = "statement"  # "critics raised concerns" is not a transaction
+        elif money_here and obj is not None and obj.lemma_.lower() in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
+            ctype = "transaction"
+        for k, subj in enumerate(subjects):
+            d = ClaimDraft(
+                claim_type="quote" if indirect else (ctype or "statement"), predicate=predicate,
+                start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
+                subject=_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1],
+                modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
+            )
+            d.subject_text = _text(d.subject)
+            if obj is not None:
+                d.object = _subtree_span(obj)
+                d.object_text = _text(d.object)
+            if indirect:
+                d.speaker, d.speaker_text = d.subject, d.subject_text
+                d.reporting_verb = lemma
+                d.quote_text = _text(_subtree_span(ccomp))
+                d.quote_style = "indirect"
+                if modality == "asserted":
+                    d.modality, d.modality_cue = "reported", verb.text.lower()
+            attribution = _according_to(sent)
+            if attribution:
+                d.attribution = attribution
+                if d.modality == "asserted":
+                    d.modality, d.modality_cue = "reported", "according to"
+            reported_by = _reported_by(sent)
+            if reported_by:
+                d.attribution = d.attribution or reported_by
+            drafts.append(d)
     return drafts
 
 
@@ -289,9 +310,9 @@ def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 
 
-def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]]) -> list[ClaimDraft]:
+def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | None = None) -> list[ClaimDraft]:
     rules = claim_rules()
-    text = doc.text
+    text = doc.text if text is None else text
     drafts: list[ClaimDraft] = []
     last_speaker: tuple[Span | None, str | None] = (None, None)
     last_para, last_verb = -1, None

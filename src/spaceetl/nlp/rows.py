@@ -25,7 +25,8 @@ class ArticleContext:
 
 
 def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
-    sent_starts = [s.start_char for s in doc.sents]
+    sents = sentence_spans(doc)
+    sent_starts = [s.start_char for s in sents]
 
     def sentence_of(char: int) -> int:
         return max(0, bisect.bisect_right(sent_starts, char) - 1)
@@ -71,11 +72,28 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             run_id=ctx.run_id))
 
-    quotes = find_quotes(doc.text)
-    drafts = quote_claims(doc, quotes) + clause_claims(doc, [(q[0], q[3]) for q in quotes])
-    claims = [_claim_row(d, doc, ctx, links_by_token, amounts, dates, sentence_of) for d in drafts]
+    quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
+    drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
+                                                       [a["start_char"] for a in amounts])
+    places = [(ent.start_char, ent.text) for ent in doc.ents
+              if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
+    claims = [_claim_row(d, ctx, links_by_token, amounts, dates, places, sentence_of) for d in drafts]
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
             "claims": claims}
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The sentences, from the SENT_START array (much cheaper than iterating ``doc.sents`` token by token)."""
+    import numpy as np
+    from spacy.attrs import SENT_START
+
+    if len(doc) == 0:
+        return []
+    starts = np.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = starts + [len(doc)]
+    return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
@@ -90,19 +108,15 @@ def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
     return None
 
 
-def _claim_row(d: ClaimDraft, doc: Doc, ctx: ArticleContext, links: dict[int, Link], amounts: list[dict],
-               dates: list[dict], sentence_of) -> dict:
+def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: list[dict],
+               dates: list[dict], places: list[tuple[int, str]], sentence_of) -> dict:
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links)
     lo, hi = d.clause_start, d.clause_end
     amount = next((a for a in amounts if lo <= a["start_char"] < hi), None)
     when = next((x for x in dates if lo <= x["start_char"] < hi), None)
-    place = None
-    for ent in doc.ents:
-        if ent.label_ in {"GPE", "LOC", "FAC"} and lo <= ent.start_char < hi and ent.root.head.lower_ in {"in", "at", "near", "over"}:
-            place = ent.text
-            break
+    place = next((text for start, text in places if lo <= start < hi), None)
     confidence = 0.4 + 0.2 * (subject is not None or speaker is not None) + 0.15 * (obj is not None or d.quote_text is not None) \
         + 0.1 * (d.claim_type != "statement") + 0.1 * (d.subject_text is not None)
     return dict(

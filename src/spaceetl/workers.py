@@ -1,0 +1,57 @@
+"""Extraction worker processes: one spaCy model per process, loaded once, doing everything a batch needs (read,
+parse, NLP, rows, validation) so both cores work on articles while the main process only loads the warehouse.
+
+Measured on the 2-core machine (benchmarks/RESULTS.md): this is faster than one process calling
+``nlp.pipe(n_process=2)`` per batch (which re-forks workers for every batch and leaves entity linking, claims and
+validation to the main process) and than Prefect's ``ProcessPoolTaskRunner``. Workers are started with
+``spawn``, so they do not inherit the main process's memory, and live for one flow run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+
+log = logging.getLogger(__name__)
+_pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
+# spaCy's string store only grows (every new word form is added), so a worker is replaced after this many
+# batches: memory stays flat however large the corpus, for a model reload (~2 s) every few thousand articles.
+BATCHES_PER_WORKER = 40
+
+
+def _init_worker(model_name: str) -> None:
+    from .nlp.pipeline import get_nlp
+
+    get_nlp(model_name)
+
+
+def _run(entries, settings, run_id, rejected):
+    from .pipeline import extract_and_validate
+
+    # One process per worker already: spaCy must not fork processes of its own in here.
+    return extract_and_validate(entries, settings.model_copy(update={"n_process": 1}), run_id, rejected)
+
+
+def pool(model_name: str, workers: int) -> ProcessPoolExecutor:
+    key = (model_name, workers)
+    if key not in _pools:
+        log.info("starting %d extraction worker processes (model %s)", workers, model_name)
+        _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_init_worker, initargs=(model_name,),
+                                          max_tasks_per_child=BATCHES_PER_WORKER)
+    return _pools[key]
+
+
+def submit(entries, settings, run_id, rejected) -> Future:
+    return pool(settings.spacy_model, settings.workers).submit(_run, entries, settings, run_id, rejected)
+
+
+def shutdown() -> None:
+    for p in _pools.values():
+        p.shutdown(wait=True, cancel_futures=True)
+    _pools.clear()
+
+
+atexit.register(shutdown)
