@@ -188,7 +188,7 @@ def main() -> int:
             print(f"(a) raw nlp.pipe, n_process={cores}: {raw_s:.1f} s, {words / raw_s:,.0f} words/s, "
                   f"{len(bodies) / raw_s:.1f} articles/s")
 
-        from spaceetl.flows.etl import etl
+        from spaceetl.flows.etl import run_etl
 
         t0 = time.perf_counter()
         from prefect import flow
@@ -203,7 +203,7 @@ def main() -> int:
 
         rss.reset()
         t0 = time.perf_counter()
-        summary = etl(settings=settings)
+        summary = run_etl(settings)
         full_s = time.perf_counter() - t0
         from spaceetl import warehouse as wh
 
@@ -216,7 +216,7 @@ def main() -> int:
               f"({summary['articles_loaded']} articles loaded, run {summary['status']})")
 
         t0 = time.perf_counter()
-        again = etl(settings=settings)
+        again = run_etl(settings)
         rerun_s = time.perf_counter() - t0
         results["rerun"] = dict(seconds=rerun_s, share_of_full=rerun_s / full_s, articles_loaded=again["articles_loaded"])
         print(f"(c) re-run, unchanged folder: {rerun_s:.1f} s = {100 * rerun_s / full_s:.1f}% of the full run")

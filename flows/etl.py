@@ -81,6 +81,11 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
     return Completed(message=f"{summary['status']}: {summary['message'] or 'all checks passed'}", data=summary)
 
 
+def run_etl(settings: Settings, return_state: bool = False):
+    """Run the flow with the task runner the settings ask for (thread, process or dask)."""
+    return etl.with_options(task_runner=task_runner_for(settings))(settings=settings, return_state=return_state)
+
+
 def _load_next(in_flight: deque, run, plan, totals: RunTotals, logger: logging.Logger) -> None:
     entries, future, with_rejected = in_flight.popleft()
     rejected = plan.rejected if with_rejected else ()

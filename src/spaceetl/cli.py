@@ -139,10 +139,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
                          "task_runner", "workers", "dask_address", "max_file_bytes")
     from spaceetl import progress
-    from spaceetl.flows.etl import etl
+    from spaceetl.flows.etl import run_etl
 
     progress.enable(progress.wanted() and not args.no_progress)
-    state = etl(settings=settings, return_state=True)
+    state = run_etl(settings, return_state=True)
     summary = state.result(raise_on_failure=False)
     if not isinstance(summary, dict):
         log.error("flow run did not finish: %s", summary)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -121,6 +122,7 @@ def extract_and_validate(entries: list[FileEntry], settings: Settings, run_id: s
     t0 = time.perf_counter()
     validated = validate_batch(batch, run_id)
     validated.stats["validate_seconds"] = time.perf_counter() - t0
+    validated.stats["pid"] = os.getpid()
     return validated
 
 
@@ -160,8 +162,11 @@ class RunTotals:
     nlp_seconds: float = 0.0
     load_seconds: float = 0.0
     tally: CheckTally = field(default_factory=CheckTally)
+    worker_pids: set[int] = field(default_factory=set)
 
     def add(self, validated: ValidatedBatch, counts: dict[str, int]) -> None:
+        if "pid" in validated.stats:
+            self.worker_pids.add(int(validated.stats["pid"]))
         self.records_read += int(validated.stats.get("records_read", 0))
         self.nlp_words += int(validated.stats.get("nlp_words", 0))
         self.nlp_seconds += float(validated.stats.get("nlp_seconds", 0.0))
@@ -245,7 +250,8 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
                    files_unchanged=len(plan.unchanged), records_read=totals.records_read,
                    articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,
                    near_duplicates=totals.near_duplicates, quarantined=totals.quarantined,
-                   report_html=str(html_path), report_json=str(json_path), warehouse=str(settings.warehouse))
+                   report_html=str(html_path), report_json=str(json_path), warehouse=str(settings.warehouse),
+                   worker_pids=sorted(totals.worker_pids))
     return {"summary": summary, "report": report}
 
 
