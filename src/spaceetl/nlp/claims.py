@@ -32,13 +32,16 @@ MAX_TEXT = 160
 @dataclass(frozen=True)
 class ClaimRules:
     type_of: dict[str, str]
-    heads: frozenset[str]
     transaction_nouns: frozenset[str]
     reporting_lemmas: frozenset[str]
     reporting_forms: re.Pattern
     negated: tuple[str, ...]
     hedged: tuple[str, ...]
     reported: tuple[str, ...]
+    non_claim: frozenset[str]
+    hedging_control: frozenset[str]
+    negating_control: frozenset[str]
+    denying: frozenset[str]
 
 
 def _forms(lemma: str) -> set[str]:
@@ -62,11 +65,14 @@ def claim_rules() -> ClaimRules:
     forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
     mod = data["modality"]
     return ClaimRules(
-        type_of=type_of, heads=frozenset({p.split()[0] for p in type_of} | reporting),
+        type_of=type_of,
         transaction_nouns=frozenset(data["transaction_nouns"]),
         reporting_lemmas=reporting,
         reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
-        negated=tuple(mod["negated"]), hedged=tuple(mod["hedged"]), reported=tuple(mod["reported"]),
+        negated=tuple(str(c) for c in mod["negated"]), hedged=tuple(str(c) for c in mod["hedged"]),
+        reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
+        hedging_control=frozenset(data["hedging_control_verbs"]),
+        negating_control=frozenset(data["negating_control_verbs"]), denying=frozenset(data["denying_verbs"]),
     )
 
 
@@ -122,25 +128,78 @@ def predicate_of(verb: Token) -> str:
     return " ".join([verb.lemma_.lower(), *particles])
 
 
+NESTED = {"ccomp", "advcl", "relcl", "acl", "parataxis", "xcomp", "csubj"}
+RELATIVE_TAGS = {"WDT", "WP", "WP$"}
+
+
 def _clause_tokens(verb: Token) -> list[Token]:
-    return [t for t in verb.subtree if not (t.dep_ in {"ccomp", "conj"} and t.head is verb and t.pos_ in {"VERB", "AUX"})]
+    """The verb's own clause: its subtree without nested clauses (reported, adverbial, relative, conjoined verbs),
+    so a hedge inside "said that X could ..." does not hedge the saying."""
+    skip: set[int] = set()
+    for c in verb.children:
+        if c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}):
+            skip.update(t.i for t in c.subtree)
+    return [t for t in verb.subtree if t.i not in skip]
+
+
+def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
+    words = {t.lower_ for t in tokens}
+    low = " " + " ".join(t.lower_ for t in tokens) + " "
+    for cue in cues:
+        if (" " in cue and f" {cue} " in low) or (" " not in cue and cue in words):
+            return cue
+    return None
+
+
+def _governors(verb: Token):
+    """The verbs this clause hangs from, nearest first, with the relation: (head, dep)."""
+    tok = verb
+    seen = 0
+    while tok.dep_ in {"xcomp", "ccomp", "conj", "advcl", "pcomp"} and tok.head is not tok and seen < 6:
+        yield tok.head, tok.dep_
+        tok = tok.head
+        seen += 1
 
 
 def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb: Token) -> tuple[str, str | None]:
-    words = {t.lower_ for t in tokens}
-    low = " " + " ".join(t.lower_ for t in tokens) + " "
-    for cue in rules.negated:
-        if (" " in cue and f" {cue} " in low) or cue in words:
-            return "negated", cue
-    if verb.lemma_ in {"deny", "refuse", "reject"}:
-        return "negated", verb.text.lower()
-    for cue in rules.hedged:
-        if (" " in cue and f" {cue} " in low) or cue in words:
-            return "hedged", cue
+    """negated > hedged > reported > asserted. Cues come from the clause itself first, then from the verbs that
+    govern it ("plans to", "declined to", "denied that", "said that"), then from the sentence ("according to").
+    The predicate is not its own cue: "Russia rejected the proposal" and "they are negotiating" are asserted."""
+    if verb.lemma_.lower() in rules.denying:
+        return "negated", verb.lower_  # a denial is the negation of what it denies
+    tokens = [t for t in tokens if t.i != verb.i]
+    cue = _cue_in(tokens, rules.negated)
+    if cue:
+        return "negated", cue
+    governors = list(_governors(verb))
+    for head, dep in governors:
+        lemma = head.lemma_.lower()
+        if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
+            return "negated", f"{head.lower_} to"
+        if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
+            return "negated", head.lower_
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"} and _cue_in(_clause_tokens(head), ("not", "n't", "never")):
+            return "negated", "not"
+    cue = _cue_in(tokens, rules.hedged)
+    if cue:
+        return "hedged", cue
+    for head, dep in governors:
+        if dep == "xcomp" and head.lemma_.lower() in rules.hedging_control:
+            return "hedged", f"{head.lower_} to"
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"}:
+            cue = _cue_in(_clause_tokens(head), rules.hedged)
+            if cue:
+                return "hedged", cue
+    for head, dep in governors:
+        if dep == "ccomp" and head.lemma_.lower() in rules.reporting_lemmas:
+            return "reported", head.lower_
+    if verb.lemma_.lower() in rules.reporting_lemmas:
+        return "reported", verb.lower_
     sent_low = " " + sentence_text.lower() + " "
-    for cue in ("reportedly", "in talks", "under discussion"):
-        if f" {cue} " in sent_low:
-            return "hedged", cue
     for cue in rules.reported:
         if " " in cue and f" {cue} " in sent_low:
             return "reported", cue
@@ -151,8 +210,13 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     """Subject heads of a verb (conjoined ones expanded) and whether the clause is passive."""
     subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
-    if subj is None and verb.dep_ == "conj":  # "Italy signed X and launched Y": share the first verb's subject
-        subj = next((c for c in verb.head.children if c.dep_ in SUBJ), None)
+    head = verb
+    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head is not head:
+        # "Italy signed X and launched Y", "SDA plans to launch Y": the subject comes from the governing verb.
+        head = head.head
+        subj = next((c for c in head.children if c.dep_ in {"nsubj", "csubj"}), None)
+    if subj is not None and (subj.tag_ in RELATIVE_TAGS or subj.lower_ in {"that", "which", "who"}):
+        return [], passive
     if passive:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -217,8 +281,11 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         if in_quote(verb):
             continue
         lemma = verb.lemma_.lower()
-        if lemma not in rules.heads or (verb.pos_ == "AUX" and verb.dep_ != "ROOT"):
+        if verb.pos_ == "AUX" or lemma in rules.non_claim:
             continue
+        if (lemma in rules.hedging_control or lemma in rules.negating_control) and any(
+                c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
+            continue  # "plans to launch": the claim is the launch, hedged
         predicate = predicate_of(verb)
         subjects, passive = _subjects(verb)
         if not subjects:
@@ -228,8 +295,6 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
         if lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
             continue  # the attribution of a direct quote: handled by quote_claims
-        if ctype is None and not indirect:
-            continue
         obj = _object(verb, passive)
         clause = _clause_tokens(verb)
         cstart = min(t.idx for t in clause)
@@ -256,13 +321,9 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
                 d.reporting_verb = lemma
                 d.quote_text = _text(_subtree_span(ccomp))
                 d.quote_style = "indirect"
-                if modality == "asserted":
-                    d.modality, d.modality_cue = "reported", verb.text.lower()
             attribution = _according_to(sent)
             if attribution:
                 d.attribution = attribution
-                if d.modality == "asserted":
-                    d.modality, d.modality_cue = "reported", "according to"
             reported_by = _reported_by(sent)
             if reported_by:
                 d.attribution = d.attribution or reported_by
@@ -333,10 +394,10 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         speaker_range = None
         verb = None
         if attribution:
-            verb, rel_start, rel_end = attribution
+            verb, rel_start, rel_end, match_end = attribution
             speaker_range = (q_close + rel_start, q_close + rel_end)
-            # "“A,” said X, “B.”" - a split quote continues after the attribution.
-            if nxt and text[q_close + rel_end:nxt[0]].strip(" ,") == "":
+            # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
+            if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
                 pieces.append(text[nxt[1]:nxt[2]])
                 span_end = nxt[3]
                 i += 1
@@ -391,17 +452,19 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
 
 _NAME = r"(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)(?:\s+(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)){0,4}"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
+# An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
+_DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
 
 
-def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int] | None:
+def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
     """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
     head = after[:220]
     m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
     if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk")
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
     if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk")
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
 
 
@@ -410,7 +473,7 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
     if best:
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
