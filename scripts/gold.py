@@ -24,21 +24,21 @@ def load_gold(path: Path = GOLD) -> list[dict]:
 
 def locate(text: str, entities: list[dict]) -> list[tuple[int, int, str, str]]:
     spans: list[tuple[int, int, str, str]] = []
-    taken: set[int] = set()
-    cursor: dict[str, int] = {}
+    taken: list[tuple[int, int]] = []
+    cursor = 0  # mentions are listed in order of appearance
     for ent in entities:
         surface = ent["text"]
         pattern = re.compile(r"(?<![\w])" + re.escape(surface) + r"(?![\w])")
-        start = cursor.get(surface, 0)
+        start = cursor
         while True:
             m = pattern.search(text, start)
             if m is None:
-                raise ValueError(f"gold entity {surface!r} not found after offset {start}")
-            if m.start() not in taken:
+                raise ValueError(f"gold entity {surface!r} not found after offset {cursor}")
+            if not any(a < m.end() and m.start() < b for a, b in taken):  # not inside an earlier mention
                 break
             start = m.start() + 1
-        taken.add(m.start())
-        cursor[surface] = m.end()
+        taken.append((m.start(), m.end()))
+        cursor = m.start()
         spans.append((m.start(), m.end(), ent["label"], ent.get("canonical") or surface))
     return spans
 

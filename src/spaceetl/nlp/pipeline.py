@@ -65,14 +65,24 @@ def _split_on_breaks(span: Span) -> list[Span]:
     return parts
 
 
+def _split_on_possessive(span: Span) -> list[Span]:
+    """"Italy's Ministry of Defence" is two entities: Italy, and the ministry."""
+    for tok in span[1:-1]:
+        if tok.tag_ == "POS" or tok.text in {"'s", "’s"}:
+            return [Span(span.doc, span.start, tok.i, label=span.label_),
+                    Span(span.doc, tok.i + 1, span.end, label=span.label_)]
+    return [span]
+
+
 @Language.component("span_cleanup")
 def span_cleanup(doc: Doc) -> Doc:
     cleaned: list[Span] = []
     for ent in doc.ents:
         for part in _split_on_breaks(ent):
-            trimmed = _trim(part)
-            if trimmed is not None:
-                cleaned.append(trimmed)
+            for piece in _split_on_possessive(part):
+                trimmed = _trim(piece)
+                if trimmed is not None:
+                    cleaned.append(trimmed)
     doc.ents = filter_spans(cleaned)
     return doc
 
@@ -82,6 +92,9 @@ class GazetteerEntities:
 
     def __init__(self, nlp: Language):
         gaz = load_gazetteer()
+        from ..normalize.money import currency_table
+
+        self.currency_codes = set(currency_table().codes) | set(currency_table().by_symbol)
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.labels: dict[int, str] = {}
@@ -102,22 +115,85 @@ class GazetteerEntities:
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
                 label = doc.vocab.strings[match_id].split("|", 1)[0]
-                span = Span(doc, start, end, label=label)
+                span = _trim(Span(doc, start, end, label=label))
+                if span is None:
+                    continue
                 span._.source = "gazetteer"
                 found.append(span)
-        if not found:
-            return doc
-        model = list(doc.ents)
+        model = [ent for ent in doc.ents if ent.text not in self.currency_codes]
         by_offsets = {(s.start, s.end): s for s in found}
-        merged: list[Span] = []
+        by_start = {}
+        for s in found:
+            by_start.setdefault(s.start, []).append(s)
+        kept_model: list[Span] = []
         for ent in model:
             gaz = by_offsets.get((ent.start, ent.end))
             if gaz is not None:
                 gaz._.source = "model+gazetteer"
+                continue
+            # "Starlink network", "Italian government": a known name plus common nouns is the known name.
+            inner = [g for g in by_start.get(ent.start, []) if g.end < ent.end]
+            if inner and all(t.is_lower or t.is_punct for t in doc[max(g.end for g in inner):ent.end]):
+                continue
+            kept_model.append(ent)
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
-        merged = filter_spans(found + model)
-        doc.ents = merged
+        doc.ents = _fix_people(filter_spans(found + [_relabel(ent) for ent in kept_model]))
         return doc
+
+
+PROGRAMME_HEADS = {"layer", "mission", "missions", "programme", "program", "exploration", "constellation",
+                   "satellite", "satellites", "telescope", "rover", "lander", "observatory", "system", "tranche"}
+ORG_HEADS = {"agency", "command", "force", "forces", "ministry", "department", "office", "corp", "corporation",
+             "inc", "ltd", "group", "company", "university", "institute", "council", "commission", "administration",
+             "organisation", "organization", "bureau", "authority", "directorate", "center", "centre", "lab",
+             "laboratory", "systems", "industries", "technologies", "aerospace", "space", "defense", "defence", "ag",
+             "gmbh", "spa", "s.p.a.", "plc", "llc", "association", "alliance", "committee", "parliament", "senate",
+             "congress", "army", "navy", "marines", "bank", "fund", "partners", "consortium", "union"}
+
+
+def _relabel(ent: Span) -> Span:
+    """Label fixes the model gets wrong in this domain, by the span's head word."""
+    last = ent[-1].lower_
+    if ent.label_ == "ORG" and last in PROGRAMME_HEADS:
+        return Span(ent.doc, ent.start, ent.end, label="PRODUCT")
+    return ent
+
+
+REPORTING = {"say", "add", "tell", "note", "caution", "warn", "explain", "argue", "stress", "insist", "claim",
+             "write", "confirm", "comment", "acknowledge", "admit", "predict", "suggest", "declare", "decline"}
+
+
+def _looks_like_person(ent: Span) -> bool:
+    """A name the model typed as an organisation or place, used the way people are: it says things, or is
+    introduced with a role ("Marcus Hale, the program director, ...")."""
+    if ent._.source != "model" or not 1 <= len(ent) <= 3:
+        return False
+    if any(t.lower_ in ORG_HEADS or not (t.is_title or t.text[:1].isupper()) or t.pos_ != "PROPN" for t in ent):
+        return False
+    root = ent.root
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in REPORTING:
+        return True
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    after = ent.doc[ent.end + 1] if ent.end + 1 < len(ent.doc) else None
+    if nxt is not None and nxt.text == "," and after is not None and after.lower_ in {"a", "an", "the", "who"} | {"head", "chief", "director", "president"}:
+        return any(child.dep_ == "appos" for child in root.children) or after.lower_ in {"a", "an", "the", "who"}
+    return False
+
+
+def _fix_people(ents: list[Span]) -> list[Span]:
+    """People mislabelled ORG/GPE/LOC: known full names and surnames in the article, or person-like usage."""
+    people = {e.text for e in ents if e.label_ == "PERSON" and len(e) >= 2}
+    surnames = {p.split()[-1] for p in people}
+    out: list[Span] = []
+    for ent in ents:
+        if ent.label_ in {"ORG", "GPE", "LOC", "NORP", "FAC"} and ent._.source == "model" and (
+                ent.text in people or (len(ent) == 1 and ent.text in surnames) or _looks_like_person(ent)):
+            span = Span(ent.doc, ent.start, ent.end, label="PERSON")
+            span._.source = "model"
+            out.append(span)
+        else:
+            out.append(ent)
+    return out
 
 
 @Language.factory("gazetteer_entities")
