@@ -26,6 +26,7 @@ class Claims(pa.DataFrameModel):
     attribution: str = pa.Field(nullable=True, description="Outlet or document the claim is attributed to ('Bloomberg', 'the joint statement').")
     modality: str = pa.Field(isin=MODALITIES, description="asserted, reported, hedged or negated.")
     modality_cue: str = pa.Field(nullable=True, description="The word(s) that set the modality.")
+    party_entity_ids: pl.List(pl.String) = pa.Field(nullable=True, description="Every organisation and country named in the clause (subject, object, 'with X', 'to Y'): the parties the cross-source view lines claims up by.")
     amount_id: str = pa.Field(nullable=True, description="Money amount attached to the clause.")
     claim_date: pl.Date = pa.Field(nullable=True, description="Date attached to the clause, resolved.")
     claim_date_text: str = pa.Field(nullable=True, description="Date as written.")

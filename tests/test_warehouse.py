@@ -168,3 +168,16 @@ def test_near_duplicates_share_a_story_across_batches(tmp_path, settings_for):
     assert rows["sda_tracking_layer_award.txt"] == rows["sda_tracking_layer_award_repost.txt"]
     assert rows["germany_airbus_leo_deal.txt"] != rows["sda_tracking_layer_award.txt"]
     assert 0.6 <= sim < 1.0
+
+
+def test_older_warehouse_gets_new_contract_columns(tmp_path):
+    """A warehouse written by an earlier version (a column missing) is migrated in place, not rebuilt."""
+    path = tmp_path / "old.duckdb"
+    with wh.session(path) as conn:
+        wh.init_schema(conn)
+        conn.execute("DROP VIEW v_cross_source_claims; DROP VIEW v_claims; ALTER TABLE claims DROP COLUMN party_entity_ids")
+    with wh.session(path) as conn:
+        wh.init_schema(conn)
+        cols = {r[0] for r in conn.execute("DESCRIBE claims").fetchall()}
+        assert "party_entity_ids" in cols
+        conn.execute("SELECT party_a, independent_sources FROM v_cross_source_claims LIMIT 0")

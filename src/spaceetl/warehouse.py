@@ -112,8 +112,17 @@ def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
 
 
 def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables, add columns a newer contract declares to an older warehouse, (re)create views."""
+    from .schemas import duckdb_type
+
     for spec in TABLES.values():
         conn.execute(ddl(spec))
+        existing = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [spec.name]).fetchall()}
+        for name, col in spec.schema.columns.items():
+            if name not in existing:  # additive migration: older rows get NULL
+                log.info("warehouse migration: adding %s.%s", spec.name, name)
+                conn.execute(f'ALTER TABLE "{spec.name}" ADD COLUMN "{name}" {duckdb_type(col.dtype.type)}')
     create_views(conn)
 
 

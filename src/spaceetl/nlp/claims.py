@@ -226,8 +226,25 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     out: list[Token] = []
     for h in heads:
         out.append(h)
-        out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"})
+        # "Airbus Defence and Space" is one name, not two subjects: a conjunct inside the same entity is skipped.
+        span = _entity_around(h)
+        out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
+                   and not (span is not None and span[0] <= c.i < span[1]))
     return out, passive
+
+
+def _entity_around(tok: Token) -> tuple[int, int] | None:
+    """Token range of the entity containing ``tok`` (via the IOB tags, without scanning doc.ents)."""
+    if tok.ent_iob_ not in {"B", "I"}:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return start, end
 
 
 def _object(verb: Token, passive: bool) -> Token | None:
@@ -289,7 +306,13 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         predicate = predicate_of(verb)
         subjects, passive = _subjects(verb)
         if not subjects:
-            continue
+            # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
+            # denial like this is what the cross-source view must show next to the outlets that report a signing.
+            patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if not (passive and patient is not None and patient.lemma_.lower() in rules.transaction_nouns
+                    and rules.type_of.get(lemma) in {"agreement", "transaction"}):
+                continue
+            subjects = [None]
         ctype = rules.type_of.get(predicate) or rules.type_of.get(lemma)
         ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
@@ -309,10 +332,10 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             d = ClaimDraft(
                 claim_type="quote" if indirect else (ctype or "statement"), predicate=predicate,
                 start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
-                subject=_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1],
+                subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1]),
                 modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
             )
-            d.subject_text = _text(d.subject)
+            d.subject_text = _text(d.subject) if d.subject is not None else None
             if obj is not None:
                 d.object = _subtree_span(obj)
                 d.object_text = _text(d.object)

@@ -77,7 +77,9 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
                                                        [a["start_char"] for a in amounts])
     places = [(ent.start_char, ent.text) for ent in doc.ents
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
-    claims = [_claim_row(d, ctx, links_by_token, amounts, dates, places, sentence_of) for d in drafts]
+    parties = [(m["start_char"], m["entity_id"]) for m in mentions
+               if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
+    claims = [_claim_row(d, ctx, links_by_token, amounts, dates, places, parties, sentence_of) for d in drafts]
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
             "claims": claims}
 
@@ -108,8 +110,11 @@ def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
     return None
 
 
+PARTY_TYPES = {"ORG", "GPE"}
+
+
 def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: list[dict],
-               dates: list[dict], places: list[tuple[int, str]], sentence_of) -> dict:
+               dates: list[dict], places: list[tuple[int, str]], parties: list[tuple[int, str]], sentence_of) -> dict:
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links)
@@ -117,7 +122,12 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
     amount = next((a for a in amounts if lo <= a["start_char"] < hi), None)
     when = next((x for x in dates if lo <= x["start_char"] < hi), None)
     place = next((text for start, text in places if lo <= start < hi), None)
-    confidence = 0.4 + 0.2 * (subject is not None or speaker is not None) + 0.15 * (obj is not None or d.quote_text is not None) \
+    in_clause = {eid for start, eid in parties if lo <= start < hi}
+    in_clause |= {x.entity_id for x in (subject, obj) if x is not None and x.entity_type in PARTY_TYPES}
+    if len(in_clause) < 2 and d.claim_type in {"agreement", "transaction"}:
+        # "Talks between Germany and Airbus ... but no deal has been reached": the deal's parties are in the sentence.
+        in_clause |= {eid for start, eid in parties if d.start_char <= start < d.end_char}
+    confidence = 0.3 + 0.1 * (d.subject is not None) + 0.2 * (subject is not None or speaker is not None) + 0.15 * (obj is not None or d.quote_text is not None) \
         + 0.1 * (d.claim_type != "statement") + 0.1 * (d.subject_text is not None)
     return dict(
         claim_id=span_row_id("clm", ctx.article_id, d.start_char, d.end_char, d.key), article_id=ctx.article_id,
@@ -125,7 +135,8 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
         predicate=d.predicate, object_entity_id=obj.entity_id if obj else None, object_text=d.object_text,
         speaker_entity_id=speaker.entity_id if speaker else None, speaker_text=d.speaker_text,
         quote_text=d.quote_text, quote_style=d.quote_style, reporting_verb=d.reporting_verb, attribution=d.attribution, modality=d.modality,
-        modality_cue=d.modality_cue, amount_id=amount["amount_id"] if amount else None,
+        modality_cue=d.modality_cue, party_entity_ids=sorted(in_clause) or None,
+        amount_id=amount["amount_id"] if amount else None,
         claim_date=when["resolved_date"] if when else None, claim_date_text=when["text"] if when else None,
         place_text=place, sentence=ctx.body[d.start_char:d.end_char], start_char=d.start_char, end_char=d.end_char,
         sentence_index=sentence_of(d.start_char), confidence=round(min(confidence, 0.95), 2), run_id=ctx.run_id)
