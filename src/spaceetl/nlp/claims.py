@@ -102,8 +102,11 @@ class ClaimDraft:
     extra: dict = field(default_factory=dict)
 
 
-def _text(span_or_tokens) -> str:
-    text = span_or_tokens.text if isinstance(span_or_tokens, Span) else " ".join(t.text for t in span_or_tokens)
+def _text(span_or_tokens, body: str | None = None) -> str:
+    if body is not None and isinstance(span_or_tokens, Span):
+        text = body[span_or_tokens.start_char:span_or_tokens.end_char]  # no token-by-token rebuild
+    else:
+        text = span_or_tokens.text if isinstance(span_or_tokens, Span) else " ".join(t.text for t in span_or_tokens)
     text = " ".join(text.split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
 
@@ -123,23 +126,39 @@ def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
     return doc[start:max(end, start + 1)]
 
 
+def lemma_lc(token: Token) -> str:
+    """Lower-case lemma. The pipeline runs the lemmatizer only on demand (see ``nlp.pipeline.lemma_of``)."""
+    from .pipeline import lemma_of
+
+    return lemma_of(token)
+
+
 def predicate_of(verb: Token) -> str:
     particles = [c.text.lower() for c in verb.children if c.dep_ == "prt"]
-    return " ".join([verb.lemma_.lower(), *particles])
+    return " ".join([lemma_lc(verb), *particles])
 
 
 NESTED = {"ccomp", "advcl", "relcl", "acl", "parataxis", "xcomp", "csubj"}
 RELATIVE_TAGS = {"WDT", "WP", "WP$"}
 
 
+_CLAUSE_MEMO: dict[tuple[int, int], list[Token]] = {}
+
+
 def _clause_tokens(verb: Token) -> list[Token]:
     """The verb's own clause: its subtree without nested clauses (reported, adverbial, relative, conjoined verbs),
-    so a hedge inside "said that X could ..." does not hedge the saying."""
+    so a hedge inside "said that X could ..." does not hedge the saying. Memoised per document run."""
+    key = (id(verb.doc), verb.i)
+    hit = _CLAUSE_MEMO.get(key)
+    if hit is not None:
+        return hit
     skip: set[int] = set()
     for c in verb.children:
         if c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}):
             skip.update(t.i for t in c.subtree)
-    return [t for t in verb.subtree if t.i not in skip]
+    out = [t for t in verb.subtree if t.i not in skip]
+    _CLAUSE_MEMO[key] = out
+    return out
 
 
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
@@ -165,7 +184,7 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     """negated > hedged > reported > asserted. Cues come from the clause itself first, then from the verbs that
     govern it ("plans to", "declined to", "denied that", "said that"), then from the sentence ("according to").
     The predicate is not its own cue: "Russia rejected the proposal" and "they are negotiating" are asserted."""
-    if verb.lemma_.lower() in rules.denying:
+    if lemma_lc(verb) in rules.denying:
         return "negated", verb.lower_  # a denial is the negation of what it denies
     tokens = [t for t in tokens if t.i != verb.i]
     cue = _cue_in(tokens, rules.negated)
@@ -173,7 +192,7 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
         return "negated", cue
     governors = list(_governors(verb))
     for head, dep in governors:
-        lemma = head.lemma_.lower()
+        lemma = lemma_lc(head)
         if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
             return "negated", f"{head.lower_} to"
         if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
@@ -186,7 +205,7 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     if cue:
         return "hedged", cue
     for head, dep in governors:
-        if dep == "xcomp" and head.lemma_.lower() in rules.hedging_control:
+        if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
             return "hedged", f"{head.lower_} to"
         if dep == "conj":
             continue
@@ -195,9 +214,9 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
             if cue:
                 return "hedged", cue
     for head, dep in governors:
-        if dep == "ccomp" and head.lemma_.lower() in rules.reporting_lemmas:
+        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
             return "reported", head.lower_
-    if verb.lemma_.lower() in rules.reporting_lemmas:
+    if lemma_lc(verb) in rules.reporting_lemmas:
         return "reported", verb.lower_
     sent_low = " " + sentence_text.lower() + " "
     for cue in rules.reported:
@@ -267,7 +286,7 @@ def _object(verb: Token, passive: bool) -> Token | None:
 
 
 def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Span] | None = None,
-                  money_starts: list[int] | None = None) -> list[ClaimDraft]:
+                  money_starts: list[int] | None = None, body: str | None = None) -> list[ClaimDraft]:
     """``sents`` and ``money_starts`` (character offsets of the money amounts) may be passed in when the caller
     already has them: this runs on every article and is the costliest step after the model itself."""
     import bisect
@@ -289,6 +308,10 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         i = bisect.bisect_left(money, start)
         return i < len(money) and money[i] < end
 
+    _CLAUSE_MEMO.clear()
+    text = doc.text if body is None else body
+    sent_text: dict[int, str] = {}
+    sent_attr: dict[int, tuple[str | None, str | None]] = {}
     verb_positions = np.flatnonzero(np.isin(doc.to_array([POS]).reshape(-1), [VERB, AUX])) if len(doc) else []
     sent_list = sents if sents is not None else list(doc.sents)
     sent_ends = [s.end for s in sent_list]
@@ -297,10 +320,10 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         sent = sent_list[bisect.bisect_right(sent_ends, verb.i)]
         if in_quote(verb):
             continue
-        lemma = verb.lemma_.lower()
-        if verb.pos_ == "AUX" or lemma in rules.non_claim:
+        verb_lemma = lemma_lc(verb)
+        if verb.pos_ == "AUX" or verb_lemma in rules.non_claim:
             continue
-        if (lemma in rules.hedging_control or lemma in rules.negating_control) and any(
+        if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
                 c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
             continue  # "plans to launch": the claim is the launch, hedged
         predicate = predicate_of(verb)
@@ -309,24 +332,28 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
             # denial like this is what the cross-source view must show next to the outlets that report a signing.
             patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if not (passive and patient is not None and patient.lemma_.lower() in rules.transaction_nouns
-                    and rules.type_of.get(lemma) in {"agreement", "transaction"}):
+            if not (passive and patient is not None and lemma_lc(patient) in rules.transaction_nouns
+                    and rules.type_of.get(verb_lemma) in {"agreement", "transaction"}):
                 continue
             subjects = [None]
-        ctype = rules.type_of.get(predicate) or rules.type_of.get(lemma)
+        ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma)
         ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        indirect = lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
-        if lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
+        indirect = verb_lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
+        if verb_lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
             continue  # the attribution of a direct quote: handled by quote_claims
         obj = _object(verb, passive)
         clause = _clause_tokens(verb)
-        cstart = min(t.idx for t in clause)
-        cend = max(t.idx + len(t.text) for t in clause)
-        modality, cue = modality_of(clause, sent.text, rules, verb)
+        cstart = clause[0].idx
+        last = clause[-1]
+        cend = last.idx + len(last)
+        if sent.start not in sent_text:
+            sent_text[sent.start] = text[sent.start_char:sent.end_char]
+            sent_attr[sent.start] = (_according_to(sent_text[sent.start]), _reported_by(sent_text[sent.start]))
+        modality, cue = modality_of(clause, sent_text[sent.start], rules, verb)
         money_here = has_money(cstart, cend)
-        if ctype == "transaction" and not money_here and (obj is None or obj.lemma_.lower() not in rules.transaction_nouns):
+        if ctype == "transaction" and not money_here and (obj is None or lemma_lc(obj) not in rules.transaction_nouns):
             ctype = "statement"  # "critics raised concerns" is not a transaction
-        elif money_here and obj is not None and obj.lemma_.lower() in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
+        elif money_here and obj is not None and lemma_lc(obj) in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
             ctype = "transaction"
         for k, subj in enumerate(subjects):
             d = ClaimDraft(
@@ -335,22 +362,22 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
                 subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1]),
                 modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
             )
-            d.subject_text = _text(d.subject) if d.subject is not None else None
+            d.subject_text = _text(d.subject, text) if d.subject is not None else None
             if obj is not None:
                 d.object = _subtree_span(obj)
-                d.object_text = _text(d.object)
+                d.object_text = _text(d.object, text)
             if indirect:
                 d.speaker, d.speaker_text = d.subject, d.subject_text
-                d.reporting_verb = lemma
-                d.quote_text = _text(_subtree_span(ccomp))
+                d.reporting_verb = verb_lemma
+                d.quote_text = _text(_subtree_span(ccomp), text)
                 d.quote_style = "indirect"
-            attribution = _according_to(sent)
+            attribution, reported_by = sent_attr[sent.start]
             if attribution:
                 d.attribution = attribution
-            reported_by = _reported_by(sent)
             if reported_by:
                 d.attribution = d.attribution or reported_by
             drafts.append(d)
+    _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
 
 
@@ -365,13 +392,13 @@ _ACCORDING = re.compile(r"according to (?P<src>(?:the |a |an )?[^,.;“”\"]{2,
 _REPORTED_BY = re.compile(r"(?:first )?reported by (?P<src>[A-Z][\w&.\- ]{1,60}?)(?=[,.;]|$| and | on )")
 
 
-def _according_to(sent: Span) -> str | None:
-    m = _ACCORDING.search(sent.text)
+def _according_to(sentence: str) -> str | None:
+    m = _ACCORDING.search(sentence)
     return " ".join(m.group("src").split()).strip() if m else None
 
 
-def _reported_by(sent: Span) -> str | None:
-    m = _REPORTED_BY.search(sent.text)
+def _reported_by(sentence: str) -> str | None:
+    m = _REPORTED_BY.search(sentence)
     return m.group("src").strip() if m else None
 
 

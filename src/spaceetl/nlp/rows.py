@@ -74,7 +74,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
 
     quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
     drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
-                                                       [a["start_char"] for a in amounts])
+                                                       [a["start_char"] for a in amounts], ctx.body)
     places = [(ent.start_char, ent.text) for ent in doc.ents
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
