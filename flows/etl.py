@@ -52,6 +52,10 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
         totals = RunTotals()
         # Several batches and several workers: extraction goes to worker processes with a model each.
         use_pool = settings.task_runner == "thread" and settings.workers > 1 and len(plan.batches) > 1
+        if use_pool:
+            from spaceetl import workers
+
+            workers.warm_up(settings.spacy_model, settings.workers)
         in_flight: deque = deque()
         first = True
         for batch_no, entries in enumerate(plan.batches):
@@ -67,8 +71,6 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
             _load_next(in_flight, run, plan, totals, logger)
         progress.current().close()
         if use_pool:
-            from spaceetl import workers
-
             workers.shutdown()
         result = tasks.finish_run(run, plan, totals)
     tasks.publish_report(result["report"])

@@ -107,3 +107,22 @@ def test_second_flow_run_adds_no_rows(flow_result):
         after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
     assert after == before
+
+
+def test_flow_with_extraction_worker_processes(prefect_harness, tmp_path):
+    """The default parallel path: several batches handed to worker processes with a model each."""
+    import os
+    import shutil
+
+    from conftest import SAMPLES
+    from spaceetl.config import load_settings
+    from spaceetl.flows.etl import run_etl
+
+    shutil.copytree(SAMPLES, tmp_path / "raw")
+    settings = load_settings(raw_dir=tmp_path / "raw", warehouse=tmp_path / "w.duckdb", batch_files=4, workers=2)
+    summary = run_etl(settings)
+    assert summary["articles_loaded"] == EXPECTED["totals"]["records"]
+    assert summary["duplicates"] == EXPECTED["totals"]["duplicates"]
+    assert len(summary["worker_pids"]) == 2 and os.getpid() not in summary["worker_pids"]
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))

@@ -3,8 +3,11 @@ parse, NLP, rows, validation) so both cores work on articles while the main proc
 
 Measured on the 2-core machine (benchmarks/RESULTS.md): this is faster than one process calling
 ``nlp.pipe(n_process=2)`` per batch (which re-forks workers for every batch and leaves entity linking, claims and
-validation to the main process) and than Prefect's ``ProcessPoolTaskRunner``. Workers are started with
-``spawn``, so they do not inherit the main process's memory, and live for one flow run.
+validation to the main process) and than Prefect's ``ProcessPoolTaskRunner``.
+
+Workers are forked from a ``forkserver`` that has loaded the model once (``_worker_preload``): they start in
+milliseconds, share the model's memory copy-on-write, and do not inherit the main process's memory (Prefect,
+DuckDB). Where forkserver is unavailable, ``spawn`` is used and each worker loads the model itself.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
@@ -38,10 +42,26 @@ def pool(model_name: str, workers: int) -> ProcessPoolExecutor:
     key = (model_name, workers)
     if key not in _pools:
         log.info("starting %d extraction worker processes (model %s)", workers, model_name)
-        _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=_context(model_name),
                                           initializer=_init_worker, initargs=(model_name,),
                                           max_tasks_per_child=BATCHES_PER_WORKER)
     return _pools[key]
+
+
+def _context(model_name: str):
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    os.environ.setdefault("SPACEETL_PRELOAD_MODEL", model_name)  # read by the fork server when it starts
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["spaceetl._worker_preload"])
+    return ctx
+
+
+def warm_up(model_name: str, workers: int) -> None:
+    """Start the workers now (they load in the background while the run is being planned)."""
+    p = pool(model_name, workers)
+    for _ in range(workers):
+        p.submit(int)
 
 
 def submit(entries, settings, run_id, rejected) -> Future:

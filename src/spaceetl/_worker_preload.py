@@ -1,0 +1,13 @@
+"""Imported once by the multiprocessing fork server: loads the spaCy pipeline there, so every extraction worker
+forked from it starts with the model already in memory (shared copy-on-write) instead of loading its own."""
+
+import os
+
+from .nlp.pipeline import get_nlp
+
+_model = os.environ.get("SPACEETL_PRELOAD_MODEL")
+if _model:
+    try:
+        get_nlp(_model)
+    except Exception:  # noqa: BLE001 - a worker loads the model itself if the preload fails
+        pass
