@@ -79,7 +79,15 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
                if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
-    claims = [_claim_row(d, ctx, links_by_token, amounts, dates, places, parties, sentence_of) for d in drafts]
+    claims: list[dict] = []
+    seen: set[tuple] = set()
+    for d in drafts:
+        row = _claim_row(d, ctx, links_by_token, amounts, dates, places, parties, sentence_of)
+        key = (row["start_char"], row["predicate"], row["subject_entity_id"] or row["subject_text"], row["object_text"],
+               row["quote_text"])
+        if key not in seen:  # one name split by the parser ("Airbus Defence and Space") must not count twice
+            seen.add(key)
+            claims.append(row)
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
             "claims": claims}
 
