@@ -88,3 +88,23 @@ def test_attribution_to_a_document(nlp):
     text = "“Both sides reiterated their determination to cooperate,” according to the joint statement."
     (q,) = [c for c in claims(nlp, text) if c["claim_type"] == "quote"]
     assert q["attribution"] == "the joint statement"
+
+
+@pytest.mark.parametrize("text,predicate,modality,cue", [
+    ("Italy is expected to sign the contract next month.", "sign", "hedged", "expected to"),
+    ("The agency plans to launch the first satellite in 2027.", "launch", "hedged", "plans to"),
+    ("Airbus declined to comment on the figure.", "comment", "negated", "declined to"),
+    ("Rome denied that the cabinet approved the deal.", "approve", "negated", "denied"),
+    ("Officials said that Norway would join the programme.", "join", "hedged", "would"),
+    ("Officials said that Norway joined the programme.", "join", "reported", "said"),
+])
+def test_modality_from_governing_verbs(nlp, text, predicate, modality, cue):
+    (c,) = [c for c in claims(nlp, text) if c["predicate"] == predicate]
+    assert (c["modality"], c["modality_cue"]) == (modality, cue)
+
+
+def test_agentless_deal_denial_is_kept_for_the_cross_source_view(nlp):
+    text = "Talks between Germany and Airbus are ongoing, but no deal has been reached, the company said."
+    (c,) = [c for c in claims(nlp, text) if c["predicate"] == "reach"]
+    assert c["subject_text"] is None and c["modality"] == "negated"
+    assert {"gz:country-de"} <= set(c["party_entity_ids"])

@@ -68,3 +68,20 @@ def test_warnings_flag_rows_but_keep_them(batch):
     warn = {r["check_name"]: r for r in v.tally.rows("run_x") if r["severity"] == "warn"}
     assert warn["missing publication date"]["failed_rows"] == 2  # flagged...
     assert v.tables["articles"].height == 2                        # ...and loaded
+
+
+def test_non_english_article_is_loaded_flagged_and_skipped_by_the_model(settings_for, tmp_path, nlp):
+    from spaceetl.ingest.language import detect_language
+
+    italian = ("L'Agenzia Spaziale Italiana ha firmato un accordo con la NASA per un modulo abitativo lunare. "
+               "Il contratto vale circa un miliardo di euro e prevede la consegna del primo esemplare nel 2028, "
+               "secondo quanto riferito da fonti vicine al ministero della Difesa.")
+    assert detect_language(italian) == "it" and detect_language(TEXT) == "en"
+    raw = [RawArticle(source_path="it.txt", record=0, format="txt", body=italian, title="Accordo")]
+    batch = extract_articles(raw, settings_for(tmp_path), "run_x")
+    art = batch.tables["articles"].row(0, named=True)
+    assert (art["language"], art["nlp_status"]) == ("it", "skipped_language")
+    assert batch.tables["mentions"].height == 0
+    v = validate_batch(batch, "run_x")
+    warn = {r["check_name"]: r["failed_rows"] for r in v.tally.rows("run_x") if r["severity"] == "warn"}
+    assert v.tables["articles"].height == 1 and warn["not English: loaded, skipped by the English model"] == 1

@@ -181,3 +181,28 @@ def test_older_warehouse_gets_new_contract_columns(tmp_path):
         cols = {r[0] for r in conn.execute("DESCRIBE claims").fetchall()}
         assert "party_entity_ids" in cols
         conn.execute("SELECT party_a, independent_sources FROM v_cross_source_claims LIMIT 0")
+
+
+def test_full_text_search_works_offline(loaded):
+    settings, _ = loaded
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        hits = conn.execute("""SELECT title FROM (SELECT title, fts_main_articles.match_bm25(article_id, 'constellation') AS score
+                               FROM articles) WHERE score IS NOT NULL ORDER BY score DESC""").fetchall()
+    assert hits and any("IRIS" in (t or "") or "Constellation" in (t or "") for (t,) in hits)
+
+
+def test_warehouse_opens_in_the_duckdb_cli_of_the_same_version(loaded):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import duckdb
+
+    settings, _ = loaded
+    cli = Path(sys.executable).parent / "duckdb"
+    version = subprocess.run([str(cli), "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith(f"v{duckdb.__version__}")
+    out = subprocess.run([str(cli), "-readonly", "-csv", str(settings.warehouse), "-c",
+                          "SELECT count(*) FROM articles; SELECT count(*) FROM v_claims;"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[1]) > 0 and int(out[3]) > 0

@@ -232,8 +232,11 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     head = verb
     while subj is None and head.dep_ in {"conj", "xcomp"} and head.head is not head:
         # "Italy signed X and launched Y", "SDA plans to launch Y": the subject comes from the governing verb.
+        via = head.dep_
         head = head.head
-        subj = next((c for c in head.children if c.dep_ in {"nsubj", "csubj"}), None)
+        # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
+        deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
+        subj = next((c for c in head.children if c.dep_ in deps), None)
     if subj is not None and (subj.tag_ in RELATIVE_TAGS or subj.lower_ in {"that", "which", "who"}):
         return [], passive
     if passive:
