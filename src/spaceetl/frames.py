@@ -27,6 +27,3 @@ class BatchOutput:
     @classmethod
     def empty(cls) -> "BatchOutput":
         return cls({t.name: t.empty() for t in ARTICLE_TABLES}, pl.DataFrame(schema=RECORD_SCHEMA), QUARANTINE.empty())
-
-    def row_counts(self) -> dict[str, int]:
-        return {name: df.height for name, df in self.tables.items()}
