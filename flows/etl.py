@@ -80,7 +80,9 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
                 summary["report_html"])
     if summary["status"] == "failed":
         return Failed(message=summary["message"] or "run failed", data=summary)
-    return Completed(message=f"{summary['status']}: {summary['message'] or 'all checks passed'}", data=summary)
+    if summary["status"] == "warning":  # Prefect has no warning state type: a Completed state named "Warning"
+        return Completed(name="Warning", message=f"warning: {summary['message']}", data=summary)
+    return Completed(message="completed: all checks passed", data=summary)
 
 
 def run_etl(settings: Settings, return_state: bool = False):

@@ -32,7 +32,8 @@ def flow_result(prefect_harness, tmp_path_factory):
 def test_flow_run_completes_with_expected_outcomes(flow_result):
     settings, state = flow_result
     summary = state.result()
-    assert state.is_completed()
+    assert state.is_completed() and summary["status"] == "warning"
+    assert state.name == "Warning" and "quarantined_share" in state.message  # the bad sample files
     totals = EXPECTED["totals"]
     assert summary["articles_loaded"] == totals["records"]
     assert summary["duplicates"] == totals["duplicates"]
