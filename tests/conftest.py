@@ -13,8 +13,6 @@ from spaceetl import prefect_env  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 
 from spaceetl.nlp.rows import ArticleContext, article_rows
 

@@ -1,13 +1,11 @@
 """The warehouse: DDL from the contracts, idempotent and incremental loads, changed files, locks, checks."""
 
-import json
 import multiprocessing
 import time
 
 import duckdb
 import pytest
 
-from conftest import write
 from spaceetl import warehouse as wh
 from spaceetl.errors import RunLockedError, WarehouseBusyError
 from spaceetl.pipeline import run_locally

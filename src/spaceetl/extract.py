@@ -41,8 +41,9 @@ def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
     """Read and extract one batch of files."""
     t0 = time.perf_counter()
     articles, bad = read_entries(entries, settings)
+    read_seconds = time.perf_counter() - t0
     out = extract_articles(articles, settings, run_id, rejected=[*rejected, *bad])
-    out.stats["read_seconds"] = out.stats.get("read_seconds", 0.0) + (time.perf_counter() - t0 - out.stats.get("nlp_seconds", 0.0) - out.stats.get("rows_seconds", 0.0))
+    out.stats["read_seconds"] = read_seconds
     return out
 
 

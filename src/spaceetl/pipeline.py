@@ -180,7 +180,7 @@ class RunTotals:
         self.tally.merge(validated.tally)
 
 
-def _run_level_checks(run: RunContext, plan: Plan, totals: RunTotals, conn) -> list[dict]:
+def _run_level_checks(run: RunContext, totals: RunTotals, conn) -> list[dict]:
     settings = run.settings
     records = totals.records_read
     share = totals.quarantined_inputs / records if records else 0.0
@@ -213,7 +213,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
     settings = run.settings
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
         integrity = wh.integrity_checks(conn)
-        run_checks = _run_level_checks(run, plan, totals, conn)
+        run_checks = _run_level_checks(run, totals, conn)
         dq_rows = totals.tally.rows(run.run_id) + [dict(r, run_id=run.run_id) for r in integrity + run_checks]
         problems: list[str] = []
         status = "completed"

@@ -14,8 +14,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from . import pipeline
-from .errors import RunLockedError, WarehouseBusyError
-from .validate import CheckTally, SpilledBatch, ValidatedBatch
+from .errors import WarehouseBusyError
+from .validate import CheckTally, SpilledBatch
 
 
 def _transient(task, task_run, state) -> bool:

@@ -151,7 +151,9 @@ def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
         for check, column in declared_checks(spec):
             by_check.setdefault((check, column), [])
         for (check, column), fails in by_check.items():
-            rows_failed = len({f["index"] for f in fails if f.get("index") is not None}) if fails and "index" in fails[0] else len(fails)
+            # pandera failures carry a row index (a row can fail twice); span and reference failures are one per row
+            from_pandera = bool(fails) and "index" in fails[0]
+            rows_failed = len({f["index"] for f in fails if f["index"] is not None}) if from_pandera else len(fails)
             tally.add(spec.name, check, column, "error", rows_failed, total, [f.get("failure_case") for f in fails[:5]])
 
         bad_rows = sorted(reasons)

@@ -127,7 +127,7 @@ def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def create_views(conn: duckdb.DuckDBPyConnection) -> None:
-    for name, sql in view_sql():
+    for _name, sql in view_sql():
         conn.execute(sql)
 
 

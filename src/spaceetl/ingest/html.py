@@ -49,7 +49,7 @@ def precise_published(html: str) -> str | None:
 
     try:
         tree = lxml_html.fromstring(html)
-    except (ValueError, TypeError, Exception):  # lxml raises ParserError subclasses of many kinds
+    except Exception:  # noqa: BLE001 - lxml raises parser errors of many kinds; the meta time is optional
         return None
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()

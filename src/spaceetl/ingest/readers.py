@@ -105,9 +105,7 @@ def _read_markdown(text: str, path: str) -> RawArticle:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         raise InputError("malformed_front_matter", f"YAML front matter cannot be parsed: {exc}", stage="parse", path=path) from exc
-    meta = dict(post.metadata)
-    article = _from_record(meta | {"body": post.content}, path, 0, fmt="md")
-    return article
+    return _from_record(dict(post.metadata) | {"body": post.content}, path, 0, fmt="md")
 
 
 def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:

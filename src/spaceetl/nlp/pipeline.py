@@ -122,7 +122,7 @@ class GazetteerEntities:
                 found.append(span)
         model = [ent for ent in doc.ents if ent.text not in self.currency_codes]
         by_offsets = {(s.start, s.end): s for s in found}
-        by_start = {}
+        by_start: dict[int, list[Span]] = {}
         for s in found:
             by_start.setdefault(s.start, []).append(s)
         kept_model: list[Span] = []
