@@ -132,7 +132,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, help="folder of raw files (default: the BBC corpus when present)")
     ap.add_argument("--articles", type=int, help="use a synthetic corpus of this many articles")
     ap.add_argument("--ci", action="store_true", help="the bundled sample corpus: small and quick")
-    ap.add_argument("--task-runner", default=None, choices=["thread", "process", "dask"])
+    ap.add_argument("--task-runner", default=None, choices=["local", "thread", "process", "dask"])
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--n-process", type=int, default=None)
     ap.add_argument("--batch-files", type=int, default=None)

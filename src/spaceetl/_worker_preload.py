@@ -4,6 +4,9 @@ forked from it starts with the model already in memory (shared copy-on-write) in
 import os
 
 from .nlp.pipeline import get_nlp
+from .reaper import die_with_parent
+
+die_with_parent()  # the fork server ends with the run that started it, even if that run is killed
 
 _model = os.environ.get("SPACEETL_PRELOAD_MODEL")
 if _model:

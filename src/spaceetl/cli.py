@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", dest="spacy_model", help="spaCy pipeline package (env SPACEETL_SPACY_MODEL)")
     run.add_argument("--batch-files", type=int, help="files per batch / Prefect task")
     run.add_argument("--n-process", type=int, help="spaCy processes per batch (0 = auto)")
-    run.add_argument("--task-runner", choices=["thread", "process", "dask"], help="how extraction batches run")
+    run.add_argument("--task-runner", choices=["local", "thread", "process", "dask"],
+                     help="where extraction runs: local worker processes (default) or a Dask cluster")
     run.add_argument("--workers", type=int, help="parallel extraction workers")
     run.add_argument("--dask-address", help="existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --task-runner dask)")
     run.add_argument("--max-file-bytes", type=int, help="files larger than this are quarantined")
@@ -121,9 +122,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
                 "serve": cmd_serve, "server": cmd_server}[args.command](args)
-    except SpaceetlError as exc:
-        log.error("%s", exc)
-        return 2
+    except SpaceetlError as exc:  # a user or environment error: one line, no traceback
+        return user_error(str(exc))
+    except Exception as exc:  # noqa: BLE001 - DuckDB refusing the file (corrupt, busy) or a disk fault
+        from .errors import ENVIRONMENT_ERRORS, describe_environment_error
+
+        if isinstance(exc, ENVIRONMENT_ERRORS) or type(exc).__module__.startswith("duckdb"):
+            return user_error(describe_environment_error(exc))
+        raise
+
+
+def user_error(message: str) -> int:
+    sys.stderr.write(f"spaceetl: error: {message}\n")
+    return 2
 
 
 def _settings(args: argparse.Namespace, *names: str):
@@ -141,9 +152,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
 
+    from spaceetl.preflight import ensure_ready
+
+    ensure_ready(settings)  # a missing model or an unusable folder: one line and exit 2, before anything starts
     progress.enable(progress.wanted() and not args.no_progress)
     state = run_etl(settings, return_state=True)
     summary = state.result(raise_on_failure=False)
+    if isinstance(summary, dict) and "exit_code" in summary:  # the run could not start or go on (environment)
+        return user_error(summary["error"])
     if not isinstance(summary, dict):
         log.error("flow run did not finish: %s", summary)
         return 1
@@ -159,6 +175,8 @@ def _print_summary(s: dict) -> None:
         f"  articles loaded   {s['articles_loaded']:>7}",
         f"  duplicates        {s['duplicates']:>7}   near-duplicates linked: {s['near_duplicates']}",
         f"  quarantined       {s['quarantined']:>7}",
+        *([f"  failed files      {s['files_failed']:>7}   first error: {s['first_error']}"] if s.get("files_failed") else []),
+        *([f"  workers replaced  {s['worker_restarts']:>7}"] if s.get("worker_restarts") else []),
         f"  warehouse         {s['warehouse']}",
         f"  report            {s['report_html']}",
     ]

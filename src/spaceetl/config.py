@@ -35,20 +35,29 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(600.0, ge=0, description="How long a run waits for another run on the same warehouse.")
     busy_retry_s: float = Field(30.0, ge=0, description="How long to retry when the DuckDB file is held by another process.")
 
-    task_runner: Literal["thread", "process", "dask"] = Field(
-        "thread", description="thread: batches go to extraction worker processes (one model each) when workers > 1; "
-                              "process: Prefect's ProcessPoolTaskRunner; dask: a Dask cluster via prefect-dask.")
+    task_runner: Literal["local", "thread", "process", "dask"] = Field(
+        "local", description="local: extraction worker processes on this machine (one model each) when workers > 1 "
+                             "and there are several batches, else in the run's own process; dask: a Dask cluster "
+                             "(dask_address, or a local cluster of `workers` processes). thread and process are "
+                             "older names of local.")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1,
                          description="Parallel extraction workers (default: the number of cores).")
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
     spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
                                                     "(default for dask: <warehouse folder>/spill).")
 
+    min_free_mb: float = Field(50.0, ge=0, description="A run does not start with less free space (MB) where the "
+                                                       "warehouse lives: a load would fail half-way.")
+
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""
         if self.spill_dir is not None:
             return self.spill_dir
         return self.warehouse.parent / "spill" if self.task_runner == "dask" else None
+
+    def effective_n_process_in(self, n_docs: int, daemonic: bool) -> int:
+        """spaCy processes for ``n_docs`` documents; a daemonic process (a Dask or pool worker) may not fork."""
+        return 1 if daemonic else self.effective_n_process(n_docs)
 
     def resolved_reports_dir(self) -> Path:
         return self.reports_dir or (self.warehouse.parent / "reports")

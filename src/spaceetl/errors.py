@@ -53,3 +53,49 @@ class EnvironmentCheckError(SpaceetlError):
 
 class BatchFailedError(SpaceetlError):
     """A batch's extraction raised even after a retry; carries the first exception's type and message."""
+
+
+def _environment_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    return (SpaceetlError, duckdb.IOException, duckdb.TransactionException, OSError)
+
+
+# What stops a run as a fault of the environment (exit code 2) rather than a failure of the data (exit code 1).
+ENVIRONMENT_ERRORS = _environment_errors()
+
+
+def describe_environment_error(exc: BaseException, settings=None) -> str:
+    """One line for a fault of the machine rather than of the data: a full disk, a read-only or vanished
+    warehouse folder, a warehouse held by another process. A run stopped by one stays ``running`` in ``runs`` and
+    the next run marks it ``interrupted``; each batch is one transaction, so nothing is half loaded."""
+    if isinstance(exc, SpaceetlError):
+        return str(exc)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    where = f" (warehouse {settings.warehouse})" if settings is not None else ""
+    if "No space left" in text or getattr(exc, "errno", None) == 28:
+        return f"the disk is full{where}: {text}"
+    if "Read-only file system" in text or getattr(exc, "errno", None) == 30:
+        return f"the file system is read-only{where}: {text}"
+    return f"{type(exc).__name__}{where}: {text}"
+
+
+class QuietEnvironmentFaults:
+    """A logging filter: an environment fault is logged as its one-line message, without the traceback Prefect's
+    engine attaches to every failed task (the user can do nothing with it; ``--verbose`` keeps tracebacks)."""
+
+    def filter(self, record) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and isinstance(exc, ENVIRONMENT_ERRORS):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+    @classmethod
+    def install(cls, *logger_names: str) -> None:
+        import logging
+
+        for name in logger_names:
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, cls) for f in logger.filters):
+                logger.addFilter(cls())

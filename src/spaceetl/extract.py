@@ -9,6 +9,7 @@ and claims -> frames.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -30,7 +31,12 @@ def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list
     articles: list[RawArticle] = []
     rejected: list[Rejected] = []
     for entry in entries:
-        items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars)
+        try:
+            items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars)
+        except RecursionError:  # JSON (or markup) nested deeper than any parser here follows: bad input, not a bug
+            rejected.append(Rejected(entry.rel_path, 0, "parse", "nested_too_deep",
+                                     "the file is nested too deeply to parse (thousands of levels of brackets or tags)"))
+            continue
         for item in items:
             (articles if isinstance(item, RawArticle) else rejected).append(item)
     return articles, rejected
@@ -73,7 +79,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
     texts = [art.body[: settings.max_nlp_chars] for art, _ in english]
     t_nlp = time.perf_counter()
-    n_process = settings.effective_n_process(len(texts))
+    n_process = settings.effective_n_process_in(len(texts), multiprocessing.current_process().daemon)
     docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process)
 
     rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims")}

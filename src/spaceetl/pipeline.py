@@ -163,6 +163,16 @@ class RunTotals:
     load_seconds: float = 0.0
     tally: CheckTally = field(default_factory=CheckTally)
     worker_pids: set[int] = field(default_factory=set)
+    failures: list = field(default_factory=list)  # runner.BatchFailure, one per batch or file that failed for good
+    worker_restarts: int = 0
+    batches_done: int = 0
+
+    @property
+    def files_failed(self) -> int:
+        return sum(len(f.files) for f in self.failures)
+
+    def first_error(self) -> str | None:
+        return self.failures[0].describe() if self.failures else None
 
     def add(self, validated: ValidatedBatch, counts: dict[str, int]) -> None:
         if "pid" in validated.stats:
@@ -191,6 +201,10 @@ def _run_level_checks(run: RunContext, totals: RunTotals, conn) -> list[dict]:
         dict(table_name="run", check_name="articles_loaded_when_input_read", column_name=None, severity="error",
              failed_rows=1 if records and totals.articles_loaded == 0 and totals.duplicates == 0 else 0,
              total_rows=1, sample=None),
+        # Files whose extraction raised (after a retry on a fresh worker and one by one): never a green run.
+        dict(table_name="run", check_name="batches_failed", column_name=None, severity="error",
+             failed_rows=totals.files_failed, total_rows=records,
+             sample=json.dumps([f.describe() for f in totals.failures[:5]]) if totals.failures else None),
     ]
     recent = conn.execute(
         "SELECT median(articles_loaded) FROM (SELECT articles_loaded FROM runs WHERE run_id <> ? AND records_read > 0 "
@@ -221,6 +235,9 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
         if failed_errors:
             status = "failed"
             problems += [f"{r['table_name']}.{r['check_name']} failed on {r['failed_rows']} row(s)" for r in failed_errors]
+        if totals.failures:
+            problems.insert(0, f"{totals.files_failed} of {totals.records_read} file(s) failed extraction; first error "
+                               f"{totals.first_error()}")
         warn_checks = [r for r in run_checks if r["status"] == "fail" and r["severity"] == "warn"]
         if warn_checks and status != "failed":
             status = "warning"
@@ -251,42 +268,51 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
                    articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,
                    near_duplicates=totals.near_duplicates, quarantined=totals.quarantined,
                    report_html=str(html_path), report_json=str(json_path), warehouse=str(settings.warehouse),
-                   worker_pids=sorted(totals.worker_pids))
+                   worker_pids=sorted(totals.worker_pids), files_failed=totals.files_failed,
+                   first_error=totals.first_error(), worker_restarts=totals.worker_restarts)
     return {"summary": summary, "report": report}
 
 
-def failed_batch(entries: list[FileEntry], run_id: str, error: BaseException) -> ValidatedBatch:
-    """A batch whose extraction failed for good: one quarantine row per file, and no ``sources`` rows, so the
-    next run tries those files again. The rest of the run goes on."""
-    from .frames import BatchOutput
+def failed_batch(entries: list[FileEntry], run_id: str, error: BaseException,
+                 rejected: list[Rejected] = ()) -> ValidatedBatch:
+    """Files whose extraction failed for good: each is a record read and a quarantine row ``extraction_failed``
+    with the exception, and gets no ``sources`` row, so the next run tries it again. Entries refused at discovery
+    that travelled with the batch keep their own quarantine rows. The rest of the run goes on."""
+    from .frames import RECORD_SCHEMA, BatchOutput
     from .schemas import QUARANTINE
 
     now = datetime.now(timezone.utc)
     empty = BatchOutput.empty()
-    quarantine = QUARANTINE.frame([
-        dict(run_id=run_id, stage="extract", source_path=e.rel_path, record=0, table_name=None, row_key=None,
-             check_name="batch_failed", reason=f"the batch holding this file failed ({type(error).__name__}: {error}); "
-                                               "it will be retried by the next run", payload=None, quarantined_at=now)
-        for e in entries])
-    return ValidatedBatch(tables=empty.tables, records=empty.records, quarantine=quarantine, tally=CheckTally(),
-                          stats={"records_read": 0})
+    what = f"{type(error).__name__}: {error}"[:500]
+    rows = [dict(run_id=run_id, stage="extract", source_path=e.rel_path, record=0, table_name=None, row_key=None,
+                 check_name="extraction_failed",
+                 reason=f"extraction raised {what}; the file will be retried by the next run",
+                 payload=None, quarantined_at=now) for e in entries]
+    rows += [dict(run_id=run_id, stage=r.stage, source_path=r.source_path, record=r.record, table_name=None,
+                  row_key=None, check_name=r.check, reason=r.reason, payload=r.payload, quarantined_at=now)
+             for r in rejected]
+    records = pl.DataFrame([dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
+                                 encoding=r.encoding, file_sha256=r.file_sha256, status="quarantined", reason=r.reason)
+                            for r in rejected], schema=RECORD_SCHEMA)
+    return ValidatedBatch(tables=empty.tables, records=records, quarantine=QUARANTINE.frame(rows), tally=CheckTally(),
+                          stats={"records_read": len(entries) + len(rejected)})
 
 
-def run_locally(settings: Settings) -> dict:
-    """The whole pipeline in this process without Prefect (for notebooks, tests and embedding). The Prefect flow
-    in ``spaceetl.flows.etl`` runs the same steps as tasks, with retries and artifacts."""
+def run_locally(settings: Settings, parallel: bool = False) -> dict:
+    """The whole pipeline without Prefect (for notebooks, tests and embedding). Extraction runs in this process,
+    or with ``parallel`` where the settings say (worker processes, Dask). The Prefect flow in
+    ``spaceetl.flows.etl`` runs the same steps, with the same batch loop (``spaceetl.runner``), as tasks."""
+    from .preflight import ensure_ready
+    from .runner import InlineExecutor, executor_for, run_batches
+
+    ensure_ready(settings)
     with wh.run_lock(settings.warehouse, settings.lock_timeout_s):
         run = begin_run(settings)
         plan = plan_files(run)
         record_unchanged(run, plan)
-        totals = RunTotals()
-        batches = plan.batches or ([[]] if plan.rejected else [])
-        for i, entries in enumerate(batches):
-            rejected = plan.rejected if i == 0 else []
-            try:
-                validated = extract_and_validate(entries, settings, run.run_id, rejected)
-            except Exception as exc:  # noqa: BLE001 - one failed batch must not lose the run
-                log.exception("batch of %d files failed", len(entries))
-                validated = failed_batch(entries, run.run_id, exc)
-            totals.add(validated, load_validated(run, validated, entries, rejected))
+        executor = executor_for(settings, run.run_id, len(plan.batches)) if parallel else InlineExecutor(settings, run.run_id)
+        try:
+            totals = run_batches(run, plan, executor, load_validated, RunTotals())
+        finally:
+            executor.close()
         return finish_run(run, plan, totals)

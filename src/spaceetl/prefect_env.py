@@ -13,6 +13,8 @@ DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     # Our own loggers show up in the Prefect UI next to the task logs.
     "PREFECT_LOGGING_EXTRA_LOGGERS": "spaceetl",
+    # Our loggers also run outside flow runs (the CLI, plain runs): no warning that those lines stay local.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Batches are handed between tasks in memory; nothing needs persisting as a Prefect result.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }

@@ -18,7 +18,6 @@ from .config import Settings
 from .errors import EnvironmentCheckError
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
-MIN_FREE_BYTES = 50_000_000  # below this a load will fail half-way; refuse to start instead
 # Libraries the extraction imports lazily inside the workers: a broken install must show before the run.
 EXTRACTION_IMPORTS = ("trafilatura", "lxml.html.clean", "langdetect", "frontmatter", "spacy")
 
@@ -41,7 +40,10 @@ def check_raw_dir(raw_dir: Path) -> Check:
 
 
 def check_model(model_name: str, *, load: bool = False) -> Check:
-    if importlib.util.find_spec(model_name) is None:
+    folder = Path(model_name)
+    if (folder / "config.cfg").is_file():  # a pipeline saved to a folder (spacy.load accepts paths)
+        pass
+    elif importlib.util.find_spec(model_name) is None:
         return Check("spaCy model", False,
                      f"spaCy model {model_name!r} is not installed (pip install it, or set SPACEETL_SPACY_MODEL / --model "
                      "to an installed pipeline)")
@@ -83,7 +85,7 @@ def check_fts() -> Check:
     return Check("fts extension", True, f"LOAD '{path.as_posix()}'")
 
 
-def check_warehouse(warehouse: Path, *, must_exist: bool = False) -> Check:
+def check_warehouse(warehouse: Path, *, must_exist: bool = False, min_free_mb: float = 50) -> Check:
     """The warehouse file opens (or can be created): no file in the way, a writable folder, disk space, and an
     existing file that really is a DuckDB database."""
     for parent in [warehouse.parent, *warehouse.parent.parents]:
@@ -111,7 +113,7 @@ def check_warehouse(warehouse: Path, *, must_exist: bool = False) -> Check:
     if _read_only_mount(folder):
         return Check("warehouse", False, f"warehouse {warehouse} is on a read-only file system")
     free = shutil.disk_usage(folder).free
-    if free < MIN_FREE_BYTES:
+    if free < min_free_mb * 1_000_000:
         return Check("warehouse", False, f"only {free // 1_000_000} MB free where the warehouse {warehouse} lives")
     return Check("warehouse", True, str(warehouse.resolve()))
 
@@ -140,7 +142,7 @@ def check_prefect_api() -> Check | None:
 
 def check_environment(settings: Settings, *, load_model: bool = False, check_prefect: bool = False) -> list[Check]:
     checks = [check_raw_dir(Path(settings.raw_dir)), check_model(settings.spacy_model, load=load_model),
-              check_imports(), check_fts(), check_warehouse(Path(settings.warehouse))]
+              check_imports(), check_fts(), check_warehouse(Path(settings.warehouse), min_free_mb=settings.min_free_mb)]
     if check_prefect:
         api = check_prefect_api()
         if api is not None:

@@ -1,8 +1,10 @@
 """Prefect tasks: thin wrappers that give the pipeline's steps retries, logs and a place in the Prefect UI.
 They live in the installed package (not only in ``flows/``) so that process-pool and Dask workers can import them.
 
-Tasks are *batches* of files (``batch_files``, default 200), never one article each: a task run costs Prefect
-milliseconds and database rows of its own.
+Loads are tasks per *batch* of files (``batch_files``, default 200), never one article each: a task run costs
+Prefect milliseconds and database rows of its own. Extraction is not a Prefect task: it runs on the executor the
+batch loop (``spaceetl.runner``) chose, so the workers (local processes, Dask) run no Prefect code and start no
+Prefect server of their own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from . import pipeline
 from .errors import WarehouseBusyError
-from .validate import CheckTally, SpilledBatch
+from .validate import CheckTally
 
 
 def _transient(task, task_run, state) -> bool:
@@ -27,7 +29,9 @@ def _transient(task, task_run, state) -> bool:
         isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower())
 
 
-@task(name="begin-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_transient)
+# No task retries here: opening the warehouse already retries for busy_retry_s, and a run that cannot begin should
+# say so at once rather than after minutes of back-off.
+@task(name="begin-run", cache_policy=NO_CACHE)
 def begin_run(settings, flow_run_id):
     return pipeline.begin_run(settings, flow_run_id)
 
@@ -39,31 +43,9 @@ def plan_files(run):
     return plan
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, retry_condition_fn=_transient)
-def extract_batch(entries, settings, run_id, rejected=None, batch_no: int = 0, use_pool: bool = False):
-    """Runs on a worker (thread, process or Dask). ``use_pool``: hand the batch to the extraction worker processes
-    (one model each) and wait. With a spill folder the frames go to Parquet there and only their location comes
-    back."""
-    if use_pool:
-        from . import workers
-
-        validated = workers.submit(entries, settings, run_id, rejected).result()
-    else:
-        validated = pipeline.extract_and_validate(entries, settings, run_id, rejected)
-    spill = settings.resolved_spill_dir()
-    if spill is None:
-        return validated
-    return SpilledBatch.write(validated, spill / run_id / f"batch-{batch_no:06d}")
-
-
 @task(name="load-batch", cache_policy=NO_CACHE, retries=4, retry_delay_seconds=[2, 5, 15, 45], retry_condition_fn=_transient)
 def load_batch(run, validated, entries, rejected=()):
-    if isinstance(validated, SpilledBatch):
-        spilled, validated = validated, validated.read()
-        counts = pipeline.load_validated(run, validated, entries, rejected)
-        spilled.remove()
-        return counts, validated
-    return pipeline.load_validated(run, validated, entries, rejected), validated
+    return pipeline.load_validated(run, validated, entries, rejected)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_transient)
@@ -89,4 +71,4 @@ def publish_report(report: dict) -> None:
             for q in report["quarantine"][:200]], description="Quarantined inputs and rows")
 
 
-__all__ = ["begin_run", "plan_files", "extract_batch", "load_batch", "finish_run", "publish_report", "CheckTally"]
+__all__ = ["begin_run", "plan_files", "load_batch", "finish_run", "publish_report", "CheckTally"]

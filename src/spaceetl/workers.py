@@ -27,7 +27,9 @@ BATCHES_PER_WORKER = 40
 
 def _init_worker(model_name: str) -> None:
     from .nlp.pipeline import get_nlp
+    from .reaper import die_with_parent
 
+    die_with_parent()  # a worker never outlives the fork server (and so the run) that made it
     get_nlp(model_name)
 
 
@@ -66,6 +68,17 @@ def warm_up(model_name: str, workers: int) -> None:
 
 def submit(entries, settings, run_id, rejected) -> Future:
     return pool(settings.spacy_model, settings.workers).submit(_run, entries, settings, run_id, rejected)
+
+
+def discard_broken(model_name: str, workers: int) -> None:
+    """After a worker died, its pool is unusable (``BrokenProcessPool`` for every batch in it): drop it, so the
+    next batch starts a fresh pool. A pool that is still healthy (replaced already) is kept."""
+    key = (model_name, workers)
+    broken = _pools.get(key)
+    if broken is not None and getattr(broken, "_broken", False):
+        log.warning("an extraction worker process died; starting fresh workers")
+        _pools.pop(key)
+        broken.shutdown(wait=False, cancel_futures=True)
 
 
 def shutdown() -> None:

@@ -25,7 +25,7 @@ def walk(raw_dir: Path, include_hidden: bool = False) -> Iterator[FileEntry | Re
             if not include_hidden and name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            rel = path.relative_to(raw_dir).as_posix()
+            rel = display_path(path.relative_to(raw_dir).as_posix())
             try:
                 st = path.stat()  # follows symlinks: a dangling one raises
             except FileNotFoundError:
@@ -37,6 +37,12 @@ def walk(raw_dir: Path, include_hidden: bool = False) -> Iterator[FileEntry | Re
             if not path.is_file():
                 continue
             yield FileEntry(rel, path, st.st_size, st.st_mtime_ns)
+
+
+def display_path(rel: str) -> str:
+    """A file name that is not valid UTF-8 (``bad\\xff.txt``) as a stable, storable string: its undecodable bytes
+    spelled as ``\\xff``. The file itself is still opened by its real name (``FileEntry.abs_path``)."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
