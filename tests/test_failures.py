@@ -352,3 +352,20 @@ def test_killing_a_run_takes_its_helper_processes_with_it(tmp_path):
     proc.wait()
     left = wait_until_gone(marker, 20)
     assert not left, [" ".join(p.cmdline())[:80] for p in left]
+
+
+def test_serve_refuses_a_raw_folder_that_does_not_exist(tmp_path):
+    proc = cli("serve", str(tmp_path / "nowhere"), "--warehouse", str(tmp_path / "w.duckdb"), "--interval", "60",
+               env={"PREFECT_API_URL": "http://127.0.0.1:9/api"}, timeout=60)
+    assert "does not exist" in one_line_exit_2(proc)
+
+
+def test_missing_fts_extension_is_an_environment_error(monkeypatch, settings_for, tmp_path):
+    import spaceetl.warehouse as warehouse
+    from spaceetl.errors import EnvironmentCheckError
+    from spaceetl.preflight import ensure_ready
+
+    monkeypatch.setattr(warehouse, "fts_extension_path", lambda: None)
+    with pytest.raises(EnvironmentCheckError, match="fts extension"):
+        ensure_ready(settings_for(SAMPLES))
+    assert not (tmp_path / "wh").exists()

@@ -75,6 +75,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   "`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api")
         return 2
     settings = _settings(args, "raw_dir", "warehouse")
+    from .errors import EnvironmentCheckError
+    from .preflight import check_raw_dir, check_warehouse
+
+    for check in (check_raw_dir(Path(settings.raw_dir)), check_warehouse(Path(settings.warehouse))):
+        if not check.ok:  # refuse now, not at the first scheduled run
+            raise EnvironmentCheckError(check.detail, check=check.name)
     from spaceetl.flows.etl import etl
 
     params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": str(Path(settings.warehouse).resolve())}
