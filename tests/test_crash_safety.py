@@ -18,7 +18,8 @@ from spaceetl.pipeline import run_locally
 pytestmark = pytest.mark.slow
 DATA_TABLES = ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "article_signatures",
                "article_bands")
-CHILD = "import sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run_locally; " \
+CHILD = "import logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run_locally; " \
+        "logging.basicConfig(level=logging.WARNING); logging.getLogger('spaceetl.runner').setLevel(logging.DEBUG); " \
         "run_locally(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], batch_files=1, n_process=1))"
 
 
@@ -42,10 +43,17 @@ def test_kill_at_several_points_then_complete(tmp_path):
 
     target = tmp_path / "killed.duckdb"
     killed_with_rows = 0
-    for delay in (4.0, 6.5, 9.0):
+    # Kill points are counted in batches loaded (the child logs each one), plus a little, so kills land inside
+    # later transactions too; fixed delays would depend on the machine's load.
+    for batches, extra in ((1, 0.0), (4, 0.15), (8, 0.3)):
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(raw), str(target)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        loaded = 0
+        for line in proc.stderr:
+            loaded += "loaded in" in line
+            if loaded >= batches:
+                break
+        time.sleep(extra)
         finished = proc.poll() is not None
         if not finished:
             os.kill(proc.pid, signal.SIGKILL)
