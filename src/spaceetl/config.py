@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
     spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
                                                     "(default for dask: <warehouse folder>/spill).")
+    data_dir: Path | None = Field(None, description="Folder whose gazetteer, currency, rate and claim-rule files "
+                                                   "replace the shipped ones, file by file; each run records the "
+                                                   "SHA-256 of every data file it used (runs.data_files_json).")
 
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""

@@ -18,6 +18,7 @@ import polars as pl
 from . import __version__
 from . import warehouse as wh
 from .config import Settings
+from .data import current_data_dir, data_files, use_data_dir
 from .extract import process_files
 from .ingest.discover import is_unchanged, walk
 from .ingest.models import FileEntry, Rejected
@@ -70,7 +71,8 @@ def begin_run(settings: Settings, flow_run_id: str | None = None) -> RunContext:
             raw_dir=str(Path(settings.raw_dir).resolve()), model_name=run.model_name, model_version=run.model_version,
             package_version=__version__, settings_json=json.dumps(settings.public_dict(), sort_keys=True),
             files_seen=None, files_unchanged=None, records_read=None, articles_loaded=None, duplicates=None,
-            near_duplicates=None, quarantined=None, report_path=None, message=None))
+            near_duplicates=None, quarantined=None, report_path=None, message=None,
+            data_files_json=json.dumps(data_files(settings.data_dir), sort_keys=True), files_deleted=None))
     if run.interrupted:
         log.warning("marked %d earlier run(s) as interrupted: %s", len(run.interrupted), ", ".join(run.interrupted))
     return run
@@ -118,6 +120,8 @@ def plan_files(run: RunContext) -> Plan:
 def extract_and_validate(entries: list[FileEntry], settings: Settings, run_id: str,
                          rejected: list[Rejected] | None = None) -> ValidatedBatch:
     """Everything a worker does for one batch: read, parse, NLP, rows, validation. No warehouse access."""
+    if str(settings.data_dir or "") != (current_data_dir() or ""):  # a worker of a run with other domain data
+        use_data_dir(settings.data_dir)
     batch = process_files(entries, settings, run_id, rejected=rejected or [])
     t0 = time.perf_counter()
     validated = validate_batch(batch, run_id)
