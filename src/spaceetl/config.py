@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(None, description="Folder whose gazetteer, currency, rate and claim-rule files "
                                                    "replace the shipped ones, file by file; each run records the "
                                                    "SHA-256 of every data file it used (runs.data_files_json).")
+    on_delete: Literal["keep", "remove"] = Field(
+        "keep", description="What happens to the article of an input file that is gone from the raw folder: keep "
+                            "(default; its sources rows say 'deleted') or remove (the article and its mentions, "
+                            "amounts, dates and claims are deleted, unless another file holds the same text).")
 
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""
