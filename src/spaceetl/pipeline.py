@@ -74,7 +74,7 @@ def begin_run(settings: Settings, flow_run_id: str | None = None) -> RunContext:
             package_version=__version__, settings_json=json.dumps(settings.public_dict(), sort_keys=True),
             files_seen=None, files_unchanged=None, records_read=None, articles_loaded=None, duplicates=None,
             near_duplicates=None, quarantined=None, report_path=None, message=None,
-            data_files_json=json.dumps(data_files(settings.data_dir), sort_keys=True), files_deleted=None))
+            data_files_json=json.dumps(data_files(settings.data_dir or ""), sort_keys=True), files_deleted=None))
     if run.interrupted:
         log.warning("marked %d earlier run(s) as interrupted: %s", len(run.interrupted), ", ".join(run.interrupted))
     return run
@@ -92,7 +92,7 @@ def plan_files(run: RunContext) -> Plan:
         raise SpaceetlError(f"raw folder {raw_dir} does not exist or is not a folder", stage="discover", path=str(raw_dir))
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
         known = wh.known_files(conn)
-        present = wh.present_files(conn, str(raw_dir.resolve()))
+        missing = wh.present_files(conn, str(raw_dir.resolve()))  # until seen below
     todo: list[FileEntry] = []
     unchanged: list[str] = []
     rejected: list[Rejected] = []
@@ -100,7 +100,7 @@ def plan_files(run: RunContext) -> Plan:
     seen = 0
     for item in walk(raw_dir, settings.include_hidden):
         seen += 1
-        present.discard(item.source_path if isinstance(item, Rejected) else item.rel_path)
+        missing.discard(item.source_path if isinstance(item, Rejected) else item.rel_path)
         if isinstance(item, Rejected):
             rejected.append(item)
             continue
@@ -118,9 +118,9 @@ def plan_files(run: RunContext) -> Plan:
     n = settings.batch_files
     batches = [todo[i:i + n] for i in range(0, len(todo), n)]
     log.info("%d files: %d to read in %d batch(es), %d unchanged, %d deleted since the last run", seen, len(todo),
-             len(batches), len(unchanged), len(present))
+             len(batches), len(unchanged), len(missing))
     return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes,
-                deleted=sorted(present))
+                deleted=sorted(missing))
 
 
 def extract_and_validate(entries: list[FileEntry], settings: Settings, run_id: str,
