@@ -4,16 +4,33 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 RAW    ?= samples/corpus
+LOCK   := requirements.lock
 
-.PHONY: install run test test-fast bench report clean browser
+.PHONY: install run test test-fast bench report clean browser lock deps-check
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions and hashes from the lock (made by `make lock`), with the Python's own pip (no upgrade from the
+# network); then the project itself, built with the lock's setuptools (no unpinned build environment).
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	@touch $@
+
+# Re-resolve requirements.lock from pyproject.toml (the project's dependencies plus the dev extra). Versions
+# already in the lock are kept when they still fit; `make lock UPGRADE=1` moves everything to the newest allowed.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --extra dev --generate-hashes \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	  $(if $(UPGRADE),--upgrade) -o $(LOCK) pyproject.toml
+
+# Every import is a declared dependency and every dependency is used (configuration: [tool.deptry]).
+deps-check: install
+	$(BIN)/deptry src schemas flows scripts benchmarks tests eval
 
 run: install
 	$(BIN)/spaceetl run $(RAW)

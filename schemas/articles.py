@@ -25,8 +25,8 @@ class Articles(pa.DataFrameModel):
     removed_text: pl.List(pl.String) = pa.Field(nullable=True, description="Lines removed from the raw text (captions, bylines, junk), kept for audit.")
     source_format: str = pa.Field(description="Format of the first file the article came from.")
     nlp_status: str = pa.Field(isin=["processed", "skipped_language", "truncated"], description="What the NLP stage did.")
-    story_id: str = pa.Field(description="Story the article tells: its own id, or that of the earlier article it is a near-copy of. Count independent sources with count(DISTINCT story_id).")
-    near_duplicate_of: str = pa.Field(nullable=True, description="The earlier article this one is a near-copy of.")
+    story_id: str = pa.Field(description="Story the article tells: its own id, or that of the earlier article it is a near-copy of. Count independent sources with count(DISTINCT story_id). When that article is deleted the story moves to one of its remaining articles.")
+    near_duplicate_of: str = pa.Field(nullable=True, description="The earlier article this one is a near-copy of; cleared when that article is deleted (an edited file's old version, or a deleted file's article).")
     near_duplicate_similarity: pl.Float64 = pa.Field(nullable=True, ge=0, le=1, description="Estimated Jaccard similarity of word shingles.")
     run_id: str = pa.Field(description="Run that loaded the article.")
 

@@ -28,6 +28,11 @@ class Runs(pa.DataFrameModel):
     quarantined: pl.Int64 = pa.Field(nullable=True, ge=0, description="Quarantine rows written.")
     report_path: str = pa.Field(nullable=True, description="HTML data-quality report of the run.")
     message: str = pa.Field(nullable=True, description="Why the run is warning/failed/interrupted.")
+    data_files_json: str = pa.Field(nullable=True, description="Domain data files the run used, as JSON: {file name: "
+                                    "{sha256, origin ('shipped' or 'override' from SPACEETL_DATA_DIR), path}} (None "
+                                    "for runs before this column existed).")
+    files_deleted: pl.Int64 = pa.Field(nullable=True, ge=0, description="Files known from earlier runs that this run "
+                                       "found gone from raw_dir (their sources rows became 'deleted').")
 
 
 SPEC = TableSpec(name="runs", contract=Runs, primary_key=("run_id",), per_article=False,

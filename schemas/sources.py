@@ -5,7 +5,7 @@ import polars as pl
 
 from ._base import ForeignKey, TableSpec
 
-STATUSES = ["loaded", "duplicate", "unchanged", "quarantined"]
+STATUSES = ["loaded", "duplicate", "unchanged", "quarantined", "deleted"]
 
 
 class Sources(pa.DataFrameModel):
@@ -16,12 +16,14 @@ class Sources(pa.DataFrameModel):
     mtime_ns: pl.Int64 = pa.Field(nullable=True, description="Modification time seen, for cheap change detection.")
     format: str = pa.Field(nullable=True, description="Detected format: txt, html, json, jsonl, md (+ '.gz').")
     encoding: str = pa.Field(nullable=True, description="Detected text encoding, e.g. utf-8, cp1252.")
-    article_id: str = pa.Field(nullable=True, description="Article this record produced (also for duplicates).")
-    status: str = pa.Field(isin=STATUSES, description="What the latest run that saw the record did with it.")
+    article_id: str = pa.Field(nullable=True, description="Article this record produced (also for duplicates); None "
+                               "when quarantined, or deleted with SPACEETL_ON_DELETE=remove.")
+    status: str = pa.Field(isin=STATUSES, description="What the latest run that saw the record did with it; 'deleted': "
+                           "the file was gone from the raw folder (its article is kept unless SPACEETL_ON_DELETE=remove).")
     outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined"], description="What became of the content when it was last processed (never 'unchanged').")
-    reason: str = pa.Field(nullable=True, description="Why a record was quarantined or is a duplicate.")
+    reason: str = pa.Field(nullable=True, description="Why a record was quarantined, is a duplicate, or lost its article.")
     loaded_run_id: str = pa.Field(description="Run that last processed the content.")
-    run_id: str = pa.Field(description="Latest run that saw the file.")
+    run_id: str = pa.Field(description="Latest run that saw the file (or found it deleted).")
 
 
 SPEC = TableSpec(

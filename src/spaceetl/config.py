@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
     spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
                                                     "(default for dask: <warehouse folder>/spill).")
+    data_dir: Path | None = Field(None, description="Folder whose gazetteer, currency, rate and claim-rule files "
+                                                   "replace the shipped ones, file by file; each run records the "
+                                                   "SHA-256 of every data file it used (runs.data_files_json).")
+    on_delete: Literal["keep", "remove"] = Field(
+        "keep", description="What happens to the article of an input file that is gone from the raw folder: keep "
+                            "(default; its sources rows say 'deleted') or remove (the article and its mentions, "
+                            "amounts, dates and claims are deleted, unless another file holds the same text).")
 
     min_free_mb: float = Field(50.0, ge=0, description="A run does not start with less free space (MB) where the "
                                                        "warehouse lives: a load would fail half-way.")

@@ -18,6 +18,7 @@ import polars as pl
 from . import __version__
 from . import warehouse as wh
 from .config import Settings
+from .data import current_data_dir, data_files, use_data_dir
 from .extract import process_files
 from .ingest.discover import is_unchanged, walk
 from .ingest.models import FileEntry, Rejected
@@ -44,6 +45,8 @@ class Plan:
     rejected: list[Rejected]
     files_seen: int
     new_mtimes: dict[str, int] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+    deleted_articles: int = 0
 
 
 def model_version_of(model_name: str) -> str:
@@ -70,7 +73,8 @@ def begin_run(settings: Settings, flow_run_id: str | None = None) -> RunContext:
             raw_dir=str(Path(settings.raw_dir).resolve()), model_name=run.model_name, model_version=run.model_version,
             package_version=__version__, settings_json=json.dumps(settings.public_dict(), sort_keys=True),
             files_seen=None, files_unchanged=None, records_read=None, articles_loaded=None, duplicates=None,
-            near_duplicates=None, quarantined=None, report_path=None, message=None))
+            near_duplicates=None, quarantined=None, report_path=None, message=None,
+            data_files_json=json.dumps(data_files(settings.data_dir or ""), sort_keys=True), files_deleted=None))
     if run.interrupted:
         log.warning("marked %d earlier run(s) as interrupted: %s", len(run.interrupted), ", ".join(run.interrupted))
     return run
@@ -88,6 +92,7 @@ def plan_files(run: RunContext) -> Plan:
         raise SpaceetlError(f"raw folder {raw_dir} does not exist or is not a folder", stage="discover", path=str(raw_dir))
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
         known = wh.known_files(conn)
+        missing = wh.present_files(conn, str(raw_dir.resolve()))  # until seen below
     todo: list[FileEntry] = []
     unchanged: list[str] = []
     rejected: list[Rejected] = []
@@ -95,6 +100,7 @@ def plan_files(run: RunContext) -> Plan:
     seen = 0
     for item in walk(raw_dir, settings.include_hidden):
         seen += 1
+        missing.discard(item.source_path if isinstance(item, Rejected) else item.rel_path)
         if isinstance(item, Rejected):
             rejected.append(item)
             continue
@@ -111,13 +117,17 @@ def plan_files(run: RunContext) -> Plan:
     rejected = [r for r in rejected if r.source_path not in known]
     n = settings.batch_files
     batches = [todo[i:i + n] for i in range(0, len(todo), n)]
-    log.info("%d files: %d to read in %d batch(es), %d unchanged", seen, len(todo), len(batches), len(unchanged))
-    return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes)
+    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d deleted since the last run", seen, len(todo),
+             len(batches), len(unchanged), len(missing))
+    return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes,
+                deleted=sorted(missing))
 
 
 def extract_and_validate(entries: list[FileEntry], settings: Settings, run_id: str,
                          rejected: list[Rejected] | None = None) -> ValidatedBatch:
     """Everything a worker does for one batch: read, parse, NLP, rows, validation. No warehouse access."""
+    if str(settings.data_dir or "") != (current_data_dir() or ""):  # a worker of a run with other domain data
+        use_data_dir(settings.data_dir)
     batch = process_files(entries, settings, run_id, rejected=rejected or [])
     t0 = time.perf_counter()
     validated = validate_batch(batch, run_id)
@@ -143,10 +153,18 @@ def load_validated(run: RunContext, validated: ValidatedBatch, entries: list[Fil
 
 
 def record_unchanged(run: RunContext, plan: Plan) -> None:
-    if not plan.unchanged:
-        return
-    with wh.session(run.settings.warehouse, retry_s=run.settings.busy_retry_s) as conn:
+    """Bookkeeping for the files this run does not read: unchanged ones, and deleted ones (``sources.status =
+    'deleted'``; with ``on_delete = remove`` their articles go too, and ``plan.deleted_articles`` says how many)."""
+    settings = run.settings
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
         wh.mark_unchanged(conn, plan.unchanged, run.run_id, plan.new_mtimes)
+        plan.deleted_articles = wh.mark_deleted(conn, plan.deleted, run.run_id, remove=settings.on_delete == "remove")
+        conn.execute("UPDATE runs SET files_deleted = ? WHERE run_id = ?", [len(plan.deleted), run.run_id])
+        if plan.deleted:
+            log.warning("%d file(s) gone from the raw folder marked deleted (on_delete=%s); %d article(s) removed",
+                        len(plan.deleted), settings.on_delete, plan.deleted_articles)
+        if plan.deleted_articles:
+            wh.rebuild_search_index(conn)
 
 
 @dataclass

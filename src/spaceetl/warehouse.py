@@ -188,10 +188,51 @@ def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
 
 
 def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
+    """Files whose content the warehouse holds, for change detection. A deleted file whose article was removed
+    (``on_delete = remove``) is not known any more: if it comes back it is read again."""
     rows = conn.execute(
         "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256) "
-        "FROM sources GROUP BY source_path").fetchall()
+        "FROM sources WHERE source_path NOT IN (SELECT source_path FROM sources WHERE status = 'deleted' "
+        "AND article_id IS NULL AND outcome <> 'quarantined') GROUP BY source_path").fetchall()
     return {p: KnownFile(size, mtime, sha) for p, size, mtime, sha in rows}
+
+
+def present_files(conn: duckdb.DuckDBPyConnection, raw_dir: str) -> set[str]:
+    """Files not yet marked deleted that were last seen by a run over the same raw folder (a run over another
+    folder into the same warehouse must not mark this folder's files as deleted)."""
+    return {r[0] for r in conn.execute(
+        "SELECT DISTINCT s.source_path FROM sources s JOIN runs r ON r.run_id = s.run_id "
+        "WHERE s.status <> 'deleted' AND r.raw_dir = ?", [raw_dir]).fetchall()}
+
+
+def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str, remove: bool) -> int:
+    """Files gone from the raw folder: their ``sources`` rows become ``deleted``. With ``remove`` their articles
+    (and every row derived from them) are deleted too, unless another file still holds the same text; the rows
+    then keep no ``article_id``. One transaction. Returns the number of articles deleted."""
+    if not paths:
+        return 0
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.register("_deleted", pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String}).to_arrow())
+        held = [r[0] for r in conn.execute(
+            "SELECT DISTINCT article_id FROM sources WHERE article_id IS NOT NULL "
+            "AND source_path IN (SELECT source_path FROM _deleted)").fetchall()]
+        if remove:
+            conn.execute("""
+                UPDATE sources SET status = 'deleted', run_id = ?, article_id = NULL,
+                       reason = 'file deleted from the raw folder; its article was removed (on_delete = remove)'
+                WHERE source_path IN (SELECT source_path FROM _deleted)""", [run_id])
+        else:
+            conn.execute("UPDATE sources SET status = 'deleted', run_id = ? "
+                         "WHERE source_path IN (SELECT source_path FROM _deleted)", [run_id])
+        conn.unregister("_deleted")
+        removed = delete_unreferenced_articles(conn, held) if remove and held else 0
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            conn.execute("ROLLBACK")
+        raise
+    return removed
 
 
 def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
@@ -254,8 +295,12 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
 
         tables = {name: (df.filter(~pl.col("article_id").is_in(list(existing))) if "article_id" in df.columns else df)
                   for name, df in batch.tables.items()}
+        # Old versions of re-read files that no file holds any more are deleted below: never link to them.
+        doomed = {a for a in old_articles
+                  if conn.execute("SELECT 1 FROM sources WHERE article_id = ? LIMIT 1", [a]).fetchone() is None}
         tables["articles"] = link_near_duplicates(conn, tables["articles"], tables["article_bands"],
-                                                  tables["article_signatures"], near_duplicate_threshold)
+                                                  tables["article_signatures"], near_duplicate_threshold,
+                                                  exclude=doomed)
         counts["near_duplicates"] = int(tables["articles"]["near_duplicate_of"].is_not_null().sum())
         for spec in ARTICLE_TABLES:
             df = tables[spec.name]
@@ -276,9 +321,10 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
 
 
 def link_near_duplicates(conn: duckdb.DuckDBPyConnection, articles: pl.DataFrame, bands: pl.DataFrame,
-                         signatures: pl.DataFrame, threshold: float) -> pl.DataFrame:
+                         signatures: pl.DataFrame, threshold: float, exclude: set[str] = frozenset()) -> pl.DataFrame:
     """Point each new article at the most similar earlier article (in the warehouse, or earlier in this batch)
-    whose MinHash similarity reaches ``threshold``, and give it that article's story."""
+    whose MinHash similarity reaches ``threshold``, and give it that article's story. Articles in ``exclude``
+    (about to be deleted) are never chosen."""
     from .ingest.neardup import similarity
 
     if articles.height == 0:
@@ -297,7 +343,8 @@ def link_near_duplicates(conn: duckdb.DuckDBPyConnection, articles: pl.DataFrame
     sigs = {r["article_id"]: r["signature"] for r in signatures.iter_rows(named=True)}
     candidates: dict[str, list[tuple[str, list[int], str | None]]] = {}
     for new_id, old_id, sig, story in stored:
-        candidates.setdefault(new_id, []).append((old_id, sig, story))
+        if old_id not in exclude:
+            candidates.setdefault(new_id, []).append((old_id, sig, story))
     by_bucket: dict[tuple[int, int], list[str]] = {}
     for r in bands.iter_rows(named=True):
         by_bucket.setdefault((r["band"], r["bucket"]), []).append(r["article_id"])
@@ -329,7 +376,10 @@ def link_near_duplicates(conn: duckdb.DuckDBPyConnection, articles: pl.DataFrame
 
 
 def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: list[str]) -> int:
-    """Delete articles (and every row derived from them) that no ``sources`` row points at any more."""
+    """Delete articles (and every row derived from them) that no ``sources`` row points at any more, then mend
+    the links other articles had to them: a ``near_duplicate_of`` naming a deleted article is cleared (the text it
+    was compared with no longer exists), and a story whose first article was deleted is given a new one: among its
+    remaining articles, one that is no near-copy of another, loaded earliest (then the smallest id)."""
     conn.register("_candidates", pl.DataFrame({"article_id": candidates}).to_arrow())
     try:
         gone = [r[0] for r in conn.execute(
@@ -343,6 +393,15 @@ def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: li
                 conn.execute(f'DELETE FROM "{spec.name}" WHERE article_id IN (SELECT article_id FROM _gone)')
         conn.execute("DELETE FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.entity_id) "
                      "AND NOT EXISTS (SELECT 1 FROM claims c WHERE e.entity_id IN (c.subject_entity_id, c.object_entity_id, c.speaker_entity_id))")
+        conn.execute("UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL "
+                     "WHERE near_duplicate_of IN (SELECT article_id FROM _gone)")
+        conn.execute("""
+            UPDATE articles SET story_id = o.new_root
+            FROM (SELECT story_id AS old_root,
+                         arg_min(article_id, (CASE WHEN near_duplicate_of IS NULL THEN '0' ELSE '1' END) || run_id
+                                             || article_id) AS new_root
+                  FROM articles WHERE story_id IN (SELECT article_id FROM _gone) GROUP BY story_id) o
+            WHERE articles.story_id = o.old_root""")
         conn.unregister("_gone")
         return len(gone)
     finally:
@@ -371,6 +430,15 @@ def integrity_checks(conn: duckdb.DuckDBPyConnection) -> list[dict]:
             results.append(dict(table_name=spec.name, check_name="span_matches_body", column_name=sp.text,
                                 severity="error", failed_rows=failed, total_rows=total,
                                 sample=json.dumps(sample, ensure_ascii=False) if failed else None))
+    # Links between articles (not declared as foreign keys: a batch is validated before they are set at load).
+    for column in ("near_duplicate_of", "story_id"):
+        failed, sample = conn.execute(
+            f'SELECT count(*), list(t."{column}")[1:5] FROM articles t WHERE t."{column}" IS NOT NULL AND NOT EXISTS '
+            f'(SELECT 1 FROM articles p WHERE p.article_id = t."{column}")').fetchone()
+        results.append(dict(table_name="articles", check_name=f"no_orphans:{column}->articles", column_name=column,
+                            severity="error", failed_rows=failed,
+                            total_rows=conn.execute("SELECT count(*) FROM articles").fetchone()[0],
+                            sample=json.dumps(sample) if failed else None))
     failed = conn.execute("SELECT count(*) FROM articles a WHERE NOT EXISTS "
                           "(SELECT 1 FROM sources s WHERE s.article_id = a.article_id)").fetchone()[0]
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..data import read_yaml
+from ..data import cached_per_data_dir, read_yaml
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "attr", "oprd", "dative"}
@@ -54,7 +53,7 @@ def _forms(lemma: str) -> set[str]:
     return {lemma, past, third}
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def claim_rules() -> ClaimRules:
     data = read_yaml("claim_rules.yaml")
     type_of: dict[str, str] = {}

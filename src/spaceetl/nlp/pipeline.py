@@ -231,9 +231,15 @@ def build_nlp(model_name: str) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=2)
 def get_nlp(model_name: str) -> Language:
-    """Loaded once per process and model name."""
+    """Loaded once per process, model name and domain data folder (the gazetteer component holds its aliases)."""
+    from ..data import current_data_dir
+
+    return _load_nlp(model_name, current_data_dir())
+
+
+@lru_cache(maxsize=2)
+def _load_nlp(model_name: str, data_dir: str | None) -> Language:
     log.info("loading spaCy model %s", model_name)
     return build_nlp(model_name)
 

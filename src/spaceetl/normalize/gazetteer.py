@@ -7,9 +7,8 @@ that collide with ordinary words ("US", "ASI") match case-sensitively only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..data import read_csv
+from ..data import cached_per_data_dir, read_csv
 from ..ids import gazetteer_entity_id
 from .names import fold, lookup_key
 
@@ -56,7 +55,7 @@ class Gazetteer:
         return exact or self._folded.get(lookup_key(text))
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def load_gazetteer() -> Gazetteer:
     entities = [
         GazEntity(key=r["entity_key"], canonical_name=r["canonical_name"], entity_type=r["entity_type"],

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..data import read_csv
+from ..data import cached_per_data_dir, read_csv
 
 SCALES = {
     "trillion": 1e12, "tn": 1e12, "tr": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
@@ -49,7 +48,7 @@ class CurrencyTable:
     pattern: re.Pattern
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def currency_table() -> CurrencyTable:
     by_symbol: dict[str, str] = {}
     by_name: dict[str, str] = {}
@@ -147,7 +146,7 @@ def _resolve_symbol(symbol: str, text: str, start: int, end: int, context: str |
     return default, symbol == "¥"
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def _rates() -> dict[str, dict[int, float]]:
     rates: dict[str, dict[int, float]] = {}
     for row in read_csv("fx_rates.csv"):

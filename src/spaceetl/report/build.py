@@ -56,16 +56,25 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str) -> dict:
         stages=[
             dict(stage="discover", label="files in raw folder", count=run.get("files_seen")),
             dict(stage="discover", label="unchanged, skipped", count=run.get("files_unchanged")),
+            dict(stage="discover", label="deleted since last run", count=run.get("files_deleted")),
             dict(stage="read", label="records read", count=run.get("records_read")),
             dict(stage="dedup", label="exact duplicates", count=run.get("duplicates")),
             dict(stage="dedup", label="near-duplicates linked", count=run.get("near_duplicates")),
             dict(stage="load", label="articles loaded", count=run.get("articles_loaded")),
             dict(stage="validate", label="quarantined", count=run.get("quarantined")),
         ],
-        source_status=source_status, tables=tables, this_run=this_run,
+        source_status=source_status, tables=tables, this_run=this_run, data_files=_data_files(run),
         failing_checks=[c for c in checks if c["status"] == "fail"], checks=checks,
         quarantine=quarantine, quarantine_total=quarantine_total, metrics=metrics, history=history,
     )
+
+
+def _data_files(run: dict) -> list[dict]:
+    """The run's lineage of domain data files, for the summary (empty for runs recorded before it existed)."""
+    if not run.get("data_files_json"):
+        return []
+    files = json.loads(run["data_files_json"])
+    return [dict(name=name, sha256=f["sha256"], origin=f["origin"], path=f["path"]) for name, f in sorted(files.items())]
 
 
 def _json_default(value):
