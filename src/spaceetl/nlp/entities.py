@@ -17,6 +17,7 @@ from ..normalize.names import lookup_key, strip_determiners_possessives
 
 NON_ENTITY_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+PLACE_TYPES = {"GPE", "LOC", "FAC", "CELESTIAL"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class ArticleLinker:
         if label in NON_ENTITY_LABELS:
             return None
         alias = self.gaz.lookup(span.text)
+        if alias is not None and label == "PERSON" and alias.entity.entity_type in PLACE_TYPES:
+            alias = None  # "Jordan said he ...": a person who shares a country's name
         if alias is not None:
             e = alias.entity
             if alias.kind == "capital" and not acts_as_government(span):

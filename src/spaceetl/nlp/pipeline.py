@@ -21,7 +21,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..normalize.gazetteer import load_gazetteer
+from ..normalize.gazetteer import common_word_aliases, load_gazetteer
+from ..normalize.names import lookup_key
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,8 @@ class GazetteerEntities:
                     continue
                 span._.source = "gazetteer"
                 found.append(span)
-        model = [ent for ent in doc.ents if ent.text not in self.currency_codes]
+        found, vetoed = _proper_sense_only(doc, found)
+        model = [ent for ent in doc.ents if ent.text not in self.currency_codes and (ent.start, ent.end) not in vetoed]
         by_offsets = {(s.start, s.end): s for s in found}
         by_start: dict[int, list[Span]] = {}
         for s in found:
@@ -139,6 +141,69 @@ class GazetteerEntities:
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
         doc.ents = _fix_people(filter_spans(found + [_relabel(ent) for ent in kept_model]))
         return doc
+
+
+TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "coach", "gen.", "general", "col.", "colonel", "capt.",
+          "captain", "sgt.", "sergeant", "lt.", "sen.", "senator", "rep.", "gov.", "governor", "judge", "professor",
+          "prof.", "president", "minister", "secretary", "director", "chief", "ceo", "spokesman", "spokeswoman"}
+GENERIC_BEFORE = {"low", "medium", "middle", "high", "near", "lunar", "cislunar"}
+STATE_NOUNS = {"government", "governments", "army", "navy", "military", "ministry", "minister", "president",
+               "embassy", "border", "forces", "officials", "authorities", "parliament", "economy"}
+PRONOUNS_PERSON = {"he", "she", "his", "her", "him", "himself", "herself"}
+
+
+def _proper_sense_only(doc: Doc, found: list[Span]) -> tuple[list[Span], set[tuple[int, int]]]:
+    """Gazetteer names that are also ordinary words or personal names ("turkey", "polish", "Guinea pig", "low
+    Earth orbit", "Jordan said he ...") are kept only in their proper-noun sense. Returns the kept spans (a name
+    used for a person comes back as an unlinked PERSON) and the offsets no component may tag any more."""
+    common = common_word_aliases()
+    people_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2 for t in e}
+    kept: list[Span] = []
+    vetoed: set[tuple[int, int]] = set()
+    for span in found:
+        also = common.get(lookup_key(span.text))
+        if also is None:
+            kept.append(span)
+            continue
+        verdict = _common_word_verdict(span, also, people_words)
+        if verdict == "keep":
+            kept.append(span)
+            continue
+        vetoed.add((span.start, span.end))
+        if verdict == "person":
+            person = Span(doc, span.start, span.end, label="PERSON")
+            person._.source = "model"
+            kept.append(person)
+    return kept, vetoed
+
+
+def _common_word_verdict(span: Span, also: str, people_words: set[str]) -> str:
+    doc = span.doc
+    if not span.text[:1].isupper():
+        return "drop"  # "polish the mirrors", "roast turkey", "guinea pigs"
+    if len(span) != 1 or span.label_ == "NORP":
+        return "keep"  # a demonym modifies nouns by nature: "Polish engineers"
+    tok = span[0]
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    if also == "word":
+        if prev is not None and prev.lower_ in GENERIC_BEFORE and tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower:
+            return "drop"  # "low Earth orbit", "near Moon space"
+        head = tok.head
+        if tok.dep_ in {"compound", "amod"} and head.i > tok.i and head.pos_ == "NOUN" and head.is_lower \
+                and tok.i + 1 == head.i and head.lower_ not in STATE_NOUNS:
+            return "drop"  # "Guinea pig", "Earth observation", "Moon rocks"
+        return "keep"
+    # A personal name: a title before it, the same word in a person's full name in the article, or the subject
+    # of a reporting verb followed by "he"/"she".
+    if prev is not None and prev.lower_ in TITLES:
+        return "person"
+    if tok.lower_ in people_words:
+        return "person"
+    if tok.dep_ in {"nsubj", "nsubjpass"} and lemma_of(tok.head) in REPORTING:
+        after = doc[tok.head.i + 1:tok.sent.end]
+        if any(t.lower_ in PRONOUNS_PERSON for t in after[:6]):
+            return "person"
+    return "keep"
 
 
 PROGRAMME_HEADS = {"layer", "mission", "missions", "programme", "program", "exploration", "constellation",
