@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 
 from ..normalize.gazetteer import common_word_aliases, load_gazetteer
 from ..normalize.names import lookup_key
+from .span_rules import acronym_in_context, fix_model_span, split_coordination, trim_descriptors, unlinked_acronym
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ def span_cleanup(doc: Doc) -> Doc:
             for piece in _split_on_possessive(part):
                 trimmed = _trim(piece)
                 if trimmed is not None:
+                    trimmed = trim_descriptors(trimmed)
+                if trimmed is not None:
                     cleaned.append(trimmed)
     doc.ents = filter_spans(cleaned)
     return doc
@@ -93,6 +96,7 @@ class GazetteerEntities:
 
     def __init__(self, nlp: Language):
         gaz = load_gazetteer()
+        self.gaz = gaz
         from ..normalize.money import currency_table
 
         self.currency_codes = set(currency_table().codes) | set(currency_table().by_symbol)
@@ -113,15 +117,20 @@ class GazetteerEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
+        keys: dict[tuple[int, int], str] = {}
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
-                label = doc.vocab.strings[match_id].split("|", 1)[0]
+                label, key = doc.vocab.strings[match_id].split("|", 1)
                 span = _trim(Span(doc, start, end, label=label))
                 if span is None:
                     continue
                 span._.source = "gazetteer"
+                keys[(span.start, span.end)] = key
                 found.append(span)
         found, vetoed = _proper_sense_only(doc, found)
+        found, unglued = self._unglue(found, keys)
+        vetoed |= unglued
+        found = [s if acronym_in_context(doc, s) else unlinked_acronym(s) for s in found]
         model = [ent for ent in doc.ents if ent.text not in self.currency_codes and (ent.start, ent.end) not in vetoed]
         by_offsets = {(s.start, s.end): s for s in found}
         by_start: dict[int, list[Span]] = {}
@@ -137,10 +146,30 @@ class GazetteerEntities:
             inner = [g for g in by_start.get(ent.start, []) if g.end < ent.end]
             if inner and all(t.is_lower or t.is_punct for t in doc[max(g.end for g in inner):ent.end]):
                 continue
+            parts = split_coordination(ent, [g for g in found if ent.start < g.start and g.end == ent.end])
+            if parts is not None:
+                kept_model.append(parts[0])  # the known right-hand name is in ``found`` already
+                continue
             kept_model.append(ent)
+        fixed = [fix_model_span(_relabel(ent)) for ent in kept_model]
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
-        doc.ents = _fix_people(filter_spans(found + [_relabel(ent) for ent in kept_model]))
+        doc.ents = _fix_people(filter_spans(found + [ent for ent in fixed if ent is not None]))
         return doc
+
+    def _unglue(self, found: list[Span], keys: dict[tuple[int, int], str]) -> tuple[list[Span], set[tuple[int, int]]]:
+        """"Rocket Lab Electron": a product name that is its maker's name plus the product's own alias is two
+        mentions, the company and the product."""
+        orgs = {(s.start, s.end) for s in found if s.label_ == "ORG"}
+        drop: set[tuple[int, int]] = set()
+        for s in found:
+            if s.label_ != "PRODUCT":
+                continue
+            for start, end in orgs:
+                if start == s.start and end < s.end:
+                    rest = self.gaz.lookup(s.doc[end:s.end].text)
+                    if rest is not None and rest.entity.key == keys.get((s.start, s.end)):
+                        drop.add((s.start, s.end))
+        return [s for s in found if (s.start, s.end) not in drop], drop
 
 
 TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "coach", "gen.", "general", "col.", "colonel", "capt.",

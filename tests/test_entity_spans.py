@@ -1,0 +1,102 @@
+"""Span boundaries and types the model gets wrong, and acronyms that need context. Sentences written for the
+tests; the last test reads the real DVIDS releases when ../shared/corpora is there."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from spaceetl.nlp.rows import ArticleContext, article_rows
+
+DVIDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "dvids" / "corpus"
+
+
+def ents(nlp, text):
+    return [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def mentions(nlp, text):
+    return article_rows(nlp(text), ArticleContext("art_" + "3" * 20, text, date(2025, 5, 1), "run_test"))["mentions"]
+
+
+def test_coordinated_companies_are_two_organisations(nlp):
+    found = ents(nlp, "The contract went to Avio and Thales Alenia Space last year.")
+    assert ("Avio", "ORG") in found and ("Thales Alenia Space", "ORG") in found
+    assert not any(" and " in text for text, _ in found)
+
+
+def test_descriptor_is_not_part_of_the_name(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import trim_descriptors
+
+    doc = nlp.make_doc("The work went to defence contractor Leonardo in Rome.")
+    span = trim_descriptors(Span(doc, 4, 7, label="ORG"))
+    assert span.text == "Leonardo"
+    assert ("Leonardo", "ORG") in ents(nlp, "The work went to defence contractor Leonardo in Rome.")
+
+
+def test_company_is_not_glued_to_its_rocket(nlp):
+    found = ents(nlp, "A Rocket Lab Electron lifted off with a weather satellite.")
+    assert ("Rocket Lab", "ORG") in found and ("Electron", "PRODUCT") in found
+
+
+def test_pad_and_unit_keep_their_numbers(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Crews rolled the rocket to Pad Launch Complex 39A before dawn.")
+    start = [t.text for t in doc].index("Launch")
+    fixed = fix_model_span(Span(doc, start, start + 2, label="ORG"))
+    assert (fixed.text, fixed.label_) == ("Launch Complex 39A", "FAC")
+    found = ents(nlp, "Sailors assigned to Carrier Air Wing 17 and Strike Fighter Squadron 41 trained at sea.")
+    assert ("Carrier Air Wing 17", "ORG") in found and ("Strike Fighter Squadron 41", "ORG") in found
+
+
+def test_person_name_with_a_non_ascii_surname_is_whole(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("The mission is led by Zoë Ålund, the agency said.")
+    start = [t.text for t in doc].index("Zoë")
+    assert fix_model_span(Span(doc, start, start + 1, label="PERSON")).text == "Zoë Ålund"
+
+
+def test_capitalised_common_words_and_acronyms_are_not_names(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Technicians checked the antenna. Customers send SMS messages through the satellite.")
+    for word in ("Customers", "SMS"):
+        i = [t.text for t in doc].index(word)
+        assert fix_model_span(Span(doc, i, i + 1, label="ORG")) is None, word
+    assert not any(t in {"Customers", "SMS"} for t, _ in ents(nlp, doc.text))
+
+
+def test_ships_are_not_people(nlp):
+    found = ents(nlp, "The USS Nimitz and the USS Princeton left San Diego on Monday.")
+    assert ("USS Nimitz", "PRODUCT") in found
+    assert not any(label == "PERSON" for _, label in found)
+
+
+def test_ambiguous_acronym_links_only_in_context(nlp):
+    naval = [m for m in mentions(nlp, "The CSG departed San Diego on Monday for a routine deployment.")
+             if m["text"] == "CSG"]
+    assert naval and not naval[0]["linked"] and naval[0]["entity_id"] != "gz:sat-csg"
+    space = [m for m in mentions(nlp, "Italy ordered two more CSG satellites from Thales Alenia Space for the "
+                                      "COSMO-SkyMed system.") if m["text"] == "CSG"]
+    assert space and space[0]["entity_id"] == "gz:sat-csg"
+
+
+@pytest.mark.skipif(not DVIDS.is_dir(), reason="../shared/corpora/dvids is not present")
+def test_naval_releases_do_not_link_csg_or_type_ships_as_people(nlp):
+    linked_csg = ships_as_people = 0
+    for path in sorted(DVIDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in mentions(nlp, text):
+            linked_csg += m["entity_id"] == "gz:sat-csg"
+            ships_as_people += m["label"] == "PERSON" and m["text"].startswith(("USS ", "HMS ", "JS "))
+    assert linked_csg == 0 and ships_as_people == 0
