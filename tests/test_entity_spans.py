@@ -100,3 +100,10 @@ def test_naval_releases_do_not_link_csg_or_type_ships_as_people(nlp):
             linked_csg += m["entity_id"] == "gz:sat-csg"
             ships_as_people += m["label"] == "PERSON" and m["text"].startswith(("USS ", "HMS ", "JS "))
     assert linked_csg == 0 and ships_as_people == 0
+
+
+def test_a_ship_named_once_in_full_stays_a_ship(nlp):
+    text = ("The USS Abraham Lincoln arrived in Guam on Friday. Sailors aboard Abraham Lincoln repaired a "
+            "radar before the next patrol.")
+    labels = {(t, lab) for t, lab in ents(nlp, text) if "Lincoln" in t}
+    assert labels and all(lab == "PRODUCT" for _, lab in labels)

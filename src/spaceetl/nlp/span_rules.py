@@ -135,3 +135,20 @@ def fix_model_span(ent: Span) -> Span | None:
 
 def _surname_like(tok) -> bool:
     return tok.is_title and tok.is_alpha and not tok.is_ascii and tok.pos_ == "PROPN"
+
+
+def ships_by_name(ents: list[Span]) -> list[Span]:
+    """A ship named in full once ("USS Abraham Lincoln") is the ship when its name comes back alone ("Abraham
+    Lincoln", "the Lincoln") in the same article, and in "Abraham Lincoln Carrier Strike Group"."""
+    prefixes = entity_rules().ship_prefixes
+    names = {e[1:].text for e in ents if e.label_ == "PRODUCT" and len(e) >= 2 and e[0].text in prefixes}
+    tails = names | {n.split()[-1] for n in names}
+    out: list[Span] = []
+    for e in ents:
+        if e.label_ == "PERSON" and e._.source == "model" and e.text in tails:
+            span = Span(e.doc, e.start, e.end, label="PRODUCT")
+            span._.source = "model"
+            out.append(span)
+        else:
+            out.append(e)
+    return out
