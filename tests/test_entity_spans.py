@@ -107,3 +107,10 @@ def test_a_ship_named_once_in_full_stays_a_ship(nlp):
             "radar before the next patrol.")
     labels = {(t, lab) for t, lab in ents(nlp, text) if "Lincoln" in t}
     assert labels and all(lab == "PRODUCT" for _, lab in labels)
+
+
+def test_untagged_surname_joins_the_person_named_before(nlp):
+    text = ("Daniel Okonkwo-Reyes left the agency in May. Later that week Marta Quintavalle said the budget was "
+            "cut, and Quintavalle added that two programmes would end.")
+    found = ents(nlp, text)
+    assert ("Quintavalle", "PERSON") in found

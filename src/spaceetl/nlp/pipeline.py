@@ -288,6 +288,16 @@ def _fix_people(ents: list[Span]) -> list[Span]:
             out.append(span)
         else:
             out.append(ent)
+    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person.
+    taken = {i for ent in out for i in range(ent.start, ent.end)}
+    doc = ents[0].doc if ents else None
+    if doc is not None and surnames:
+        for tok in doc:
+            if tok.i not in taken and tok.text in surnames and tok.is_title and tok.pos_ == "PROPN":
+                span = Span(doc, tok.i, tok.i + 1, label="PERSON")
+                span._.source = "model"
+                out.append(span)
+        out.sort(key=lambda e: e.start)
     return out
 
 
