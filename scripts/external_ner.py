@@ -9,7 +9,8 @@ GUM (``amir-zeldes/gum``, CC-BY 4.0), news section ``dep/GUM_news_*.conllu``
     the way an OntoNotes-style recogniser marks it:
 
     * the Wikipedia title the mention is linked to, when it occurs verbatim inside the mention
-      ("US President Barack Obama" linked to ``Barack_Obama`` gives "Barack Obama");
+      ("US President Barack Obama" linked to ``Barack_Obama`` gives "Barack Obama"; such a linked name counts
+      even when the phrase's head is a common noun: "Facebook creator Mark Zuckerberg");
     * otherwise the longest run of capitalised tokens around the head, inside the mention, joined by hyphens,
       dots, "&" and, for organisations and places, by "of", "and", "for", "the", "de" when a capitalised token
       follows; a person's leading titles ("President", "Mr.") and a leading nested mention of another entity
@@ -209,21 +210,21 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
     if not heads:
         return None
     h = heads[0]
-    if toks[h][3] != "PROPN":
-        return None
     head_id = toks[h][0]
     if any(toks[k][6] == head_id and toks[k][7] == "conj" for k in range(start, end)):
         return None  # a coordination: its conjuncts are mentions of their own
-    if label == "PERSON" and "Number=Plur" in toks[h][5]:
-        return None
     words = [t[1] for t in toks[start:end]]
     identity = unquote(parts[-1]) if len(parts) > 7 else ""
     if identity:
         title = re.sub(r"\s*\([^)]*\)$", "", identity.replace("_", " ")).split()
         n = len(title)
         for k in range(len(words) - n + 1):
-            if [w.casefold() for w in words[k:k + n]] == [w.casefold() for w in title]:
+            if [w.casefold() for w in words[k:k + n]] == [w.casefold() for w in title] and _cap(words[k]):
                 return start + k, start + k + n, label
+    if toks[h][3] != "PROPN":
+        return None
+    if label == "PERSON" and "Number=Plur" in toks[h][5]:
+        return None
     # The capitalised run around the head.
     a = b = h
     while a - 1 >= start:
