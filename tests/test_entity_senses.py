@@ -60,3 +60,10 @@ def test_events_keep_the_event_type(nlp):
     rows = rows_for(nlp, "Executives met at the Space Symposium and again at the Paris Air Show in June.")
     types = {e["canonical_name"]: e["entity_type"] for e in rows["entities"]}
     assert types["Space Symposium"] == "EVENT" and types["Paris Air Show"] == "EVENT"
+
+
+def test_armed_groups_are_known_organisations(nlp):
+    rows = rows_for(nlp, "Coalition aircraft struck ISIL positions near the river, and Daesh fighters withdrew.")
+    linked_ids = {m["text"]: m["entity_id"] for m in rows["mentions"]}
+    assert linked_ids.get("ISIL") == "gz:org-isil" and linked_ids.get("Daesh") == "gz:org-isil"
+    assert {m["label"] for m in rows["mentions"] if m["entity_id"] == "gz:org-isil"} == {"ORG"}
