@@ -114,3 +114,10 @@ def test_untagged_surname_joins_the_person_named_before(nlp):
             "cut, and Quintavalle added that two programmes would end.")
     found = ents(nlp, text)
     assert ("Quintavalle", "PERSON") in found
+
+
+def test_official_name_with_and_in_it_is_one_organisation(nlp):
+    found = ents(nlp, "The Federal Ministry for Economic Affairs and Climate Action said Germany would pay.")
+    assert ("Federal Ministry for Economic Affairs and Climate Action", "ORG") in found
+    found = ents(nlp, "A report by the Department of Homeland Security and the FBI said so.")
+    assert ("Department of Homeland Security", "ORG") in found and ("FBI", "ORG") in found

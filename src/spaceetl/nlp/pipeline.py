@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 
 from ..normalize.gazetteer import common_word_aliases, load_gazetteer
 from ..normalize.names import lookup_key
-from .span_rules import (acronym_in_context, fix_model_span, ships_by_name, split_coordination, trim_descriptors,
+from .span_rules import (acronym_in_context, fix_model_span, join_official_names, ships_by_name, split_coordination, trim_descriptors,
                          unlinked_acronym)
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,8 @@ class GazetteerEntities:
             kept_model.append(ent)
         fixed = [fix_model_span(_relabel(ent)) for ent in kept_model]
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
-        doc.ents = _fix_people(ships_by_name(filter_spans(found + [ent for ent in fixed if ent is not None])))
+        ents = filter_spans(found + [ent for ent in fixed if ent is not None])
+        doc.ents = _fix_people(ships_by_name(join_official_names(ents, {(g.start, g.end) for g in found})))
         return doc
 
     def _unglue(self, found: list[Span], keys: dict[tuple[int, int], str]) -> tuple[list[Span], set[tuple[int, int]]]:

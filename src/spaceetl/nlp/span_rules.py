@@ -152,3 +152,33 @@ def ships_by_name(ents: list[Span]) -> list[Span]:
         else:
             out.append(e)
     return out
+
+
+ORG_HEAD_WORDS = frozenset({
+    "agency", "command", "force", "forces", "ministry", "department", "office", "corp", "corporation", "inc", "ltd",
+    "group", "company", "university", "institute", "council", "commission", "administration", "organisation",
+    "organization", "bureau", "authority", "directorate", "center", "centre", "lab", "laboratory", "systems",
+    "industries", "technologies", "aerospace", "space", "defense", "defence", "ag", "gmbh", "spa", "plc", "llc",
+    "association", "alliance", "committee", "parliament", "senate", "congress", "army", "navy", "bank", "fund",
+    "partners", "consortium", "union", "service", "services", "foundation", "society", "club", "party"})
+
+
+def join_official_names(ents: list[Span], known: set[tuple[int, int]]) -> list[Span]:
+    """"Federal Ministry for Economic Affairs and Climate Action": an official name whose complement contains
+    "and" is one organisation, not two. Joined when the first part names a body with a complement ("Ministry
+    for ...", "Department of ...") and the second is two or more capitalised words that are neither a known
+    name nor a name of their own (no organisation head word such as "Agency" or "Group")."""
+    out: list[Span] = []
+    for e in ents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label_ == "ORG" and e.label_ == "ORG" and e.start == prev.end + 1 \
+                and e.doc[prev.end].lower_ == "and" and (e.start, e.end) not in known \
+                and (prev.start, prev.end) not in known \
+                and any(t.lower_ in {"of", "for"} for t in prev[1:]) and len(e) >= 2 \
+                and all(t.is_title for t in e) and not any(t.lower_ in ORG_HEAD_WORDS for t in e):
+            joined = Span(e.doc, prev.start, e.end, label="ORG")
+            joined._.source = "model"
+            out[-1] = joined
+            continue
+        out.append(e)
+    return out
