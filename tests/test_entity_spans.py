@@ -20,7 +20,16 @@ def mentions(nlp, text):
 
 
 def test_coordinated_companies_are_two_organisations(nlp):
-    found = ents(nlp, "The contract went to Avio and Thales Alenia Space last year.")
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import split_coordination
+
+    doc = nlp("The contract went to Avio and Thales Alenia Space last year.")
+    merged = Span(doc, 4, 9, label="ORG")  # what the model returns for some contexts
+    known = Span(doc, 6, 9, label="ORG")
+    assert [(s.text, s.label_) for s in split_coordination(merged, [known])] == [
+        ("Avio", "ORG"), ("Thales Alenia Space", "ORG")]
+    found = ents(nlp, doc.text)
     assert ("Avio", "ORG") in found and ("Thales Alenia Space", "ORG") in found
     assert not any(" and " in text for text, _ in found)
 
@@ -77,6 +86,14 @@ def test_capitalised_common_words_and_acronyms_are_not_names(nlp):
 
 
 def test_ships_are_not_people(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Sailors aboard USS Nimitz trained with the JMSDF.")
+    i = [t.text for t in doc].index("Nimitz")
+    fixed = fix_model_span(Span(doc, i, i + 1, label="PERSON"))
+    assert (fixed.text, fixed.label_) == ("USS Nimitz", "PRODUCT")
     found = ents(nlp, "The USS Nimitz and the USS Princeton left San Diego on Monday.")
     assert ("USS Nimitz", "PRODUCT") in found
     assert not any(label == "PERSON" for _, label in found)
@@ -110,10 +127,15 @@ def test_a_ship_named_once_in_full_stays_a_ship(nlp):
 
 
 def test_untagged_surname_joins_the_person_named_before(nlp):
-    text = ("Daniel Okonkwo-Reyes left the agency in May. Later that week Marta Quintavalle said the budget was "
-            "cut, and Quintavalle added that two programmes would end.")
-    found = ents(nlp, text)
-    assert ("Quintavalle", "PERSON") in found
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.pipeline import _fix_people
+
+    doc = nlp("Marta Quintavalle said the budget was cut, and Quintavalle added that two programmes would end.")
+    person = Span(doc, 0, 2, label="PERSON")
+    person._.source = "model"
+    fixed = [(e.text, e.label_, e.start) for e in _fix_people([person])]  # the model missed the second mention
+    assert ("Quintavalle", "PERSON", 9) in fixed
 
 
 def test_official_name_with_and_in_it_is_one_organisation(nlp):
