@@ -23,8 +23,8 @@ from spacy.util import filter_spans
 
 from ..normalize.gazetteer import common_word_aliases, load_gazetteer
 from ..normalize.names import lookup_key
-from .span_rules import (acronym_in_context, fix_model_span, join_official_names, ships_by_name, split_coordination, trim_descriptors,
-                         unlinked_acronym)
+from .span_rules import (acronym_in_context, entity_rules, fix_model_span, join_official_names, ships_by_name,
+                         split_coordination, trim_descriptors, unlinked_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -174,12 +174,6 @@ class GazetteerEntities:
         return [s for s in found if (s.start, s.end) not in drop], drop
 
 
-TITLES = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "coach", "gen.", "general", "col.", "colonel", "capt.",
-          "captain", "sgt.", "sergeant", "lt.", "sen.", "senator", "rep.", "gov.", "governor", "judge", "professor",
-          "prof.", "president", "minister", "secretary", "director", "chief", "ceo", "spokesman", "spokeswoman"}
-GENERIC_BEFORE = {"low", "medium", "middle", "high", "near", "lunar", "cislunar"}
-STATE_NOUNS = {"government", "governments", "army", "navy", "military", "ministry", "minister", "president",
-               "embassy", "border", "forces", "officials", "authorities", "parliament", "economy"}
 PRONOUNS_PERSON = {"he", "she", "his", "her", "him", "himself", "herself"}
 
 
@@ -216,17 +210,18 @@ def _common_word_verdict(span: Span, also: str, people_words: set[str]) -> str:
         return "keep"  # a demonym modifies nouns by nature: "Polish engineers"
     tok = span[0]
     prev = doc[tok.i - 1] if tok.i > 0 else None
+    rules = entity_rules()
     if also == "word":
-        if prev is not None and prev.lower_ in GENERIC_BEFORE and tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower:
+        if prev is not None and prev.lower_ in rules.generic_before and tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower:
             return "drop"  # "low Earth orbit", "near Moon space"
         head = tok.head
         if tok.dep_ in {"compound", "amod"} and head.i > tok.i and head.pos_ == "NOUN" and head.is_lower \
-                and tok.i + 1 == head.i and head.lower_ not in STATE_NOUNS:
+                and tok.i + 1 == head.i and head.lower_ not in rules.state_nouns:
             return "drop"  # "Guinea pig", "Earth observation", "Moon rocks"
         return "keep"
     # A personal name: a title before it, the same word in a person's full name in the article, or the subject
     # of a reporting verb followed by "he"/"she".
-    if prev is not None and prev.lower_ in TITLES:
+    if prev is not None and prev.lower_ in rules.person_titles:
         return "person"
     if tok.lower_ in people_words:
         return "person"

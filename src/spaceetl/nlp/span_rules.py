@@ -38,6 +38,10 @@ class EntityRules:
     unit_words: frozenset[str]
     pad_heads: frozenset[str]
     acronym_cues: dict[str, tuple[tuple[str, ...], str]]
+    person_titles: frozenset[str]
+    generic_before: frozenset[str]
+    state_nouns: frozenset[str]
+    org_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +54,10 @@ def entity_rules() -> EntityRules:
         pad_heads=frozenset(w.lower() for w in data.get("pad_heads") or []),
         acronym_cues={k: (tuple(v.get("cues") or []), v.get("label") or "ORG")
                       for k, v in (data.get("acronym_context") or {}).items()},
+        person_titles=frozenset(w.lower() for w in data.get("person_titles") or []),
+        generic_before=frozenset(w.lower() for w in data.get("generic_before") or []),
+        state_nouns=frozenset(w.lower() for w in data.get("state_nouns") or []),
+        org_heads=frozenset(w.lower() for w in data.get("org_heads") or []),
     )
 
 
@@ -154,15 +162,6 @@ def ships_by_name(ents: list[Span]) -> list[Span]:
     return out
 
 
-ORG_HEAD_WORDS = frozenset({
-    "agency", "command", "force", "forces", "ministry", "department", "office", "corp", "corporation", "inc", "ltd",
-    "group", "company", "university", "institute", "council", "commission", "administration", "organisation",
-    "organization", "bureau", "authority", "directorate", "center", "centre", "lab", "laboratory", "systems",
-    "industries", "technologies", "aerospace", "space", "defense", "defence", "ag", "gmbh", "spa", "plc", "llc",
-    "association", "alliance", "committee", "parliament", "senate", "congress", "army", "navy", "bank", "fund",
-    "partners", "consortium", "union", "service", "services", "foundation", "society", "club", "party"})
-
-
 def join_official_names(ents: list[Span], known: set[tuple[int, int]]) -> list[Span]:
     """"Federal Ministry for Economic Affairs and Climate Action": an official name whose complement contains
     "and" is one organisation, not two. Joined when the first part names a body with a complement ("Ministry
@@ -175,7 +174,7 @@ def join_official_names(ents: list[Span], known: set[tuple[int, int]]) -> list[S
                 and e.doc[prev.end].lower_ == "and" and (e.start, e.end) not in known \
                 and (prev.start, prev.end) not in known \
                 and any(t.lower_ in {"of", "for"} for t in prev[1:]) and len(e) >= 2 \
-                and all(t.is_title for t in e) and not any(t.lower_ in ORG_HEAD_WORDS for t in e):
+                and all(t.is_title for t in e) and not any(t.lower_ in entity_rules().org_heads for t in e):
             joined = Span(e.doc, prev.start, e.end, label="ORG")
             joined._.source = "model"
             out[-1] = joined
