@@ -14,10 +14,11 @@ class Amounts(pa.DataFrameModel):
     currency: str = pa.Field(str_matches=r"^[A-Z]{3}$", description="ISO 4217 code.")
     currency_ambiguous: bool = pa.Field(description="The symbol could mean several currencies ('$', '¥'); the default or context was used.")
     usd_value: pl.Float64 = pa.Field(nullable=True, ge=0, description="value converted with the rate of fx_year.")
-    fx_year: pl.Int64 = pa.Field(nullable=True, description="Year of the annual average rate used for usd_value.")
+    fx_year: pl.Int64 = pa.Field(nullable=True, description="Year of the annual average rate used for usd_value: the article's publication year, else the year of a date in the amount's sentence, else the newest year of the rate table (never the day of the run).")
     start_char: pl.Int64 = pa.Field(ge=0, description="Start offset into articles.body.")
     end_char: pl.Int64 = pa.Field(ge=1, description="End offset (exclusive).")
     sentence_index: pl.Int64 = pa.Field(ge=0, description="Sentence number within the article.")
+    converts_amount_id: str = pa.Field(nullable=True, description="For a conversion in parentheses ('HK$1.28 billion ($163.73 million)'): the amount it restates in another currency. NULL for an amount in its own right; count deals over rows where it is NULL.")
     run_id: str = pa.Field(description="Run that wrote the row.")
 
 
@@ -25,7 +26,8 @@ SPEC = TableSpec(
     name="amounts",
     contract=Amounts,
     primary_key=("amount_id",),
-    foreign_keys=(ForeignKey("article_id", "articles", "article_id"),),
+    foreign_keys=(ForeignKey("article_id", "articles", "article_id"),
+                  ForeignKey("converts_amount_id", "amounts", "amount_id")),
     span=Span(),
     description="Money mentions, normalised.",
 )

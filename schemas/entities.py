@@ -4,7 +4,8 @@ import pandera.polars as pa
 
 from ._base import TableSpec
 
-ENTITY_TYPES = ["ORG", "GPE", "PERSON", "NORP", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART", "LANGUAGE"]
+ENTITY_TYPES = ["ORG", "GPE", "PERSON", "NORP", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART", "LANGUAGE",
+                "CELESTIAL"]  # CELESTIAL: Earth, the Moon, Mars, the Sun (places, but neither countries nor regions)
 
 
 class Entities(pa.DataFrameModel):

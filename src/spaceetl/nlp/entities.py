@@ -14,9 +14,11 @@ from spacy.tokens import Span
 from ..ids import unlinked_entity_id
 from ..normalize.gazetteer import Gazetteer
 from ..normalize.names import lookup_key, strip_determiners_possessives
+from . import span_rules  # noqa: F401  (registers the Span extension ``linkable``)
 
 NON_ENTITY_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+PLACE_TYPES = {"GPE", "LOC", "FAC", "CELESTIAL"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,10 @@ class ArticleLinker:
         label = span.label_
         if label in NON_ENTITY_LABELS:
             return None
-        alias = self.gaz.lookup(span.text)
+        # An ambiguous acronym the article gives no context for ("CSG" in a naval release) stays unlinked.
+        alias = self.gaz.lookup(span.text) if span._.linkable else None
+        if alias is not None and label == "PERSON" and alias.entity.entity_type in PLACE_TYPES:
+            alias = None  # "Jordan said he ...": a person who shares a country's name
         if alias is not None:
             e = alias.entity
             if alias.kind == "capital" and not acts_as_government(span):

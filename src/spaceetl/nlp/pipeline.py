@@ -21,7 +21,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..normalize.gazetteer import load_gazetteer
+from ..normalize.gazetteer import common_word_aliases, load_gazetteer
+from ..normalize.names import lookup_key
+from .span_rules import (acronym_in_context, entity_rules, fix_model_span, join_official_names, ships_by_name,
+                         split_coordination, trim_descriptors, unlinked_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ def span_cleanup(doc: Doc) -> Doc:
             for piece in _split_on_possessive(part):
                 trimmed = _trim(piece)
                 if trimmed is not None:
+                    trimmed = trim_descriptors(trimmed)
+                if trimmed is not None:
                     cleaned.append(trimmed)
     doc.ents = filter_spans(cleaned)
     return doc
@@ -92,6 +97,7 @@ class GazetteerEntities:
 
     def __init__(self, nlp: Language):
         gaz = load_gazetteer()
+        self.gaz = gaz
         from ..normalize.money import currency_table
 
         self.currency_codes = set(currency_table().codes) | set(currency_table().by_symbol)
@@ -112,15 +118,21 @@ class GazetteerEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
+        keys: dict[tuple[int, int], str] = {}
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
-                label = doc.vocab.strings[match_id].split("|", 1)[0]
+                label, key = doc.vocab.strings[match_id].split("|", 1)
                 span = _trim(Span(doc, start, end, label=label))
                 if span is None:
                     continue
                 span._.source = "gazetteer"
+                keys[(span.start, span.end)] = key
                 found.append(span)
-        model = [ent for ent in doc.ents if ent.text not in self.currency_codes]
+        found, vetoed = _proper_sense_only(doc, found)
+        found, unglued = self._unglue(found, keys)
+        vetoed |= unglued
+        found = [s if acronym_in_context(doc, s) else unlinked_acronym(s) for s in found]
+        model = [ent for ent in doc.ents if ent.text not in self.currency_codes and (ent.start, ent.end) not in vetoed]
         by_offsets = {(s.start, s.end): s for s in found}
         by_start: dict[int, list[Span]] = {}
         for s in found:
@@ -135,10 +147,89 @@ class GazetteerEntities:
             inner = [g for g in by_start.get(ent.start, []) if g.end < ent.end]
             if inner and all(t.is_lower or t.is_punct for t in doc[max(g.end for g in inner):ent.end]):
                 continue
+            parts = split_coordination(ent, [g for g in found if ent.start < g.start and g.end == ent.end])
+            if parts is not None:
+                kept_model.append(parts[0])  # the known right-hand name is in ``found`` already
+                continue
             kept_model.append(ent)
+        fixed = [fix_model_span(_relabel(ent)) for ent in kept_model]
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
-        doc.ents = _fix_people(filter_spans(found + [_relabel(ent) for ent in kept_model]))
+        ents = filter_spans(found + [ent for ent in fixed if ent is not None])
+        doc.ents = _fix_people(ships_by_name(join_official_names(ents, {(g.start, g.end) for g in found})))
         return doc
+
+    def _unglue(self, found: list[Span], keys: dict[tuple[int, int], str]) -> tuple[list[Span], set[tuple[int, int]]]:
+        """"Rocket Lab Electron": a product name that is its maker's name plus the product's own alias is two
+        mentions, the company and the product."""
+        orgs = {(s.start, s.end) for s in found if s.label_ == "ORG"}
+        drop: set[tuple[int, int]] = set()
+        for s in found:
+            if s.label_ != "PRODUCT":
+                continue
+            for start, end in orgs:
+                if start == s.start and end < s.end:
+                    rest = self.gaz.lookup(s.doc[end:s.end].text)
+                    if rest is not None and rest.entity.key == keys.get((s.start, s.end)):
+                        drop.add((s.start, s.end))
+        return [s for s in found if (s.start, s.end) not in drop], drop
+
+
+PRONOUNS_PERSON = {"he", "she", "his", "her", "him", "himself", "herself"}
+
+
+def _proper_sense_only(doc: Doc, found: list[Span]) -> tuple[list[Span], set[tuple[int, int]]]:
+    """Gazetteer names that are also ordinary words or personal names ("turkey", "polish", "Guinea pig", "low
+    Earth orbit", "Jordan said he ...") are kept only in their proper-noun sense. Returns the kept spans (a name
+    used for a person comes back as an unlinked PERSON) and the offsets no component may tag any more."""
+    common = common_word_aliases()
+    people_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2 for t in e}
+    kept: list[Span] = []
+    vetoed: set[tuple[int, int]] = set()
+    for span in found:
+        also = common.get(lookup_key(span.text))
+        if also is None:
+            kept.append(span)
+            continue
+        verdict = _common_word_verdict(span, also, people_words)
+        if verdict == "keep":
+            kept.append(span)
+            continue
+        vetoed.add((span.start, span.end))
+        if verdict == "person":
+            person = Span(doc, span.start, span.end, label="PERSON")
+            person._.source = "model"
+            kept.append(person)
+    return kept, vetoed
+
+
+def _common_word_verdict(span: Span, also: str, people_words: set[str]) -> str:
+    doc = span.doc
+    if not span.text[:1].isupper():
+        return "drop"  # "polish the mirrors", "roast turkey", "guinea pigs"
+    if len(span) != 1 or span.label_ == "NORP":
+        return "keep"  # a demonym modifies nouns by nature: "Polish engineers"
+    tok = span[0]
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    rules = entity_rules()
+    if also == "word":
+        if prev is not None and prev.lower_ in rules.generic_before and tok.i + 1 < len(doc) and doc[tok.i + 1].is_lower:
+            return "drop"  # "low Earth orbit", "near Moon space"
+        head = tok.head
+        if tok.dep_ in {"compound", "amod"} and head.i > tok.i and head.pos_ == "NOUN" and head.is_lower \
+                and tok.i + 1 == head.i and head.lower_ not in rules.state_nouns:
+            return "drop"  # "Guinea pig", "Earth observation", "Moon rocks"
+        return "keep"
+    # A personal name: a title before it, the same word in a person's full name in the article, or the subject
+    # of a reporting verb followed by "he"/"she".
+    if prev is not None and prev.lower_ in rules.person_titles:
+        return "person"
+    if tok.lower_ in people_words:
+        return "person"
+    if tok.dep_ in {"nsubj", "nsubjpass"} and lemma_of(tok.head) in REPORTING:
+        after = doc[tok.head.i + 1:tok.sent.end]
+        if any(t.lower_ in PRONOUNS_PERSON for t in after[:6]):
+            return "person"
+    return "keep"
 
 
 PROGRAMME_HEADS = {"layer", "mission", "missions", "programme", "program", "exploration", "constellation",
@@ -193,6 +284,16 @@ def _fix_people(ents: list[Span]) -> list[Span]:
             out.append(span)
         else:
             out.append(ent)
+    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person.
+    taken = {i for ent in out for i in range(ent.start, ent.end)}
+    doc = ents[0].doc if ents else None
+    if doc is not None and surnames:
+        for tok in doc:
+            if tok.i not in taken and tok.text in surnames and tok.is_title and tok.pos_ == "PROPN":
+                span = Span(doc, tok.i, tok.i + 1, label="PERSON")
+                span._.source = "model"
+                out.append(span)
+        out.sort(key=lambda e: e.start)
     return out
 
 

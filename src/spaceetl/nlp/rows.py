@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
-from ..normalize.money import find_money, to_usd
+from ..normalize.money import find_money, latest_rate_year, to_usd
 from .claims import ClaimDraft, clause_claims, find_quotes, quote_claims
 from .entities import ArticleLinker, Link
 
@@ -51,16 +51,6 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             role=link.role, linked=link.in_gazetteer, source=ent._.source, run_id=ctx.run_id))
 
-    year = ctx.published.year if ctx.published else None
-    amounts: list[dict] = []
-    for money in find_money(ctx.body, context=ctx.body):
-        usd, fx_year = to_usd(money.value, money.currency, year or date.today().year)
-        amounts.append(dict(
-            amount_id=span_row_id("amt", ctx.article_id, money.start, money.end), article_id=ctx.article_id,
-            text=money.text, value=money.value, currency=money.currency, currency_ambiguous=money.ambiguous,
-            usd_value=usd, fx_year=fx_year, start_char=money.start, end_char=money.end,
-            sentence_index=sentence_of(money.start), run_id=ctx.run_id))
-
     dates: list[dict] = []
     for ent in doc.ents:
         if ent.label_ != "DATE":
@@ -71,6 +61,8 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             text=ent.text, resolved_date=resolved.value, resolution=resolved.resolution, relative=resolved.relative,
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             run_id=ctx.run_id))
+
+    amounts = _amount_rows(ctx, dates, sentence_of)
 
     quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
     drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
@@ -90,6 +82,30 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             claims.append(row)
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
             "claims": claims}
+
+
+def _amount_rows(ctx: ArticleContext, dates: list[dict], sentence_of) -> list[dict]:
+    """Money rows. The USD rate's year never depends on the day the pipeline runs: it is the article's
+    publication year, else the year of the first dated mention in the amount's sentence, else the newest year
+    of the rate table."""
+    dated_sentences: dict[int, int] = {}
+    for d in dates:
+        if d["resolved_date"] is not None:
+            dated_sentences.setdefault(d["sentence_index"], d["resolved_date"].year)
+    found = find_money(ctx.body, context=ctx.body)
+    ids = [span_row_id("amt", ctx.article_id, m.start, m.end) for m in found]
+    rows: list[dict] = []
+    for money, amount_id in zip(found, ids):
+        sentence = sentence_of(money.start)
+        year = ctx.published.year if ctx.published else dated_sentences.get(sentence, latest_rate_year())
+        usd, fx_year = to_usd(money.value, money.currency, year)
+        rows.append(dict(
+            amount_id=amount_id, article_id=ctx.article_id,
+            text=money.text, value=money.value, currency=money.currency, currency_ambiguous=money.ambiguous,
+            usd_value=usd, fx_year=fx_year, start_char=money.start, end_char=money.end,
+            sentence_index=sentence,
+            converts_amount_id=ids[money.converts] if money.converts is not None else None, run_id=ctx.run_id))
+    return rows
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
@@ -127,7 +143,7 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links)
     lo, hi = d.clause_start, d.clause_end
-    amount = next((a for a in amounts if lo <= a["start_char"] < hi), None)
+    amount = next((a for a in amounts if lo <= a["start_char"] < hi and a["converts_amount_id"] is None), None)
     when = next((x for x in dates if lo <= x["start_char"] < hi), None)
     place = next((text for start, text in places if lo <= start < hi), None)
     in_clause = {eid for start, eid in parties if lo <= start < hi}

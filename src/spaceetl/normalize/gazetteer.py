@@ -70,3 +70,12 @@ def load_gazetteer() -> Gazetteer:
             raise ValueError(f"gazetteer_aliases.csv: alias {r['alias']!r} names unknown entity_key {r['entity_key']!r}")
         aliases.append(GazAlias(entity, r["alias"], r.get("kind") or "name", r.get("case_sensitive", "").lower() == "true"))
     return Gazetteer(entities, aliases)
+
+
+@lru_cache(maxsize=1)
+def common_word_aliases() -> dict[str, str]:
+    """Gazetteer names that are also ordinary words or personal names (``data/gazetteer_common_words.csv``):
+    lookup key -> ``word``, ``given_name`` or ``surname``. Such a name is taken in its gazetteer sense only where
+    it is used as a proper noun: capitalised, not a modifier of a common noun ("Guinea pig", "low Earth orbit"),
+    and, for personal names, not used the way a person is ("Jordan said he ...", "Mr. Jordan")."""
+    return {lookup_key(r["alias"]): r["also"] for r in read_csv("gazetteer_common_words.csv")}

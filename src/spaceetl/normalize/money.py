@@ -38,6 +38,7 @@ class Money:
     value: float
     currency: str
     ambiguous: bool
+    converts: int | None = None  # index (in the same result list) of the amount this one restates in parentheses
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,35 @@ def find_money(text: str, context: str | None = None) -> list[Money]:
         if value <= 0:
             continue
         out.append(Money(m.group(0), m.start(), m.end(), value, code, ambiguous))
+    return _link_conversions(text, out)
+
+
+# "HK$1.28 billion ($163.73 million)", "€1.5bn (about $1.6bn)": an amount in parentheses right after another one
+# restates it in another currency.
+_CONVERSION_OPEN = re.compile(r"\s*[(\[]\s*(?:(?:about|approximately|approx\.|around|roughly|some|nearly|almost|or|i\.e\.|"
+                              r"equivalent to|worth|~|≈)\s*)?$", re.IGNORECASE)
+_CONVERSION_CLOSE = re.compile(r"^\s*(?:at (?:current|today's|today’s) (?:exchange )?rates?\s*)?[)\]]")
+
+
+def _link_conversions(text: str, found: list[Money]) -> list[Money]:
+    """Mark each parenthetical conversion with the amount it converts. Its currency is its own sign's: a bare
+    "$" after an amount in another currency is the US dollar (that is what such a conversion is for), whatever
+    else the sentence names."""
+    from dataclasses import replace
+
+    out = list(found)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if prev.converts is not None or cur.currency == prev.currency and not cur.text.startswith("$"):
+            continue
+        if not _CONVERSION_OPEN.fullmatch(text[prev.end:cur.start]) or not _CONVERSION_CLOSE.match(text[cur.end:]):
+            continue
+        currency, ambiguous = cur.currency, cur.ambiguous
+        if cur.text.startswith("$") and prev.currency != "USD":
+            currency, ambiguous = "USD", False
+        if currency == prev.currency:
+            continue  # "$5 million ($2 million of it in cash)": not a conversion
+        out[i] = replace(cur, currency=currency, ambiguous=ambiguous, converts=i - 1)
     return out
 
 
@@ -152,6 +182,12 @@ def _rates() -> dict[str, dict[int, float]]:
     for row in read_csv("fx_rates.csv"):
         rates.setdefault(row["currency"].upper(), {})[int(row["year"])] = float(row["usd_per_unit"])
     return rates
+
+
+def latest_rate_year() -> int:
+    """The year used when an amount has no date of its own and its article none either: the newest year in the
+    rate table (a fixed rule, so a re-run on another day gives the same USD values)."""
+    return max(year for table in _rates().values() for year in table)
 
 
 def to_usd(value: float, currency: str, year: int) -> tuple[float | None, int | None]:

@@ -14,7 +14,7 @@ METRICS: dict[str, str] = {
         SELECT avg(CASE WHEN m.linked THEN 1.0 ELSE 0.0 END) FROM mentions m JOIN articles a USING (article_id)
         WHERE a.run_id = $run""",
     "odd_label_share": """
-        SELECT avg(CASE WHEN m.label IN ('ORG','GPE','PERSON','NORP','LOC','FAC','PRODUCT','LAW') THEN 0.0 ELSE 1.0 END)
+        SELECT avg(CASE WHEN m.label IN ('ORG','GPE','PERSON','NORP','LOC','FAC','PRODUCT','LAW','EVENT','CELESTIAL') THEN 0.0 ELSE 1.0 END)
         FROM mentions m JOIN articles a USING (article_id) WHERE a.run_id = $run""",
     "claims_per_article": """
         SELECT (SELECT count(*) FROM claims c JOIN articles a USING (article_id) WHERE a.run_id = $run)::DOUBLE

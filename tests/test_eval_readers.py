@@ -1,0 +1,67 @@
+"""The readers that turn GUM and re3d checkouts into gold spans for scripts/eval_entities.py, on tiny files
+written here in each corpus's format (no external text)."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from external_ner import read_gum, read_re3d, trim_money  # noqa: E402
+
+CONLLU = """# newdoc id = GUM_news_test
+# newpar
+# sent_id = t-1
+# text = Agency chief Marta Quintavalle praised the Orbital Research Institute of Turin.
+1\tAgency\tagency\tPROPN\tNNP\t_\t2\tcompound\t_\tEntity=(1-organization-new-x-cf1-1-coref-Orbital_Agency)
+2\tchief\tchief\tNOUN\tNN\t_\t5\tnsubj\t_\tEntity=(2-person-new-x-cf2-1-coref-Marta_Quintavalle
+3\tMarta\tMarta\tPROPN\tNNP\t_\t2\tappos\t_\t_
+4\tQuintavalle\tQuintavalle\tPROPN\tNNP\t_\t3\tflat\t_\tEntity=2)
+5\tpraised\tpraise\tVERB\tVBD\t_\t0\troot\t_\t_
+6\tthe\tthe\tDET\tDT\t_\t9\tdet\t_\tEntity=(3-organization-new-x-cf3-1-sgl
+7\tOrbital\tOrbital\tPROPN\tNNP\t_\t9\tcompound\t_\t_
+8\tResearch\tResearch\tPROPN\tNNP\t_\t9\tcompound\t_\t_
+9\tInstitute\tInstitute\tPROPN\tNNP\t_\t5\tobj\t_\t_
+10\tof\tof\tADP\tIN\t_\t11\tcase\t_\t_
+11\tTurin\tTurin\tPROPN\tNNP\t_\t9\tnmod\t_\tEntity=(4-place-new-x-cf4-1-sgl)3)|SpaceAfter=No
+12\t.\t.\tPUNCT\t.\t_\t5\tpunct\t_\t_
+
+# newpar
+# sent_id = t-2
+# text = Farmers cheered .
+1\tFarmers\tfarmer\tNOUN\tNNS\t_\t2\tnsubj\t_\tEntity=(5-person-new-x-cf1-1-sgl)
+2\tcheered\tcheer\tVERB\tVBD\t_\t0\troot\t_\t_
+3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_
+"""
+
+
+def test_gum_mentions_become_names(tmp_path):
+    path = tmp_path / "GUM_news_test.conllu"
+    path.write_text(CONLLU, encoding="utf-8")
+    doc = read_gum(path)
+    assert doc.text.startswith("Agency chief Marta Quintavalle praised the Orbital Research Institute of Turin.\n\n")
+    gold = {(doc.text[s:e], label) for s, e, label in doc.gold}
+    # the linked name inside "Agency chief Marta Quintavalle"; the capitalised run of an unlinked organisation;
+    # the nested place; nothing for a common-noun head ("Farmers")
+    assert gold == {("Agency", "ORG"), ("Marta Quintavalle", "PERSON"),
+                    ("Orbital Research Institute of Turin", "ORG"), ("Turin", "PLACE")}
+
+
+def test_re3d_keeps_names_and_amounts_with_the_most_confident_type(tmp_path):
+    folder = tmp_path / "Source A"
+    folder.mkdir()
+    text = "He said the Coalition paid more than $4 million to Anbar officials, and rebels fled."
+    (folder / "documents.json").write_text(json.dumps({"_id": "D1", "text": text}) + "\n", encoding="utf-8")
+    ents = [("He", "Person", 1.0), ("the Coalition", "Organisation", 1.0), ("the Coalition", "Location", 0.2),
+            ("more than $4 million", "Money", 1.0), ("Anbar", "Location", 0.0), ("rebels", "Organisation", 1.0)]
+    lines = []
+    for value, typ, conf in ents:
+        s = text.index(value)
+        lines.append(json.dumps({"documentId": "D1", "begin": s, "end": s + len(value), "type": typ,
+                                 "value": value, "confidence": conf}))
+    (folder / "entities.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (doc,) = read_re3d(tmp_path)
+    assert {(doc.text[s:e], label) for s, e, label in doc.gold} == {
+        ("Coalition", "ORG"), ("$4 million", "MONEY"), ("Anbar", "PLACE")}
+    s = text.index("more")
+    assert text[slice(*trim_money(text, s, s + len("more than $4 million")))] == "$4 million"
