@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from ..data import read_yaml
+from ..data import cached_per_data_dir, read_yaml
 
 NAME_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "CELESTIAL"}
 NOT_A_NAME_TAGS = {"NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB", "MD", "PRP", "DT", "IN"}
@@ -44,7 +43,7 @@ class EntityRules:
     org_heads: frozenset[str]
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def entity_rules() -> EntityRules:
     data = read_yaml("entity_rules.yaml")
     return EntityRules(

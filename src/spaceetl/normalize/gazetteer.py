@@ -72,7 +72,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(entities, aliases)
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def common_word_aliases() -> dict[str, str]:
     """Gazetteer names that are also ordinary words or personal names (``data/gazetteer_common_words.csv``):
     lookup key -> ``word``, ``given_name`` or ``surname``. Such a name is taken in its gazetteer sense only where
