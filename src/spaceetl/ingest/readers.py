@@ -94,7 +94,8 @@ def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) ->
 def _read_txt(text: str, path: str) -> RawArticle:
     clean = clean_scraped_text(text)
     return RawArticle(source_path=path, record=0, format="txt", body=clean.body, title=clean.title,
-                      authors=clean.authors or None, dateline=clean.dateline, removed_text=clean.removed)
+                      authors=clean.authors or None, dateline=clean.dateline, removed_text=clean.removed,
+                      published_at=clean.published_at, published_text=clean.published_text)
 
 
 def _read_markdown(text: str, path: str) -> RawArticle:
@@ -116,6 +117,8 @@ def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
     found.pop("published", None)
     clean = clean_scraped_text(found["body"])
     published_at, published_text = fields.parse_published(published)
+    if published_at is None and clean.published_at is not None:  # the page's meta, when it has one, wins
+        published_at, published_text = clean.published_at, clean.published_text
     return RawArticle(
         source_path=path, record=0, format="html", body=clean.body,
         title=fields.as_text(found["title"]), authors=fields.as_authors(found["authors"]),
@@ -194,6 +197,9 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
     clean = clean_scraped_text(body)
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
+    if published_at is None and published_text is None and clean.published_at is not None:
+        # A date line in the body counts only when the record (JSON field, front matter) states no date itself.
+        published_at, published_text = clean.published_at, clean.published_text
     return RawArticle(
         source_path=path, record=index, format=fmt,
         body=clean.body,

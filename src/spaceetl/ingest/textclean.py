@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from .datelines import FoundDate, dated_dateline, day_first_evidence, meta_line
 
 SECTION_LABELS = {
     "news", "world", "business", "space", "defense", "defence", "military", "opinion", "analysis", "tech",
@@ -50,6 +53,8 @@ class CleanText:
     dateline: str | None = None
     authors: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    published_text: str | None = None
 
 
 def normalise_whitespace(text: str) -> str:
@@ -117,11 +122,24 @@ def clean_scraped_text(text: str) -> CleanText:
     first_body = next((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), len(blocks))
     last_body = max((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), default=-1)
 
+    # Date lines ("March 3, 2025", "Published: 21 Aug 2025 09:40 AEST", "By Jane Doe | March 3, 2025") are only
+    # looked for in the title/byline area: above the first paragraph, or among the first three blocks.
+    day_first = day_first_evidence(text)
+    metas = {i: m for i in range(min(len(blocks), max(first_body, 3)))
+             if (m := meta_line(blocks[i], day_first=day_first)) is not None}
+    found: list[FoundDate] = []
+
     # A short first line above a longer headline is a section label ("Military Space"), not the title.
-    top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i])]
+    top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i]) and i not in metas]
     section_like = {top[0]} if len(top) >= 2 and _word_count(blocks[top[0]]) <= 3 < _word_count(blocks[top[1]]) else set()
 
     for i, block in enumerate(blocks):
+        if i in metas:
+            found.extend(metas[i].dates)
+            if metas[i].byline_names:
+                authors.extend(_split_authors(metas[i].byline_names))
+            removed.append(f"[{'byline' if metas[i].byline_names else 'date'}] {block}")
+            continue
         kind = "section" if i in section_like else _classify_furniture(block)
         if kind == "byline":
             names = BYLINE.match(block.strip()).group("names")  # type: ignore[union-attr]
@@ -153,7 +171,13 @@ def clean_scraped_text(text: str) -> CleanText:
             kept[-1] = kept[-1][: glued.start()].rstrip()
 
     dateline = None
-    if kept:
+    dated = dated_dateline(kept[0], day_first=day_first) if kept else None
+    if dated:
+        dateline, when, end = dated
+        removed.append(f"[dateline] {kept[0][:end].strip()}")
+        kept[0] = kept[0][end:]
+        found.append(when)
+    elif kept:
         m = DATELINE.match(kept[0])
         if m:
             place = (m.group("place") or m.group("place2") or "").strip(" ,")
@@ -162,7 +186,11 @@ def clean_scraped_text(text: str) -> CleanText:
                 removed.append(f"[dateline] {m.group(0).strip()}")
                 kept[0] = kept[0][m.end():]
 
-    return CleanText(title=title, body="\n\n".join(kept).strip(), dateline=dateline, authors=authors, removed=removed)
+    best = min(found, key=lambda d: d.rank) if found else None
+    if best and best.note:
+        removed.append(f"[date_note] {best.note}")
+    return CleanText(title=title, body="\n\n".join(kept).strip(), dateline=dateline, authors=authors, removed=removed,
+                     published_at=best.at if best else None, published_text=best.text if best else None)
 
 
 def _split_authors(names: str) -> list[str]:
