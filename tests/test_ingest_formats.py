@@ -43,3 +43,38 @@ def test_txt_article_opening_with_a_bracket_is_read_not_quarantined(tmp_path):
 def test_broken_json_with_a_json_extension_is_still_quarantined(tmp_path):
     items = _read(tmp_path, "cut.json", '{"title": "x", "content": "abc')
     assert isinstance(items[0], Rejected) and items[0].check == "malformed_json"
+
+
+@pytest.mark.parametrize("url,publisher", [
+    ("https://www.spacenews.com/x", "spacenews.com"),
+    ("https://m.example.co.uk/a/b?c=1", "example.co.uk"),
+    ("http://Breaking.Defense.com:8080/x", "breaking.defense.com"),
+    ("not a url", None),
+    ("https://10.0.0.1/x", None),
+    (None, None),
+])
+def test_publisher_from_url(url, publisher):
+    from spaceetl.ingest.fields import publisher_from_url
+
+    assert publisher_from_url(url) == publisher
+
+
+def test_record_without_publisher_gets_its_url_domain_but_a_stated_one_wins(tmp_path):
+    import json
+
+    record = {"title": "Relay satellite reaches slot", "url": "https://www.orbitalwire.example/relay", "content": ARTICLE}
+    assert _read(tmp_path, "a.json", json.dumps(record))[0].publisher == "orbitalwire.example"
+    record["source"] = {"name": "Orbital Wire"}
+    assert _read(tmp_path, "b.json", json.dumps(record))[0].publisher == "Orbital Wire"
+
+
+SPACENEWS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "spacenews" / "spacenews_sample.json"
+
+
+@pytest.mark.skipif(not SPACENEWS.is_file(), reason="the shared SpaceNews corpus is not on this machine")
+def test_every_spacenews_record_gets_a_publisher():
+    items, _ = read_file(FileEntry("spacenews_sample.json", SPACENEWS, SPACENEWS.stat().st_size, 0),
+                         max_bytes=100_000_000, min_body_chars=50)
+    articles = [i for i in items if isinstance(i, RawArticle)]
+    assert len(articles) >= 50
+    assert all(a.publisher == "spacenews.com" for a in articles)

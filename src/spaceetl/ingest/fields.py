@@ -55,6 +55,22 @@ def as_authors(value: Any) -> list[str] | None:
     return [n for n in names if n] or None
 
 
+def publisher_from_url(url: str | None) -> str | None:
+    """A news-API record without a publisher still names its site in the URL: ``https://www.spacenews.com/x`` ->
+    ``spacenews.com`` (the registrable host, without ``www.``/``m.``/``amp.``)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or host.replace(".", "").isdigit():
+        return None
+    return re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host.lower().rstrip("."))
+
+
 def strip_api_truncation(body: str) -> tuple[str, bool]:
     """NewsAPI-style '... [+1234 chars]' tails mark a truncated body."""
     new = _TRUNCATION_MARK.sub("", body)

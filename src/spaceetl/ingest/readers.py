@@ -196,6 +196,7 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
 
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
     clean = clean_scraped_text(body)
+    url = fields.as_text(fields.first_value(record, "url"))
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
     if published_at is None and published_text is None and clean.published_at is not None:
         # A date line in the body counts only when the record (JSON field, front matter) states no date itself.
@@ -205,8 +206,8 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
         body=clean.body,
         title=fields.as_text(fields.first_value(record, "title")) or clean.title,
         authors=fields.as_authors(fields.first_value(record, "authors")),
-        publisher=fields.as_text(fields.first_value(record, "publisher")),
-        url=fields.as_text(fields.first_value(record, "url")),
+        publisher=fields.as_text(fields.first_value(record, "publisher")) or fields.publisher_from_url(url),
+        url=url,
         published_at=published_at, published_text=published_text,
         dateline=clean.dateline,
         removed_text=removed + clean.removed,
