@@ -106,7 +106,10 @@ def _read_markdown(text: str, path: str) -> RawArticle:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         raise InputError("malformed_front_matter", f"YAML front matter cannot be parsed: {exc}", stage="parse", path=path) from exc
-    return _from_record(dict(post.metadata) | {"body": post.content}, path, 0, fmt="md")
+    from .markdown import render_markdown
+
+    rendered = render_markdown(post.content)
+    return _from_record(dict(post.metadata) | {"body": rendered.text}, path, 0, fmt="md", removed=rendered.removed)
 
 
 def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
@@ -181,13 +184,13 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
     return _finish(article, path, index, min_body_chars)
 
 
-def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> RawArticle:
+def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, removed: list[str] | None = None) -> RawArticle:
     body = fields.first_value(record, "body")
     if not isinstance(body, str) or not body.strip():
         names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
                          path=path, record=index)
-    removed: list[str] = []
+    removed = list(removed or [])
     body, truncated = fields.strip_api_truncation(body)
     if truncated:
         removed.append("[api_truncation_marker]")
