@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from ..errors import InputError
 
@@ -13,14 +14,17 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 def extract_html(html: str, path: str, min_chars: int) -> dict:
     import trafilatura
 
-    # Precision first (keeps related links, comments and ads out); old table layouts that give nothing that way
-    # get a second, recall-oriented pass before the page is declared empty.
-    for mode in ({"favor_precision": True}, {"favor_recall": True}):
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
-                                          deduplicate=False, **mode)
-        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-        if len(text) >= min_chars:
-            break
+    # Precision first (keeps related links, comments, ads and data tables out); then recall, then recall with
+    # tables. A later pass replaces the text only when it is more than twice as long: then the earlier pass has
+    # cut the article (old table layouts, a page that is mostly a table), not merely left out furniture.
+    doc, text = None, ""
+    for mode in ({"favor_precision": True, "include_tables": False}, {"favor_recall": True, "include_tables": False},
+                 {"favor_recall": True, "include_tables": True}):
+        found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, deduplicate=False, **mode)
+        found_text = (getattr(found, "text", None) or "").strip() if found is not None else ""
+        if doc is None or len(text) < RECALL_SWITCH_RATIO * len(found_text):
+            doc, text = found, found_text
+    text = _with_continuation(html, text)
     if len(text) < min_chars:
         raise InputError(
             "no_article_text",
@@ -35,6 +39,56 @@ def extract_html(html: str, path: str, min_chars: int) -> dict:
         "url": getattr(doc, "url", None),
         "published": getattr(doc, "date", None),
     }
+
+
+RECALL_SWITCH_RATIO = 0.5
+CONTINUATION_MIN_WORDS = 15  # a paragraph of prose, not a caption, teaser or link line
+_SKIP_ANCESTORS = {"aside", "nav", "footer", "figure", "figcaption", "header", "form"}
+_WORDS = re.compile(r"\w+")
+_PROSE_END = re.compile(r"[.!?\"”)]$")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _container(el) -> tuple:
+    """Tag, class and id of a paragraph's parent and grandparent: what makes 'the same kind of container'."""
+    sig = []
+    for _ in range(2):
+        if el is None:
+            break
+        sig.append((el.tag, el.get("class"), el.get("id")))
+        el = el.getparent()
+    return tuple(sig)
+
+
+def _with_continuation(html: str, text: str) -> str:
+    """Sites that break an article with ad slots or 'related' boxes put the rest of it in further containers of
+    the same kind; the extractor keeps only the first. Paragraphs of prose that follow the last extracted one in
+    a container with the same parent/grandparent signature as the extracted ones are the article's continuation."""
+    from lxml import html as lxml_html
+
+    if not text:
+        return text
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:  # noqa: BLE001 - lxml raises parser errors of many kinds; the continuation is optional
+        return text
+    known = _norm(text)
+    paragraphs = []
+    for p in tree.iter("p"):
+        if any(a.tag in _SKIP_ANCESTORS for a in p.iterancestors()):
+            continue
+        paragraphs.append((p, " ".join(p.text_content().split())))
+    matched = [i for i, (_, t) in enumerate(paragraphs) if len(t.split()) >= 8 and _norm(t) in known]
+    if len(matched) < 2:
+        return text
+    kinds = {_container(paragraphs[i][0].getparent()) for i in matched}
+    extra = [t for p, t in paragraphs[matched[-1] + 1:]
+             if _container(p.getparent()) in kinds and len(t.split()) >= CONTINUATION_MIN_WORDS
+             and _PROSE_END.search(t) and _norm(t) not in known]
+    return "\n".join([text, *extra])
 
 
 _META_TIME = ("article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",

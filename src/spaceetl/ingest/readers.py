@@ -118,7 +118,7 @@ def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
     found = extract_html(text, path, min_body_chars)
     published = precise_published(text) or found.pop("published")
     found.pop("published", None)
-    clean = clean_scraped_text(found["body"])
+    clean = clean_scraped_text(found["body"], extracted=True)
     published_at, published_text = fields.parse_published(published)
     if published_at is None and clean.published_at is not None:  # the page's meta, when it has one, wins
         published_at, published_text = clean.published_at, clean.published_text

@@ -111,7 +111,10 @@ def _classify_furniture(block: str) -> str | None:
     return None
 
 
-def clean_scraped_text(text: str) -> CleanText:
+def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
+    """``extracted`` marks text that a main-text extractor already took out of an HTML page: the page furniture
+    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and a short block
+    after the last paragraph is removed only when it is not a sentence (a "most read" list, a footer line)."""
     text = normalise_whitespace(text)
     blocks = _blocks(text)
     removed: list[str] = []
@@ -154,12 +157,12 @@ def clean_scraped_text(text: str) -> CleanText:
             if title is None and _is_headline(block):
                 title = block
                 removed.append(f"[title] {block}")
-            elif _is_headline(block):
+            elif _is_headline(block) and not extracted:
                 removed.append(f"[related_headline] {block}")
             else:
                 kept.append(block)
             continue
-        if i > last_body and _word_count(block) <= 12:
+        if i > last_body and _word_count(block) <= 12 and not (extracted and SENTENCE_END.search(block)):
             removed.append(f"[trailing] {block}")
             continue
         kept.append(block)
