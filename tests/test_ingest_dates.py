@@ -148,3 +148,15 @@ def test_explicit_metadata_wins_over_a_date_line(tmp_path):
     # ... and without stated metadata, the date line is used
     record.pop("published_at")
     assert _read(tmp_path, "b.json", json.dumps(record)).published_at == utc(2025, 3, 3)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("21 Aug 2025 09:40 AEST", utc(2025, 8, 20, 23, 40)),
+    ("Mar 4, 2025 10:00 EST", utc(2025, 3, 4, 15)),
+    ("2025-03-04T10:00:00+02:00", utc(2025, 3, 4, 8)),
+    ("Mar 4 2025 10:00 -0500", utc(2025, 3, 4, 15)),
+])
+def test_field_dates_with_zone_abbreviations_and_offsets(value, expected):
+    from spaceetl.ingest.fields import parse_published
+
+    assert parse_published(value) == (expected, value)

@@ -94,6 +94,14 @@ def zone_table() -> dict[str, tzinfo]:
     return table
 
 
+def dateutil_zones(name: str | None, offset: int | None) -> tzinfo | None:
+    """``tzinfos`` callback for dateutil: a zone abbreviation from the table, else the numeric offset as written."""
+    zones = zone_table()
+    if name and name.upper() in zones:
+        return zones[name.upper()]
+    return timezone(timedelta(seconds=offset)) if offset is not None else None
+
+
 def day_first_evidence(text: str) -> bool | None:
     """True/False when a numeric date in the text can only be read one way; None when every one is ambiguous."""
     for a, b, _ in _NUMERIC.findall(text):
@@ -125,15 +133,8 @@ def parse_when(when: str, *, day_first: bool | None = None) -> tuple[datetime, s
                 reason = "the file's other numeric dates" if day_first is not None else "the default"
                 note = (f"ambiguous day/month in {numeric.group(0)!r}: read as "
                         f"{'day/month' if dayfirst else 'month/day'} from {reason}")
-    zones = zone_table()
-
-    def tzinfos(name: str | None, offset: int | None) -> tzinfo | None:
-        if name and name.upper() in zones:
-            return zones[name.upper()]
-        return timezone(timedelta(seconds=offset)) if offset is not None else None
-
     try:
-        parsed = dateparser.parse(text, dayfirst=dayfirst, fuzzy=True, tzinfos=tzinfos)
+        parsed = dateparser.parse(text, dayfirst=dayfirst, fuzzy=True, tzinfos=dateutil_zones)
     except (ValueError, OverflowError, TypeError):
         return None
     if parsed.tzinfo is None:

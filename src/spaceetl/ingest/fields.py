@@ -78,7 +78,8 @@ def strip_api_truncation(body: str) -> tuple[str, bool]:
 
 
 def parse_published(value: Any) -> tuple[datetime | None, str | None]:
-    """(UTC timestamp, original text). Naive times are taken as UTC; epoch numbers as seconds (or ms)."""
+    """(UTC timestamp, original text). Naive times are taken as UTC; epoch numbers as seconds (or ms); zone
+    abbreviations are read with the reviewable table in ``data/time_zones.csv``."""
     if value is None or value == "":
         return None, None
     if isinstance(value, (int, float)):
@@ -88,8 +89,10 @@ def parse_published(value: Any) -> tuple[datetime | None, str | None]:
         except (OverflowError, OSError, ValueError):
             return None, str(value)
     text = str(value).strip()
-    try:
-        parsed = dateparser.parse(text, fuzzy=False)
+    from .datelines import dateutil_zones
+
+    try:  # "21 Aug 2025 09:40 AEST": zone abbreviations from data/time_zones.csv
+        parsed = dateparser.parse(text, fuzzy=False, tzinfos=dateutil_zones)
     except (ValueError, OverflowError, TypeError):
         return None, text
     if parsed.tzinfo is None:

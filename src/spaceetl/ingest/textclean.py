@@ -43,6 +43,11 @@ DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]+){0,3})\s*(?:\([^)]{1,40}\))?\s*[—–]\s*|"
     r"^(?P<place2>[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Z.'’\-]+){0,3})\s+-{1,2}\s+"
 )
+# Lines that only navigation has: separators, footer links, all-capital box labels ("MOST READ THIS WEEK").
+NAVIGATION = re.compile(
+    r"^([|»›·•/\\-]+|about( us)?|advertise( with us)?|privacy( policy)?|contact( us)?|rss|terms( of (use|service))?|"
+    r"cookie (policy|settings)|sitemap|careers)$", re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[.!?\"”’…:;)]$")
 
 
@@ -113,8 +118,8 @@ def _classify_furniture(block: str) -> str | None:
 
 def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
     """``extracted`` marks text that a main-text extractor already took out of an HTML page: the page furniture
-    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and a short block
-    after the last paragraph is removed only when it is not a sentence (a "most read" list, a footer line)."""
+    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and short blocks
+    after the last paragraph are removed only when navigation shows among them (a "MOST READ" box, footer links)."""
     text = normalise_whitespace(text)
     blocks = _blocks(text)
     removed: list[str] = []
@@ -136,6 +141,10 @@ def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
     top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i]) and i not in metas]
     section_like = {top[0]} if len(top) >= 2 and _word_count(blocks[top[0]]) <= 3 < _word_count(blocks[top[1]]) else set()
 
+    # In extracted text, short blocks after the last paragraph are page furniture only when navigation shows
+    # there (a list of tour dates or results closing an article is content).
+    tail_is_furniture = not extracted or any(
+        NAVIGATION.match(b) or (b.isupper() and 2 <= _word_count(b) <= 6) for b in blocks[last_body + 1:])
     for i, block in enumerate(blocks):
         if i in metas:
             found.extend(metas[i].dates)
@@ -162,7 +171,7 @@ def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
             else:
                 kept.append(block)
             continue
-        if i > last_body and _word_count(block) <= 12 and not (extracted and SENTENCE_END.search(block)):
+        if i > last_body and _word_count(block) <= 12 and tail_is_furniture:
             removed.append(f"[trailing] {block}")
             continue
         kept.append(block)
