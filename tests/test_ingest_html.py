@@ -71,3 +71,31 @@ def test_subheading_of_extracted_text_is_kept():
     clean = clean_scraped_text("Relay Satellite Enters Service\n\nWhat analysts expect\n\n" + text, extracted=True)
     assert clean.title == "Relay Satellite Enters Service"
     assert "What analysts expect" in clean.body and "Why the fleet is ageing" in clean.body
+
+
+def _dated_page(head: str, body_extra: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for part in PARTS for p in part)
+    return (f"<html><head><title>Relay Satellite Enters Service</title>{head}</head><body><article>"
+            f"<h1>Relay Satellite Enters Service</h1>{paragraphs}</article>{body_extra}</body></html>")
+
+
+def test_page_date_keeps_the_stated_time_and_zone():
+    from spaceetl.ingest.html import page_published
+
+    page = _dated_page("<meta property='article:published_time' content='2024-05-06T23:30:00-04:00'>")
+    assert page_published(page) == "2024-05-06T23:30:00-04:00"
+
+
+def test_copyright_year_is_not_a_publication_date():
+    from spaceetl.ingest.html import page_published
+
+    page = _dated_page("", "<footer><p>Copyright 2023 Orbital Wire. All rights reserved.</p></footer>")
+    assert page_published(page) is None
+
+
+def test_implausible_stated_date_is_ignored():
+    from spaceetl.ingest.html import _plausible_day
+
+    assert _plausible_day("2024-05-06T23:30:00-04:00") == "2024-05-06"
+    assert _plausible_day("1399-02-21") is None  # another calendar
+    assert _plausible_day("2999-01-01") is None  # a template placeholder

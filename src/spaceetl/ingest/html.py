@@ -95,6 +95,53 @@ _META_TIME = ("article:published_time", "og:published_time", "datePublished", "p
               "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")
 
 
+def page_published(html: str) -> str | None:
+    """The publication date a page states, as text (with its time and zone when the page gives them).
+
+    htmldate (1.x) is the strongest published date finder for web pages; its fast mode reads structured markup
+    (meta tags, JSON-LD, <time>, the URL) and prefers the original over the modified date. When it finds nothing,
+    the page's own meta tags are asked directly (they may hold forms htmldate rejects), and only then htmldate's
+    extensive search through the text, which guesses: a bare copyright year comes back as 1 January, and that is
+    not a publication date. A date the meta tags give for the same day replaces htmldate's, for its time and zone.
+    """
+    from htmldate import find_date
+
+    stated = precise_published(html)
+    stated_day = _plausible_day(stated)
+    try:
+        found = find_date(html, original_date=True, extensive_search=False)
+        if not found:
+            if stated_day:
+                return stated
+            found = find_date(html, original_date=True, extensive_search=True)
+            if found and found.endswith("-01-01"):
+                found = None
+    except Exception:  # noqa: BLE001 - htmldate parses arbitrary markup; a failure means no date, not a bad page
+        found = None
+    if found and stated_day == found:
+        return stated
+    return found or (stated if stated_day else None)
+
+
+def _plausible_day(text: str | None) -> str | None:
+    """YYYY-MM-DD of a stated date, or None when it does not parse or is implausible for a web page (before 1990,
+    or in the future: a page in another calendar, e.g. ۱۳۹۹/۰۲/۲۱, or a template's placeholder)."""
+    from datetime import datetime, timedelta, timezone
+
+    from .fields import parse_published
+
+    if not text:
+        return None
+    m = re.match(r"\s*(\d{4})-(\d\d)-(\d\d)", text)
+    parsed, _ = parse_published(text)
+    if parsed is None:
+        return None
+    day = "-".join(m.groups()) if m else parsed.date().isoformat()
+    if not "1990-01-01" <= day <= (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat():
+        return None
+    return day
+
+
 def precise_published(html: str) -> str | None:
     """trafilatura reports publication *dates*; the page's own meta usually has the time and zone too."""
     import json

@@ -113,14 +113,14 @@ def _read_markdown(text: str, path: str) -> RawArticle:
 
 
 def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
-    from .html import extract_html, precise_published
+    from .html import extract_html, page_published
 
     found = extract_html(text, path, min_body_chars)
-    published = precise_published(text) or found.pop("published")
+    published = page_published(text)  # htmldate, the page's meta; trafilatura's own date is htmldate's guess
     found.pop("published", None)
     clean = clean_scraped_text(found["body"], extracted=True)
     published_at, published_text = fields.parse_published(published)
-    if published_at is None and clean.published_at is not None:  # the page's meta, when it has one, wins
+    if published_at is None and clean.published_at is not None:  # the page's markup, when it has a date, wins
         published_at, published_text = clean.published_at, clean.published_text
     return RawArticle(
         source_path=path, record=0, format="html", body=clean.body,
