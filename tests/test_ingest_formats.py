@@ -78,3 +78,9 @@ def test_every_spacenews_record_gets_a_publisher():
     articles = [i for i in items if isinstance(i, RawArticle)]
     assert len(articles) >= 50
     assert all(a.publisher == "spacenews.com" for a in articles)
+
+
+def test_page_opening_with_a_style_block_is_html():
+    page = "<style>\n" + ".grid { opacity: 1; }\n" * 300 + "</style>\n<!DOCTYPE html><html><body><p>x</p></body></html>"
+    assert detect_format(page, "saved.html") == "html"
+    assert detect_format(page, "saved.txt") == "html"

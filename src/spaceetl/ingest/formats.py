@@ -47,6 +47,8 @@ def detect_format(text: str, name: str) -> str:
         return "md"
     if _HTML.search(head[:2048]) and head.startswith("<"):
         return "html"
+    if head.startswith(("<style", "<script", "<meta", "<link", "<title", "<!--")) and _HTML.search(text[:500_000]):
+        return "html"  # a saved page that opens with its styles or scripts before the <html> tag
     if lower_name.endswith((".html", ".htm")) and _HTML.search(head):
         return "html"
     if lower_name.endswith((".md", ".markdown")):
