@@ -84,3 +84,13 @@ def test_md_reader_stores_rendered_text(tmp_path: Path):
     start = art.body.index("Aurora-2B")
     assert art.body[start:start + len("Aurora-2B")] == "Aurora-2B"  # offsets are offsets into the stored text
     assert "[image] The two satellites in a clean room" in art.removed_text
+
+
+def test_short_closing_list_of_markdown_is_kept(tmp_path: Path):
+    md = ("---\ntitle: Launch Manifest Update\n---\n\nThe agency published its updated launch manifest on Friday, "
+          "moving two missions into the second half of the year after delays in payload delivery.\n\n"
+          "Missions affected:\n\n- Aurora-2B\n- Aurora-2C\n")
+    path = tmp_path / "manifest.md"
+    path.write_text(md, encoding="utf-8")
+    items, _ = read_file(FileEntry("manifest.md", path, path.stat().st_size, 0), max_bytes=10_000_000, min_body_chars=50)
+    assert items[0].body.endswith("Missions affected:\n\nAurora-2B\n\nAurora-2C")

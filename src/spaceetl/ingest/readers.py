@@ -198,7 +198,8 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
         import trafilatura
 
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
-    clean = clean_scraped_text(body)
+    # Rendered Markdown is written text, like an extractor's output: no page furniture to remove by position.
+    clean = clean_scraped_text(body, extracted=fmt == "md")
     url = fields.as_text(fields.first_value(record, "url"))
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
     if published_at is None and published_text is None and clean.published_at is not None:
