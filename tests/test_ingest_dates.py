@@ -57,6 +57,9 @@ def test_byline_with_date_gives_authors_and_date():
     clean = clean_scraped_text(f"{TITLE}\n\nBy Ana Reis and Rui Costa, 14 April 2025\n\n{BODY}")
     assert clean.authors == ["Ana Reis", "Rui Costa"]
     assert clean.published_at == utc(2025, 4, 14)
+    clean = clean_scraped_text(f"{TITLE}\n\nPosted by Ana Reis on May 2, 2025 at 9:05 am PT\n\n{BODY}")
+    assert clean.authors == ["Ana Reis"]
+    assert clean.published_at == utc(2025, 5, 2, 16, 5)
 
 
 def test_published_beats_updated_on_one_meta_line():

@@ -41,7 +41,7 @@ _LABEL = (r"(?P<label>(?:first\s+|originally\s+)?published|posted|updated|last\s
 
 DATE_IN_TEXT = re.compile(_DATE, re.IGNORECASE)
 _DATE_SEGMENT = re.compile(rf"^(?:{_LABEL})?(?P<when>{_DATETIME})\.?$", re.IGNORECASE)
-_BYLINE_SEGMENT = re.compile(r"^(?:by|written by|words by)\s+(?P<names>[^|•·]{2,120}?)"
+_BYLINE_SEGMENT = re.compile(r"^(?:(?:posted|published|written|words)\s+)?by\s+(?P<names>[^|•·]{2,120}?)"
                              rf"(?:(?:\s*[,–—-]\s*|\s+on\s+)(?P<when>{_DATETIME}))?$", re.IGNORECASE)
 _READING_TIME = re.compile(r"^\d{1,3}\s*(?:-\s*)?min(?:ute)?s?(?:\s+read)?$", re.IGNORECASE)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")

@@ -2,7 +2,8 @@
 
 Pages saved as text arrive with the article wrapped in page furniture: a photo caption ending in
 "(Photo credit: ...)", section labels ("News"), related headlines, photo credits ("by NAME/AFP via Getty
-Images"), a dateline ("WASHINGTON — "), and trailing junk ("Share this article") sometimes glued to the last
+Images"), a dateline ("WASHINGTON — ", "WASHINGTON (June 21, 2020) —"), date lines ("Published: 21 Aug 2025
+09:40 AEST", read by ``datelines``), and trailing junk ("Share this article") sometimes glued to the last
 sentence. The rules below are deliberately conservative: a block is only removed when it matches one of them,
 and everything removed is returned so nothing is silently lost.
 """
