@@ -84,3 +84,16 @@ def test_page_opening_with_a_style_block_is_html():
     page = "<style>\n" + ".grid { opacity: 1; }\n" * 300 + "</style>\n<!DOCTYPE html><html><body><p>x</p></body></html>"
     assert detect_format(page, "saved.html") == "html"
     assert detect_format(page, "saved.txt") == "html"
+
+
+@pytest.mark.parametrize("value,authors", [
+    ("View all posts by Ana Reis", ["Ana Reis"]),
+    ("Posted by Ana Reis and Rui Costa", ["Ana Reis", "Rui Costa"]),
+    ("By Ana Reis", ["Ana Reis"]),
+    ("No Author", None),
+    (["Ana Reis", "admin"], ["Ana Reis"]),
+])
+def test_author_labels_are_not_names(value, authors):
+    from spaceetl.ingest.fields import as_authors
+
+    assert as_authors(value) == authors

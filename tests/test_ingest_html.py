@@ -99,3 +99,16 @@ def test_implausible_stated_date_is_ignored():
     assert _plausible_day("2024-05-06T23:30:00-04:00") == "2024-05-06"
     assert _plausible_day("1399-02-21") is None  # another calendar
     assert _plausible_day("2999-01-01") is None  # a template placeholder
+
+
+def test_title_without_the_site_name():
+    from spaceetl.ingest.html import page_title
+
+    assert page_title("Relay Satellite Enters Service - Orbital Wire", "Orbital Wire", "") == "Relay Satellite Enters Service"
+    assert page_title("Orbital Wire | Relay Satellite Enters Service", "orbital wire", "") == "Relay Satellite Enters Service"
+    h1 = "<html><body><h1>Relay Satellite Enters Service</h1></body></html>"
+    assert page_title("Relay Satellite Enters Service | Satcom News Daily", None, h1) == "Relay Satellite Enters Service"
+    # no site name and no matching heading: a dash inside the title is not a separator to cut at
+    assert page_title("Ariane 6 - Second Flight Slips", None, "") == "Ariane 6 - Second Flight Slips"
+    assert page_title("Relay Satellite Enters Service", "Orbital Wire", "") == "Relay Satellite Enters Service"
+

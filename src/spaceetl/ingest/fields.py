@@ -42,6 +42,11 @@ def as_text(value: Any) -> str | None:
     return text or None
 
 
+_AUTHOR_LABEL = re.compile(r"^(?:(?:view )?(?:all )?(?:posts|articles|stories) by|posted by|written by|words by|by)\s+",
+                           re.IGNORECASE)
+_NO_AUTHOR = re.compile(r"^(?:no author|unknown|anonymous|admin|staff)$", re.IGNORECASE)
+
+
 def as_authors(value: Any) -> list[str] | None:
     if value is None:
         return None
@@ -51,8 +56,8 @@ def as_authors(value: Any) -> list[str] | None:
         names = [as_text(v) for v in value]
     else:
         names = re.split(r"\s*(?:;|,| and | & )\s*", str(value))
-    names = [re.sub(r"^(by)\s+", "", n, flags=re.IGNORECASE).strip() for n in names if n]
-    return [n for n in names if n] or None
+    names = [_AUTHOR_LABEL.sub("", n).strip() for n in names if n]
+    return [n for n in names if n and not _NO_AUTHOR.match(n)] or None
 
 
 def publisher_from_url(url: str | None) -> str | None:

@@ -33,12 +33,48 @@ def extract_html(html: str, path: str, min_chars: int) -> dict:
         )
     return {
         "body": text,
-        "title": getattr(doc, "title", None),
+        "title": page_title(getattr(doc, "title", None), getattr(doc, "sitename", None), html),
         "authors": getattr(doc, "author", None),
         "publisher": getattr(doc, "sitename", None),
         "url": getattr(doc, "url", None),
         "published": getattr(doc, "date", None),
     }
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—•»·]|-{1,2}|::)\s+")
+
+
+def page_title(title: str | None, sitename: str | None, html: str) -> str | None:
+    """The article's title without the site's name: "What is Rust? - Stack Overflow Blog" -> "What is Rust?".
+
+    A part of a separated <title> is dropped when it is the site's name (as the page states it in og:site_name or
+    as the extractor found it), or when the page's own <h1> is exactly one of the parts (then that part is the
+    title). A title without separators, or whose parts match neither, is kept as it is."""
+    if not title:
+        return title
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(title.strip()) if p.strip()]
+    if len(parts) < 2:
+        return title.strip()
+    headings = _h1_texts(html)
+    for part in parts:
+        if _norm(part) in headings:
+            return part
+    site = _norm(sitename or "")
+    if site:
+        kept = [p for p in parts if _norm(p) != site and not (len(_norm(p)) >= 4 and _norm(p) in site)]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    return title.strip()
+
+
+def _h1_texts(html: str) -> set[str]:
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except Exception:  # noqa: BLE001 - lxml raises parser errors of many kinds; the heading is optional
+        return set()
+    return {_norm(h.text_content()) for h in tree.iter("h1") if h.text_content().strip()}
 
 
 RECALL_SWITCH_RATIO = 0.5
