@@ -42,6 +42,11 @@ def as_text(value: Any) -> str | None:
     return text or None
 
 
+_AUTHOR_LABEL = re.compile(r"^(?:(?:view )?(?:all )?(?:posts|articles|stories) by|posted by|written by|words by|by)\s+",
+                           re.IGNORECASE)
+_NO_AUTHOR = re.compile(r"^(?:no author|unknown|anonymous|admin|staff)$", re.IGNORECASE)
+
+
 def as_authors(value: Any) -> list[str] | None:
     if value is None:
         return None
@@ -51,8 +56,24 @@ def as_authors(value: Any) -> list[str] | None:
         names = [as_text(v) for v in value]
     else:
         names = re.split(r"\s*(?:;|,| and | & )\s*", str(value))
-    names = [re.sub(r"^(by)\s+", "", n, flags=re.IGNORECASE).strip() for n in names if n]
-    return [n for n in names if n] or None
+    names = [_AUTHOR_LABEL.sub("", n).strip() for n in names if n]
+    return [n for n in names if n and not _NO_AUTHOR.match(n)] or None
+
+
+def publisher_from_url(url: str | None) -> str | None:
+    """A news-API record without a publisher still names its site in the URL: ``https://www.spacenews.com/x`` ->
+    ``spacenews.com`` (the registrable host, without ``www.``/``m.``/``amp.``)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or host.replace(".", "").isdigit():
+        return None
+    return re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host.lower().rstrip("."))
 
 
 def strip_api_truncation(body: str) -> tuple[str, bool]:
@@ -62,7 +83,8 @@ def strip_api_truncation(body: str) -> tuple[str, bool]:
 
 
 def parse_published(value: Any) -> tuple[datetime | None, str | None]:
-    """(UTC timestamp, original text). Naive times are taken as UTC; epoch numbers as seconds (or ms)."""
+    """(UTC timestamp, original text). Naive times are taken as UTC; epoch numbers as seconds (or ms); zone
+    abbreviations are read with the reviewable table in ``data/time_zones.csv``."""
     if value is None or value == "":
         return None, None
     if isinstance(value, (int, float)):
@@ -72,8 +94,10 @@ def parse_published(value: Any) -> tuple[datetime | None, str | None]:
         except (OverflowError, OSError, ValueError):
             return None, str(value)
     text = str(value).strip()
-    try:
-        parsed = dateparser.parse(text, fuzzy=False)
+    from .datelines import dateutil_zones
+
+    try:  # "21 Aug 2025 09:40 AEST": zone abbreviations from data/time_zones.csv
+        parsed = dateparser.parse(text, fuzzy=False, tzinfos=dateutil_zones)
     except (ValueError, OverflowError, TypeError):
         return None, text
     if parsed.tzinfo is None:

@@ -94,7 +94,8 @@ def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) ->
 def _read_txt(text: str, path: str) -> RawArticle:
     clean = clean_scraped_text(text)
     return RawArticle(source_path=path, record=0, format="txt", body=clean.body, title=clean.title,
-                      authors=clean.authors or None, dateline=clean.dateline, removed_text=clean.removed)
+                      authors=clean.authors or None, dateline=clean.dateline, removed_text=clean.removed,
+                      published_at=clean.published_at, published_text=clean.published_text)
 
 
 def _read_markdown(text: str, path: str) -> RawArticle:
@@ -105,17 +106,22 @@ def _read_markdown(text: str, path: str) -> RawArticle:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         raise InputError("malformed_front_matter", f"YAML front matter cannot be parsed: {exc}", stage="parse", path=path) from exc
-    return _from_record(dict(post.metadata) | {"body": post.content}, path, 0, fmt="md")
+    from .markdown import render_markdown
+
+    rendered = render_markdown(post.content)
+    return _from_record(dict(post.metadata) | {"body": rendered.text}, path, 0, fmt="md", removed=rendered.removed)
 
 
 def _read_html(text: str, path: str, min_body_chars: int) -> RawArticle:
-    from .html import extract_html, precise_published
+    from .html import extract_html, page_published
 
     found = extract_html(text, path, min_body_chars)
-    published = precise_published(text) or found.pop("published")
+    published = page_published(text)  # htmldate, the page's meta; trafilatura's own date is htmldate's guess
     found.pop("published", None)
-    clean = clean_scraped_text(found["body"])
+    clean = clean_scraped_text(found["body"], extracted=True)
     published_at, published_text = fields.parse_published(published)
+    if published_at is None and clean.published_at is not None:  # the page's markup, when it has a date, wins
+        published_at, published_text = clean.published_at, clean.published_text
     return RawArticle(
         source_path=path, record=0, format="html", body=clean.body,
         title=fields.as_text(found["title"]), authors=fields.as_authors(found["authors"]),
@@ -178,13 +184,13 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
     return _finish(article, path, index, min_body_chars)
 
 
-def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> RawArticle:
+def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, removed: list[str] | None = None) -> RawArticle:
     body = fields.first_value(record, "body")
     if not isinstance(body, str) or not body.strip():
         names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
                          path=path, record=index)
-    removed: list[str] = []
+    removed = list(removed or [])
     body, truncated = fields.strip_api_truncation(body)
     if truncated:
         removed.append("[api_truncation_marker]")
@@ -192,15 +198,20 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
         import trafilatura
 
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
-    clean = clean_scraped_text(body)
+    # Rendered Markdown is written text, like an extractor's output: no page furniture to remove by position.
+    clean = clean_scraped_text(body, extracted=fmt == "md")
+    url = fields.as_text(fields.first_value(record, "url"))
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
+    if published_at is None and published_text is None and clean.published_at is not None:
+        # A date line in the body counts only when the record (JSON field, front matter) states no date itself.
+        published_at, published_text = clean.published_at, clean.published_text
     return RawArticle(
         source_path=path, record=index, format=fmt,
         body=clean.body,
         title=fields.as_text(fields.first_value(record, "title")) or clean.title,
         authors=fields.as_authors(fields.first_value(record, "authors")),
-        publisher=fields.as_text(fields.first_value(record, "publisher")),
-        url=fields.as_text(fields.first_value(record, "url")),
+        publisher=fields.as_text(fields.first_value(record, "publisher")) or fields.publisher_from_url(url),
+        url=url,
         published_at=published_at, published_text=published_text,
         dateline=clean.dateline,
         removed_text=removed + clean.removed,

@@ -2,7 +2,8 @@
 
 Pages saved as text arrive with the article wrapped in page furniture: a photo caption ending in
 "(Photo credit: ...)", section labels ("News"), related headlines, photo credits ("by NAME/AFP via Getty
-Images"), a dateline ("WASHINGTON — "), and trailing junk ("Share this article") sometimes glued to the last
+Images"), a dateline ("WASHINGTON — ", "WASHINGTON (June 21, 2020) —"), date lines ("Published: 21 Aug 2025
+09:40 AEST", read by ``datelines``), and trailing junk ("Share this article") sometimes glued to the last
 sentence. The rules below are deliberately conservative: a block is only removed when it matches one of them,
 and everything removed is returned so nothing is silently lost.
 """
@@ -12,6 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from .datelines import FoundDate, dated_dateline, day_first_evidence, meta_line
 
 SECTION_LABELS = {
     "news", "world", "business", "space", "defense", "defence", "military", "opinion", "analysis", "tech",
@@ -40,6 +44,11 @@ DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]+){0,3})\s*(?:\([^)]{1,40}\))?\s*[—–]\s*|"
     r"^(?P<place2>[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Z.'’\-]+){0,3})\s+-{1,2}\s+"
 )
+# Lines that only navigation has: separators, footer links, all-capital box labels ("MOST READ THIS WEEK").
+NAVIGATION = re.compile(
+    r"^([|»›·•/\\-]+|about( us)?|advertise( with us)?|privacy( policy)?|contact( us)?|rss|terms( of (use|service))?|"
+    r"cookie (policy|settings)|sitemap|careers)$", re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[.!?\"”’…:;)]$")
 
 
@@ -50,6 +59,8 @@ class CleanText:
     dateline: str | None = None
     authors: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    published_text: str | None = None
 
 
 def normalise_whitespace(text: str) -> str:
@@ -106,7 +117,10 @@ def _classify_furniture(block: str) -> str | None:
     return None
 
 
-def clean_scraped_text(text: str) -> CleanText:
+def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
+    """``extracted`` marks text that a main-text extractor already took out of an HTML page: the page furniture
+    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and short blocks
+    after the last paragraph are removed only when navigation shows among them (a "MOST READ" box, footer links)."""
     text = normalise_whitespace(text)
     blocks = _blocks(text)
     removed: list[str] = []
@@ -117,11 +131,28 @@ def clean_scraped_text(text: str) -> CleanText:
     first_body = next((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), len(blocks))
     last_body = max((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), default=-1)
 
+    # Date lines ("March 3, 2025", "Published: 21 Aug 2025 09:40 AEST", "By Jane Doe | March 3, 2025") are only
+    # looked for in the title/byline area: above the first paragraph, or among the first three blocks.
+    day_first = day_first_evidence(text)
+    metas = {i: m for i in range(min(len(blocks), max(first_body, 3)))
+             if (m := meta_line(blocks[i], day_first=day_first)) is not None}
+    found: list[FoundDate] = []
+
     # A short first line above a longer headline is a section label ("Military Space"), not the title.
-    top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i])]
+    top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i]) and i not in metas]
     section_like = {top[0]} if len(top) >= 2 and _word_count(blocks[top[0]]) <= 3 < _word_count(blocks[top[1]]) else set()
 
+    # In extracted text, short blocks after the last paragraph are page furniture only when navigation shows
+    # there (a list of tour dates or results closing an article is content).
+    tail_is_furniture = not extracted or any(
+        NAVIGATION.match(b) or (b.isupper() and 2 <= _word_count(b) <= 6) for b in blocks[last_body + 1:])
     for i, block in enumerate(blocks):
+        if i in metas:
+            found.extend(metas[i].dates)
+            if metas[i].byline_names:
+                authors.extend(_split_authors(metas[i].byline_names))
+            removed.append(f"[{'byline' if metas[i].byline_names else 'date'}] {block}")
+            continue
         kind = "section" if i in section_like else _classify_furniture(block)
         if kind == "byline":
             names = BYLINE.match(block.strip()).group("names")  # type: ignore[union-attr]
@@ -136,12 +167,12 @@ def clean_scraped_text(text: str) -> CleanText:
             if title is None and _is_headline(block):
                 title = block
                 removed.append(f"[title] {block}")
-            elif _is_headline(block):
+            elif _is_headline(block) and not extracted:
                 removed.append(f"[related_headline] {block}")
             else:
                 kept.append(block)
             continue
-        if i > last_body and _word_count(block) <= 12:
+        if i > last_body and _word_count(block) <= 12 and tail_is_furniture:
             removed.append(f"[trailing] {block}")
             continue
         kept.append(block)
@@ -153,7 +184,13 @@ def clean_scraped_text(text: str) -> CleanText:
             kept[-1] = kept[-1][: glued.start()].rstrip()
 
     dateline = None
-    if kept:
+    dated = dated_dateline(kept[0], day_first=day_first) if kept else None
+    if dated:
+        dateline, when, end = dated
+        removed.append(f"[dateline] {kept[0][:end].strip()}")
+        kept[0] = kept[0][end:]
+        found.append(when)
+    elif kept:
         m = DATELINE.match(kept[0])
         if m:
             place = (m.group("place") or m.group("place2") or "").strip(" ,")
@@ -162,7 +199,11 @@ def clean_scraped_text(text: str) -> CleanText:
                 removed.append(f"[dateline] {m.group(0).strip()}")
                 kept[0] = kept[0][m.end():]
 
-    return CleanText(title=title, body="\n\n".join(kept).strip(), dateline=dateline, authors=authors, removed=removed)
+    best = min(found, key=lambda d: d.rank) if found else None
+    if best and best.note:
+        removed.append(f"[date_note] {best.note}")
+    return CleanText(title=title, body="\n\n".join(kept).strip(), dateline=dateline, authors=authors, removed=removed,
+                     published_at=best.at if best else None, published_text=best.text if best else None)
 
 
 def _split_authors(names: str) -> list[str]:
