@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
+
+from ..data import cached_per_data_dir
 
 #: Default reading of an ambiguous ``NN/NN/YYYY`` date when the file gives no evidence: month first, the US
 #: convention, because most English-language space and defence news is published in the US.
@@ -76,7 +77,7 @@ class MetaLine:
     byline_names: str | None
 
 
-@lru_cache(maxsize=1)
+@cached_per_data_dir
 def zone_table() -> dict[str, tzinfo]:
     from zoneinfo import ZoneInfo
 
