@@ -1,0 +1,101 @@
+"""Scoring functions of the evaluation scripts, on tiny hand-made inputs (no external corpus needed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import eval_attribution as ea  # noqa: E402
+from scoring import bootstrap_ci, ratio  # noqa: E402
+
+TEXT = ('Mayor Lena Ortiz said the plan was "a serious mistake." She added: "We will fight it."\n\n'
+        'The so-called "harbour deal" went ahead anyway.')
+# brat spans written for TEXT: Source "Mayor Lena Ortiz", Content covering the first quote's clause,
+# a pronoun Source "She" with the second quote as Content.
+ANN = ("T1\tSource 0 16\tMayor Lena Ortiz\nT2\tCue 17 21\tsaid\nT3\tContent 22 55\tthe plan\n"
+       "T4\tAttribution 17 21\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+       "T5\tSource 56 59\tShe\nT6\tCue 60 65\tadded\nT7\tContent 68 84;84 86\tWe\n"
+       "T8\tAttribution 60 65\tadded\nE2\tAttribution:T8 Cue:T6 Source:T5 Content:T7\n")
+
+
+def test_parse_brat_joins_spans_and_discontinuous_offsets():
+    attrs = ea.parse_brat(ANN)
+    assert [a.sources for a in attrs] == [[(0, 16)], [(56, 59)]]
+    assert attrs[1].contents == [(68, 84), (84, 86)]
+
+
+def test_only_quotes_inside_an_attribution_are_gold():
+    segs = ea.quote_segments(TEXT)
+    assert [TEXT[a:b] for a, b in segs] == ["a serious mistake.", "We will fight it.", "harbour deal"]
+    gold = ea.gold_quotes(TEXT, ea.parse_brat(ANN))
+    assert [TEXT[g.start:g.end] for g in gold] == ["a serious mistake.", "We will fight it."]
+    assert [g.pronoun for g in gold] == [False, True]
+    assert gold[0].source_text == "Mayor Lena Ortiz"
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end():
+    text = '“First part of a long statement\n\n“Second part,” she said.'
+    assert [text[a:b] for a, b in ea.quote_segments(text)] == ["First part of a long statement", "Second part,"]
+
+
+def test_locate_aligns_a_joined_split_quote():
+    body = '"We are ready," said Ortiz, "and we will win."'
+    chars = ea.locate(body, "We are ready and we will win.", 0, len(body))
+    assert [body[a:b] for a, b in chars] == ["We are ready", "and we will win"]
+
+
+def test_match_is_strict_on_both_sides():
+    gold = ea.gold_quotes(TEXT, ea.parse_brat(ANN))
+    first, second = (gold[0].start, gold[0].end), (gold[1].start, gold[1].end)
+    scare = (TEXT.index("harbour"), TEXT.index("harbour") + len("harbour deal"))
+    half = (first[0], first[0] + 4)  # covers less than half of the gold quote
+    preds = [ea.Pred([first], ["Ortiz"]), ea.Pred([half], []), ea.Pred([scare], []),
+             ea.Pred([(0, first[1])], ["she"])]  # swallows the narrative text before the quote
+    correct, found = ea.match(gold, preds)
+    assert correct == [True, False, False, False]
+    assert found == {0: 0}
+
+
+def test_speaker_rule_accepts_surname_and_rejects_other_heads():
+    assert ea.speaker_right("ortiz", ["Ortiz"])
+    assert ea.speaker_right("ortiz", ["he", "Lena Ortiz"])
+    assert ea.speaker_right("ortiz", ["Mayor Lena Ortiz, who chairs the board"])
+    assert not ea.speaker_right("ortiz", ["Ortiz's spokesman"])
+    assert not ea.speaker_right("ortiz", ["she"])
+    assert not ea.speaker_right("conway", ["Trump"])
+    assert ea.head_word("the Trump campaign") == "campaign"
+
+
+def test_article_counts_split_named_and_pronoun_sources():
+    gold = ea.gold_quotes(TEXT, ea.parse_brat(ANN))
+    preds = [ea.Pred([(gold[0].start, gold[0].end)], ["Ortiz"]),
+             ea.Pred([(gold[1].start, gold[1].end)], ["She"])]
+    c = ea.article_counts(gold, preds, ["ortiz", "she"], {56: "Lena Ortiz"})
+    assert (c["n_pred"], c["p_ok"], c["n_gold"], c["found"]) == (2, 2, 2, 2)
+    assert (c["named"], c["named_ok"]) == (1, 1)
+    assert (c["pron"], c["pron_given"], c["pron_lab"], c["pron_lab_ok"]) == (1, 0, 1, 0)
+    resolved = [preds[0], ea.Pred(preds[1].chars, ["She", "Lena Ortiz"])]
+    c = ea.article_counts(gold, resolved, ["ortiz", "she"], {56: "Lena Ortiz"})
+    assert (c["pron_given"], c["pron_lab_ok"]) == (1, 1)
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_is_deterministic():
+    per = [{"ok": 1, "n": 1}, {"ok": 0, "n": 1}, {"ok": 3, "n": 4}, {"ok": 2, "n": 2}]
+    stat = lambda t: ratio(t["ok"], t["n"])  # noqa: E731
+    lo, hi = bootstrap_ci(per, stat, n_resamples=500)
+    assert lo < 0.75 < hi and 0.0 <= lo and hi <= 1.0
+    assert (lo, hi) == bootstrap_ci(per, stat, n_resamples=500)
+    assert bootstrap_ci([{"ok": 2, "n": 2}] * 3, stat) == (1.0, 1.0)
+
+
+def test_attribution_script_refuses_the_test_split_and_skips_without_corpus(tmp_path):
+    script = str(ROOT / "scripts" / "eval_attribution.py")
+    out = subprocess.run([sys.executable, script, str(tmp_path), "--split", "test"], capture_output=True, text=True)
+    assert out.returncode == 2 and "refusing" in out.stdout
+    out = subprocess.run([sys.executable, script, str(tmp_path / "absent")], capture_output=True, text=True)
+    assert out.returncode == 0 and "skipped" in out.stdout
+
