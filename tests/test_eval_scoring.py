@@ -68,18 +68,24 @@ def test_speaker_rule_accepts_surname_and_rejects_other_heads():
     assert not ea.speaker_right("ortiz", ["she"])
     assert not ea.speaker_right("conway", ["Trump"])
     assert ea.head_word("the Trump campaign") == "campaign"
+    assert ea.speaker_right(ea.gold_heads("the president", "president"), ["the president"])
+    assert ea.speaker_right(ea.gold_heads("Kay O’Neill", "O’Neill"), ["O'Neill"])
+    heads = ea.gold_heads("Rep. Dana Moore (D-Ore.), a member of the panel", "Moore")
+    assert heads == {"moore"} and not ea.speaker_right(heads, ["Rep"])
+    # the string rule stops at "of"; the parse root still names the person
+    assert ea.speaker_right(ea.gold_heads("Secretary of State Ann Lowe", "Lowe"), ["Ann Lowe"])
 
 
 def test_article_counts_split_named_and_pronoun_sources():
     gold = ea.gold_quotes(TEXT, ea.parse_brat(ANN))
     preds = [ea.Pred([(gold[0].start, gold[0].end)], ["Ortiz"]),
              ea.Pred([(gold[1].start, gold[1].end)], ["She"])]
-    c = ea.article_counts(gold, preds, ["ortiz", "she"], {56: "Lena Ortiz"})
+    c = ea.article_counts(gold, preds, ["ortiz", "she"], {56: ["Lena Ortiz"]})
     assert (c["n_pred"], c["p_ok"], c["n_gold"], c["found"]) == (2, 2, 2, 2)
     assert (c["named"], c["named_ok"]) == (1, 1)
     assert (c["pron"], c["pron_given"], c["pron_lab"], c["pron_lab_ok"]) == (1, 0, 1, 0)
     resolved = [preds[0], ea.Pred(preds[1].chars, ["She", "Lena Ortiz"])]
-    c = ea.article_counts(gold, resolved, ["ortiz", "she"], {56: "Lena Ortiz"})
+    c = ea.article_counts(gold, resolved, ["ortiz", "she"], {56: ["Lena Ortiz"]})
     assert (c["pron_given"], c["pron_lab_ok"]) == (1, 1)
 
 
