@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_attribution as ea  # noqa: E402
+import eval_claims as ec  # noqa: E402
 from scoring import bootstrap_ci, ratio  # noqa: E402
 
 TEXT = ('Mayor Lena Ortiz said the plan was "a serious mistake." She added: "We will fight it."\n\n'
@@ -105,3 +107,44 @@ def test_attribution_script_refuses_the_test_split_and_skips_without_corpus(tmp_
     out = subprocess.run([sys.executable, script, str(tmp_path / "absent")], capture_output=True, text=True)
     assert out.returncode == 0 and "skipped" in out.stdout
 
+
+
+# --- strict claim scoring (scripts/eval_claims.py) ------------------------------------------------------------
+
+HELDOUT_SHA256 = "80f109ccca398ce77b8ff281d472024891c3e96524ee24c65c3b194afca1f68a"  # also in the README
+
+
+def test_heldout_set_is_frozen():
+    digest = hashlib.sha256((ROOT / "eval" / "heldout.jsonl").read_bytes()).hexdigest()
+    assert digest == HELDOUT_SHA256, "eval/heldout.jsonl changed: the held-out figures are no longer comparable"
+
+
+def test_object_rule_strict_and_lenient():
+    assert ec.object_ok("a constellation", "a constellation of radar satellites")
+    assert not ec.object_ok("a constellation", "radar satellites")
+    assert not ec.object_ok("a constellation", None)
+    assert ec.object_ok(None, None)
+    assert not ec.object_ok(None, "Tuesday")  # an intransitive gold claim takes no object
+    assert ec.object_ok(None, "Tuesday", strict=False)
+    assert ec.object_ok("two radar satellites", "the satellites", strict=False)
+
+
+def _claim(subject, predicate, obj, modality="asserted"):
+    return dict(subject_text=subject, subject_entity_id=None, predicate=predicate, object_text=obj,
+                modality=modality, modality_cue=None)
+
+
+def test_score_claims_counts_objectless_gold_met_only_by_an_object():
+    gold = [dict(subject="Nordsat", subject_canonical=None, predicate="say", object=None, modality="asserted",
+                 cue=None),
+            dict(subject="the agency", subject_canonical=None, predicate="buy", object="two launchers",
+                 modality="hedged", cue="may")]
+    pred = [_claim("Nordsat", "say", "Monday"), _claim("The agency", "buy", "two small launchers", "hedged")]
+    strict = ec.score_claims(gold, pred, {})
+    assert (strict["c_tp"], strict["sp_tp"], strict["objectless_met_by_object"]) == (1, 2, 1)
+    assert (strict["mod_ok"], strict["mod_n"]) == (1, 1)
+    lenient = ec.score_claims(gold, pred, {}, strict=False)
+    assert (lenient["c_tp"], lenient["objectless_met_by_object"]) == (2, 0)
+    # one predicted claim cannot match two gold claims
+    twice = ec.score_claims(gold[:1] * 2, [_claim("Nordsat", "say", None)], {})
+    assert (twice["c_tp"], twice["c_gold"]) == (1, 2)
