@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_attribution as ea  # noqa: E402
 import eval_claims as ec  # noqa: E402
+import eval_modality as em  # noqa: E402
 from scoring import bootstrap_ci, ratio  # noqa: E402
 
 TEXT = ('Mayor Lena Ortiz said the plan was "a serious mistake." She added: "We will fight it."\n\n'
@@ -148,3 +149,67 @@ def test_score_claims_counts_objectless_gold_met_only_by_an_object():
     # one predicted claim cannot match two gold claims
     twice = ec.score_claims(gold[:1] * 2, [_claim("Nordsat", "say", None)], {})
     assert (twice["c_tp"], twice["c_gold"]) == (1, 2)
+
+
+# --- modality on MEANTIME-style token gold (scripts/eval_modality.py) -----------------------------------------
+
+CONLL = "\n".join([
+    "1\tRivet\t_\t_\t_\t_", "2\tAero\t_\t_\t_\t_", "3\twins\tB-E-1\tB-CERTAIN-1\tB-POS-1\tB-NON_FUTURE-1", "",
+    "4\tMay\t_\t_\t_\t_", "5\t2\t_\t_\t_\t_", "",
+    "6\tThe\t_\t_\t_\t_", "7\tfirm\t_\t_\t_\t_", "8\tmay\t_\t_\t_\t_",
+    "9\tbuild\tB-E-2\tB-POSSIBLE-2\tB-POS-2\tB-FUTURE-2", "10\tit\t_\t_\t_\t_", "11\t,\t_\t_\t_\t_",
+    "12\tbut\t_\t_\t_\t_", "13\tdid\t_\t_\t_\t_", "14\tn't\t_\t_\t_\t_",
+    "15\tsay\tB-E-3\tB-CERTAIN-3\tB-NEG-3\tB-NON_FUTURE-3", "16\t``\t_\t_\t_\t_",
+    "17\tsoon\tB-E-4\tB-UNDERSPECIFIED-4\tB-POS-4\t_", "18\t''\t_\t_\t_\t_", "19\t.\t_\t_\t_\t_", ""])
+
+
+def test_gold_modality_mapping():
+    assert em.gold_class("CERTAIN", "NEG") == em.gold_class("POSSIBLE", "NEG") == "negated"
+    assert em.gold_class("POSSIBLE", "POS") == em.gold_class("PROBABLE", "UNDERSPECIFIED") == "hedged"
+    assert em.gold_class("CERTAIN", "POS") == "asserted"
+    assert em.gold_class("UNDERSPECIFIED", "POS") is None and em.gold_class("CERTAIN", "UNDERSPECIFIED") is None
+    assert em.system_class("reported") == em.system_class("asserted") == "asserted"
+
+
+def test_conll_tokens_become_text_with_offsets():
+    art = em.parse_conll("x", CONLL)
+    assert art.text == "Rivet Aero wins\n\nMay 2\n\nThe firm may build it, but didn't say “soon”."
+    assert all(art.text[t.start:t.end] == t.text for t in art.tokens)
+    events = [(t.text, em.gold_class(t.certainty, t.polarity)) for t in art.tokens if t.event == "B"]
+    assert events == [("wins", "asserted"), ("build", "hedged"), ("say", "negated"), ("soon", None)]
+
+
+def test_window_baseline():
+    toks = em.parse_conll("x", CONLL).tokens
+    idx = {t.text: i for i, t in enumerate(toks)}
+    assert em.baseline_class(toks, idx["wins"]) == "asserted"
+    assert em.baseline_class(toks, idx["build"]) == "hedged"
+    assert em.baseline_class(toks, idx["say"]) == "negated"
+
+
+def test_claims_align_to_the_event_at_their_predicate():
+    art = em.parse_conll("x", CONLL)
+    lemmas = [(t.start, t.end, {"wins": "win", "n't": "not"}.get(t.text, t.text.lower())) for t in art.tokens]
+    starts = {t.start: i for i, t in enumerate(art.tokens) if t.event == "B"}
+    body = art.text.index("The firm")
+    claims = [dict(start_char=body, end_char=len(art.text), predicate="build", modality="hedged"),
+              dict(start_char=body, end_char=len(art.text), predicate="build", modality="asserted"),  # same event
+              dict(start_char=body, end_char=len(art.text), predicate="win", modality="asserted"),  # other sentence
+              dict(start_char=0, end_char=15, predicate="win", modality="asserted")]
+    aligned = em.align(claims, lemmas, starts)
+    assert {art.tokens[i].text: c["modality"] for i, c in aligned.items()} == {"build": "hedged", "wins": "asserted"}
+
+
+def test_confusion_counts_and_stats():
+    c = em.confusion_counts([("asserted", "asserted"), ("hedged", "asserted"), ("hedged", "hedged"),
+                             ("negated", "hedged")])
+    assert em.STATS["accuracy"](c) == 0.5
+    assert em.STATS["hedged recall"](c) == 0.5 and em.STATS["hedged precision"](c) == 0.5
+    assert em.STATS["negated recall"](c) == 0.0
+    assert abs(em.STATS["per-class recall, macro average"](c) - 0.5) < 1e-9
+
+
+def test_modality_script_skips_without_corpus(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_modality.py"), str(tmp_path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "skipped" in out.stdout
