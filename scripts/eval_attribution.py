@@ -429,7 +429,7 @@ def main() -> int:
         for name, preds in systems.items():
             per[name].append(article_counts(gold, preds, heads, ants))
             if args.errors and name == "spaceetl":
-                _print_errors(article, body, gold, preds, heads)
+                _print_errors(article, body, gold, preds, heads, ants)
 
     print(f"PolNeAR {args.split}: {len(files)} articles, {n_gold} gold direct quotes "
           f"(95% bootstrap intervals over articles)")
@@ -445,13 +445,18 @@ def main() -> int:
     return 0
 
 
-def _print_errors(article: str, body: str, gold: list[GoldQuote], preds: list[Pred], heads: list) -> None:
+def _print_errors(article: str, body: str, gold: list[GoldQuote], preds: list[Pred], heads: list,
+                  antecedents: dict[int, list[str]]) -> None:
     correct, found = match(gold, preds)
     for gi, g in enumerate(gold):
         if gi not in found:
             print(f"{article} MISSED @{g.start} {body[g.start:g.end][:60]!r}")
         elif g.source_text and not g.pronoun and not speaker_right(heads[gi], preds[found[gi]].speakers):
             print(f"{article} SPEAKER @{g.start} gold={g.source_text!r} got={preds[found[gi]].speakers}")
+        elif g.pronoun and g.source and g.source[0] in antecedents and not any(
+                speaker_right(head_word(n), preds[found[gi]].speakers) for n in antecedents[g.source[0]]):
+            print(f"{article} PRONOUN @{g.source[0]} {g.source_text!r} -> {antecedents[g.source[0]][0]!r} "
+                  f"got={preds[found[gi]].speakers}")
     for p, ok in zip(preds, correct):
         if not ok and p.chars:
             print(f"{article} SPURIOUS @{p.chars[0][0]} {body[p.chars[0][0]:p.chars[-1][1]][:60]!r}")

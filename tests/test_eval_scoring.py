@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -90,6 +92,30 @@ def test_article_counts_split_named_and_pronoun_sources():
     resolved = [preds[0], ea.Pred(preds[1].chars, ["She", "Lena Ortiz"])]
     c = ea.article_counts(gold, resolved, ["ortiz", "she"], {56: ["Lena Ortiz"]})
     assert (c["pron_given"], c["pron_lab_ok"]) == (1, 1)
+
+
+def test_pipeline_rows_give_located_quotes_and_every_speaker_name():
+    body = 'Officials met. "We are ready," said Ortiz, "and we will win." Talks went on.'
+    start = body.index('"We')
+    rows = {"entities": [{"entity_id": "ent_1", "canonical_name": "Lena Ortiz"}],
+            "references": [{"mention_text": "Ortiz"}],  # tables a later version adds are ignored
+            "claims": [dict(quote_style="direct", quote_text="We are ready and we will win.", speaker_text="Ortiz",
+                            speaker_entity_id="ent_1", start_char=start, end_char=len(body) - 14, new_column=1),
+                       dict(quote_style="indirect", quote_text=None, speaker_text="x", start_char=0, end_char=5)]}
+    (pred,) = ea.pipeline_preds(rows, body)
+    assert [body[a:b] for a, b in pred.chars] == ["We are ready", "and we will win"]
+    assert pred.speakers == ["Ortiz", "Lena Ortiz"]
+
+
+def test_textacy_peer_falls_back_to_paragraphs_on_an_unclosed_quote(nlp):
+    pytest.importorskip("textacy")
+    text = ('"The budget is settled and final," Mayor Lena Ortiz said on Monday.\n\n'
+            'A council member added that "the vote was rushed.\n\nNobody else spoke.')
+    doc = nlp(text)
+    doc = nlp.get_pipe("lemmatizer")(doc) if "lemmatizer" in nlp.component_names else doc
+    preds = ea.textacy_preds(doc)
+    assert [text[a:b] for p in preds for a, b in p.chars] == ["The budget is settled and final,"]
+    assert preds[0].speakers and preds[0].speakers[-1].endswith("Ortiz")
 
 
 def test_bootstrap_interval_brackets_the_estimate_and_is_deterministic():
