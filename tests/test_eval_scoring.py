@@ -239,3 +239,18 @@ def test_modality_script_skips_without_corpus(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval_modality.py"), str(tmp_path)],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "skipped" in out.stdout
+
+
+def test_textacy_claim_peer_rows(nlp):
+    pytest.importorskip("textacy")
+    text = 'Nordsat bought two launchers. "We will build a plant," the firm said. The agency set up a new office.'
+    doc = nlp(text)
+    doc = nlp.get_pipe("lemmatizer")(doc) if "lemmatizer" in nlp.component_names else doc
+    quotes, claims = ec.textacy_rows(doc, text)
+    triples = {(c["subject_text"], c["predicate"], c["object_text"]) for c in claims}
+    assert ("Nordsat", "buy", "launchers") in triples
+    assert not any(c["predicate"] == "build" for c in claims)  # inside quote marks: not narrative text
+    assert any(c["predicate"] == "set up" for c in claims)
+    gold = [dict(subject="Nordsat", subject_canonical=None, predicate="buy", object="two launchers",
+                 modality="asserted", cue=None)]
+    assert ec.score_claims(gold, claims, {})["c_tp"] == 1
