@@ -18,7 +18,7 @@ Gold data
     she, they, it, we, I, you, his, its, their, who, which, that, ...); every other source is a **named /
     noun-phrase source**.
 
-Matching (strict, one prediction per gold quote)
+Matching (strict)
   * A prediction's characters are located in the body: the words of its ``quote_text`` are aligned in order, as
     contiguous runs, inside the claim's sentence span (``start_char``..``end_char``); textacy's content span is
     used as it is, without its quote marks.
