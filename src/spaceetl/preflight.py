@@ -130,14 +130,16 @@ def check_prefect_api() -> Check | None:
     url = os.environ.get("PREFECT_API_URL")
     if not url:
         return None
-    import httpx
+    import urllib.error
+    import urllib.request
 
     try:
-        response = httpx.get(url.rstrip("/") + "/health", timeout=5.0)
-        ok = response.status_code == 200
-    except httpx.HTTPError as exc:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=5.0) as response:  # noqa: S310 - user's URL
+            ok = response.status == 200
+            code = response.status
+    except (urllib.error.URLError, OSError) as exc:
         return Check("Prefect API", False, f"PREFECT_API_URL={url} does not answer: {exc}")
-    return Check("Prefect API", ok, f"{url} answers" if ok else f"{url} answered HTTP {response.status_code}")
+    return Check("Prefect API", ok, f"{url} answers" if ok else f"{url} answered HTTP {code}")
 
 
 def check_environment(settings: Settings, *, load_model: bool = False, check_prefect: bool = False) -> list[Check]:
