@@ -16,64 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from ..data import read_yaml
+from .claim_rules import ClaimRules, claim_rules
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "attr", "oprd", "dative"}
 OBJ_PREPS = {"with", "to", "for", "on", "from", "into", "of"}
 PLACE_PREPS = {"in", "at", "from", "near", "over"}
 MAX_TEXT = 160
-
-
-@dataclass(frozen=True)
-class ClaimRules:
-    type_of: dict[str, str]
-    transaction_nouns: frozenset[str]
-    reporting_lemmas: frozenset[str]
-    reporting_forms: re.Pattern
-    negated: tuple[str, ...]
-    hedged: tuple[str, ...]
-    reported: tuple[str, ...]
-    non_claim: frozenset[str]
-    hedging_control: frozenset[str]
-    negating_control: frozenset[str]
-    denying: frozenset[str]
-
-
-def _forms(lemma: str) -> set[str]:
-    irregular = {"say": {"said", "says"}, "tell": {"told", "tells"}, "write": {"wrote", "writes"},
-                 "point": {"pointed out", "points out"}}
-    if lemma in irregular:
-        return irregular[lemma] | {lemma}
-    past = lemma + "d" if lemma.endswith("e") else (lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
-    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x")) else (lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "s")
-    return {lemma, past, third}
-
-
-@lru_cache(maxsize=1)
-def claim_rules() -> ClaimRules:
-    data = read_yaml("claim_rules.yaml")
-    type_of: dict[str, str] = {}
-    for ctype, verbs in data["claim_types"].items():
-        for v in verbs:
-            type_of.setdefault(v, ctype)
-    reporting = frozenset(data["reporting_verbs"])
-    forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
-    mod = data["modality"]
-    return ClaimRules(
-        type_of=type_of,
-        transaction_nouns=frozenset(data["transaction_nouns"]),
-        reporting_lemmas=reporting,
-        reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
-        negated=tuple(str(c) for c in mod["negated"]), hedged=tuple(str(c) for c in mod["hedged"]),
-        reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
-        hedging_control=frozenset(data["hedging_control_verbs"]),
-        negating_control=frozenset(data["negating_control_verbs"]), denying=frozenset(data["denying_verbs"]),
-    )
 
 
 @dataclass
@@ -405,138 +357,3 @@ def _reported_by(sentence: str) -> str | None:
     return m.group("src").strip() if m else None
 
 
-# --- direct quotes -------------------------------------------------------------------------------------------
-
-_QUOTE = re.compile(r"“(?P<c>[^”]{2,}?)”|\"(?P<s>[^\"\n]{2,}?)\"")
-
-
-def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
-    """(open_mark, content_start, content_end, close_mark_end) for each quoted segment within a paragraph."""
-    out = []
-    for m in _QUOTE.finditer(text):
-        group = "c" if m.group("c") is not None else "s"
-        if "\n\n" in m.group(group):
-            continue
-        out.append((m.start(), m.start(group), m.end(group), m.end()))
-    return out
-
-
-_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-
-
-def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | None = None) -> list[ClaimDraft]:
-    rules = claim_rules()
-    text = doc.text if text is None else text
-    drafts: list[ClaimDraft] = []
-    last_speaker: tuple[Span | None, str | None] = (None, None)
-    last_para, last_verb = -1, None
-    i = 0
-    while i < len(quotes):
-        q_open, c_start, c_end, q_close = quotes[i]
-        pieces = [text[c_start:c_end]]
-        span_end = q_close
-        para_end = text.find("\n\n", q_close)
-        para_end = len(text) if para_end == -1 else para_end
-        para_start = text.rfind("\n\n", 0, q_open)
-        para_start = 0 if para_start == -1 else para_start + 2
-        # Attribution after the quote: up to the end of the sentence (or the next quote in the paragraph).
-        nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
-        after_end = nxt[0] if nxt else para_end
-        after = text[q_close:after_end]
-        attribution = _attribution_after(after, rules)
-        speaker_range = None
-        verb = None
-        if attribution:
-            verb, rel_start, rel_end, match_end = attribution
-            speaker_range = (q_close + rel_start, q_close + rel_end)
-            # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
-            if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
-                pieces.append(text[nxt[1]:nxt[2]])
-                span_end = nxt[3]
-                i += 1
-        else:
-            before = text[para_start:q_open]
-            found = _attribution_before(before, rules)
-            if found:
-                verb, rel_start, rel_end = found
-                speaker_range = (para_start + rel_start, para_start + rel_end)
-            elif last_para == para_start and last_speaker[1]:
-                # A further quote in the same paragraph with no attribution of its own continues the last speaker.
-                verb = last_verb
-        speaker = speaker_text = None
-        if speaker_range is None and verb is not None and last_para == para_start and drafts:
-            # '"A," said X. "B."' - B continues X's quote: one quote, extended.
-            prev = drafts[-1]
-            prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
-            end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
-            prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
-            prev.clause_end = max(prev.clause_end, span_end)
-            i += 1
-            continue
-        if speaker_range:
-            speaker = doc.char_span(*speaker_range, alignment_mode="expand")
-            speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
-            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
-                speaker, speaker_text = last_speaker[0], last_speaker[1]
-            last_speaker = (speaker, speaker_text)
-        start = min(q_open, speaker_range[0]) if speaker_range else q_open
-        end = max(span_end, speaker_range[1]) if speaker_range else span_end
-        start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
-        end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
-        s0 = start_sent.sent.start_char if start_sent is not None else start
-        s1 = end_sent.sent.end_char if end_sent is not None else end
-        quote_text = " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
-        accord = _ACCORDING.search(after[:200]) or _ACCORDING.search(text[para_start:q_open])
-        d = ClaimDraft(
-            claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
-            clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
-            subject=speaker, subject_text=speaker_text, quote_text=quote_text, quote_style="direct", reporting_verb=verb,
-            attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
-            modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
-        )
-        if not speaker_text and accord:
-            d.speaker_text = d.subject_text = d.attribution
-        drafts.append(d)
-        if speaker_text:
-            last_para, last_verb = para_start, verb
-        i += 1
-    return drafts
-
-
-_NAME = r"(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)(?:\s+(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)){0,4}"
-_DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
-# An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
-_DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
-
-
-def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
-    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
-    head = after[:220]
-    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
-    if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
-    if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    return None
-
-
-def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] | None:
-    """'NAME said: “...”' / 'NAME, a defence analyst, said that “...”' - the last reporting verb before the quote."""
-    tail_start = max(0, len(before) - 220)
-    tail = before[tail_start:]
-    best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
-        best = m
-    if best:
-        return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
-    return None
-
-
-def _lemma_of(form: str) -> str:
-    form = form.lower()
-    rules = claim_rules()
-    for lemma in rules.reporting_lemmas:
-        if form in _forms(lemma):
-            return lemma
-    return form

@@ -12,7 +12,8 @@ from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, to_usd
-from .claims import ClaimDraft, clause_claims, find_quotes, quote_claims
+from .claims import ClaimDraft, clause_claims
+from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link
 
 
