@@ -189,8 +189,12 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
-    if subj is not None and (subj.tag_ in RELATIVE_TAGS or subj.lower_ in {"that", "which", "who"}):
-        return [], passive
+    if subj is not None and is_relative(subj):
+        # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
+        if head.dep_ != "relcl":
+            return [], passive
+        if not passive:
+            subj = head.head
     if passive:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -221,9 +225,16 @@ def _entity_around(tok: Token) -> tuple[int, int] | None:
     return start, end
 
 
+def is_relative(tok: Token) -> bool:
+    return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"that", "which", "who", "whom"}
+
+
 def _object(verb: Token, passive: bool) -> Token | None:
     if passive:
-        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if patient is not None and is_relative(patient) and verb.dep_ == "relcl":
+            return verb.head  # "Hispasat, which is controlled by Redeia": Redeia controls Hispasat
+        return patient
     for c in verb.children:
         if c.dep_ in OBJ:
             return c

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
+from ..data import read_yaml
 from .claim_rules import ClaimRules, _forms, claim_rules
-from .claims import _ACCORDING, ClaimDraft
+from .claims import _ACCORDING, ClaimDraft, _subjects, _subtree_span, lemma_lc
 
 # --- direct quotes -------------------------------------------------------------------------------------------
 
@@ -33,10 +35,11 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
     text = doc.text if text is None else text
     drafts: list[ClaimDraft] = []
     last_speaker: tuple[Span | None, str | None] = (None, None)
-    last_para, last_verb = -1, None
+    last_para, last_verb, last_para_end = -1, None, -1
     i = 0
     while i < len(quotes):
         q_open, c_start, c_end, q_close = quotes[i]
+        run_speaker = None
         pieces = [text[c_start:c_end]]
         span_end = q_close
         para_end = text.find("\n\n", q_close)
@@ -64,11 +67,24 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             if found:
                 verb, rel_start, rel_end = found
                 speaker_range = (para_start + rel_start, para_start + rel_end)
+            elif (parsed := _attribution_parse(doc, c_start, c_end, quotes, rules)) is not None:
+                # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
+                # speech verb the quoted words hang from.
+                verb, speaker_range = parsed[0], (parsed[1], parsed[2])
             elif last_para == para_start and last_speaker[1]:
                 # A further quote in the same paragraph with no attribution of its own continues the last speaker.
                 verb = last_verb
+            elif last_speaker[1] and last_para >= 0 and _follows_paragraph(text, last_para_end, q_open):
+                # A paragraph that opens with a quote and names no speaker continues the speaker of the paragraph
+                # before (a run of paragraphs quoting one person).
+                verb, run_speaker = last_verb, last_speaker
         speaker = speaker_text = None
-        if speaker_range is None and verb is not None and last_para == para_start and drafts:
+        if speaker_range is None and _is_scare(text, q_open, c_start, c_end):
+            i += 1  # scare quotes, titles and coined terms are not speech: no quote claim
+            continue
+        if run_speaker is not None:
+            speaker, speaker_text = run_speaker
+        elif speaker_range is None and verb is not None and last_para == para_start and drafts:
             # '"A," said X. "B."' - B continues X's quote: one quote, extended.
             prev = drafts[-1]
             prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
@@ -77,12 +93,15 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             prev.clause_end = max(prev.clause_end, span_end)
             i += 1
             continue
+        fallback = None
         if speaker_range:
             speaker = doc.char_span(*speaker_range, alignment_mode="expand")
             speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
             if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
-                speaker, speaker_text = last_speaker[0], last_speaker[1]
-            last_speaker = (speaker, speaker_text)
+                # The pronoun is resolved by the article's references; the last speaker is the fallback.
+                fallback = last_speaker
+            if speaker_text.lower() not in _PRONOUNS:
+                last_speaker = (speaker, speaker_text)
         start = min(q_open, speaker_range[0]) if speaker_range else q_open
         end = max(span_end, speaker_range[1]) if speaker_range else span_end
         start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
@@ -100,14 +119,20 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         )
         if not speaker_text and accord:
             d.speaker_text = d.subject_text = d.attribution
+        if fallback is not None:
+            d.extra["fallback_speaker"] = fallback
         drafts.append(d)
         if speaker_text:
-            last_para, last_verb = para_start, verb
+            last_para, last_verb, last_para_end = para_start, verb, para_end
         i += 1
     return drafts
 
 
-_NAME = r"(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)(?:\s+(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)){0,4}"
+# A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
+_WORD = r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,}|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
+# "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
+_NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
 # An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
 _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
@@ -116,10 +141,10 @@ _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
 def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
     """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
     head = after[:220]
-    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
+    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME_AFFIL + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
+    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
@@ -130,7 +155,7 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
     if best:
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
@@ -144,3 +169,85 @@ def _lemma_of(form: str) -> str:
         if form in _forms(lemma):
             return lemma
     return form
+
+
+def _follows_paragraph(text: str, last_para_end: int, q_open: int) -> bool:
+    """The quote opens the paragraph right after the one where the last speaker was named."""
+    if last_para_end < 0 or q_open < last_para_end:
+        return False
+    gap = text[last_para_end:q_open]
+    return gap.strip() == "" and gap.count("\n\n") <= 1
+
+
+_SO_CALLED = re.compile(r"(?:so-called|so called|dubbed|billed as|known as|titled|entitled|nicknamed|term)\s*$", re.I)
+_TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programme|book|film|report|article|paper|"
+                        r"magazine|newspaper|documentary|series|song|album)\s*)$", re.I)
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
+
+
+def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
+    """Quoted words that nobody is said to have spoken: a scare quote or coined term ("sovereign" connectivity,
+    so-called "mega-constellations") or a title ("Fox and Friends", a report's name)."""
+    content = text[c_start:c_end].strip()
+    words = content.split()
+    before = text[max(0, q_open - 40):q_open]
+    if _SO_CALLED.search(before):
+        return True
+    titled = all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
+    if titled and len(words) <= 8 and _TITLE_CUE.search(before):
+        return True
+    ends_sentence = content.rstrip("”\"'’)").endswith((".", "?", "!", "…"))
+    return len(words) <= 4 and not ends_sentence
+
+
+def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],
+                       rules: ClaimRules) -> tuple[str, int, int] | None:
+    """The speech verb (outside any quote, in the quote's sentence) that the quoted words hang from, or the one
+    that heads the sentence, and its subject's character range."""
+    qspan = doc.char_span(c_start, c_end, alignment_mode="expand")
+    if qspan is None or len(qspan) == 0:
+        return None
+    inside = {t.i for t in qspan}
+
+    def in_any_quote(tok) -> bool:
+        return any(a <= tok.idx < b for a, _, _, b in quotes)
+
+    sent = qspan[0].sent
+    verbs = speech_verbs()
+    seen: set[int] = set()
+    for tok in qspan:
+        head = tok.head
+        if head.i in inside or head.i in seen:
+            continue
+        seen.add(head.i)
+        anc = head
+        for _ in range(8):
+            if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
+                found = _speaker_of(anc)
+                if found is not None:
+                    return lemma_lc(anc), found[0], found[1]
+            if anc.head is anc or anc.sent.start != sent.start:
+                break
+            anc = anc.head
+    root = sent.root
+    if root.i not in inside and not in_any_quote(root) and lemma_lc(root) in verbs:
+        found = _speaker_of(root)
+        if found is not None:
+            return lemma_lc(root), found[0], found[1]
+    return None
+
+
+def _speaker_of(verb) -> tuple[int, int] | None:
+    subjects, passive = _subjects(verb)
+    if passive or not subjects or subjects[0] is None:
+        return None
+    subj = subjects[0]
+    span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
+    return span.start_char, span.end_char
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> frozenset[str]:
+    """Reporting verbs plus the verbs that carry quoted words ("called the plan 'reckless'")."""
+    rules = claim_rules()
+    return rules.reporting_lemmas | frozenset(read_yaml("claim_rules.yaml").get("quoting_verbs", ()))

@@ -15,6 +15,7 @@ from ..normalize.money import find_money, to_usd
 from .claims import ClaimDraft, clause_claims
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link
+from .references import resolve
 
 
 @dataclass(frozen=True)
@@ -33,24 +34,38 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
         return max(0, bisect.bisect_right(sent_starts, char) - 1)
 
     linker = ArticleLinker(load_gazetteer())
+    ents = list(doc.ents)
+    sent_token_starts = [s.start for s in sents]
+
+    def sent_of_token(i: int) -> int:
+        return max(0, bisect.bisect_right(sent_token_starts, i) - 1)
+
+    resolution = resolve(doc, ents, [linker.link(ent) for ent in ents], sent_of_token)
     mentions: list[dict] = []
     entities: dict[str, dict] = {}
-    links_by_token: dict[int, Link] = {}
-    for ent in doc.ents:
-        link = linker.link(ent)
+    links_by_token = resolution.token_links
+    for ent, link in zip(ents, resolution.links):
         if link is None:
             continue
-        for tok in ent:
-            links_by_token[tok.i] = link
-        entities.setdefault(link.entity_id, dict(
-            entity_id=link.entity_id, canonical_name=link.canonical_name, entity_type=link.entity_type,
-            category=link.category, qid=link.qid, country=link.country, in_gazetteer=link.in_gazetteer,
-            run_id=ctx.run_id))
+        entities.setdefault(link.entity_id, _entity_row(link, ctx))
         mentions.append(dict(
             mention_id=span_row_id("men", ctx.article_id, ent.start_char, ent.end_char),
             article_id=ctx.article_id, entity_id=link.entity_id, text=ent.text, label=link.label,
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             role=link.role, linked=link.in_gazetteer, source=ent._.source, run_id=ctx.run_id))
+    references: list[dict] = []
+    for ref in resolution.references:
+        span = doc[ref.start:ref.end]
+        entities.setdefault(ref.link.entity_id, _entity_row(ref.link, ctx))
+        ante = doc[ref.antecedent_start:ref.antecedent_end] if ref.antecedent_start is not None else None
+        references.append(dict(
+            reference_id=span_row_id("ref", ctx.article_id, span.start_char, span.end_char),
+            article_id=ctx.article_id, start_char=span.start_char, end_char=span.end_char, text=span.text,
+            entity_id=ref.link.entity_id, rule=ref.rule,
+            antecedent_start=ante.start_char if ante is not None else None,
+            antecedent_end=ante.end_char if ante is not None else None,
+            antecedent_text=ante.text if ante is not None else None,
+            sentence_index=sentence_of(span.start_char), run_id=ctx.run_id))
 
     year = ctx.published.year if ctx.published else None
     amounts: list[dict] = []
@@ -90,7 +105,13 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             seen.add(key)
             claims.append(row)
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
-            "claims": claims}
+            "claims": claims, "references": references}
+
+
+def _entity_row(link: Link, ctx: ArticleContext) -> dict:
+    return dict(entity_id=link.entity_id, canonical_name=link.canonical_name, entity_type=link.entity_type,
+                category=link.category, qid=link.qid, country=link.country, in_gazetteer=link.in_gazetteer,
+                run_id=ctx.run_id)
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
@@ -114,9 +135,19 @@ def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
     if root.i in links:
         return links[root.i]
     for tok in span:
-        if tok.i in links:
+        if tok.i in links and not _modifier_of(tok, root, span):
             return links[tok.i]
     return None
+
+
+def _modifier_of(tok, root, span: Span) -> bool:
+    """A token inside a possessive or prepositional modifier of the span's head ("the prime minister's office",
+    "the head of the agency"): it names something else than the span does."""
+    while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head is not tok:
+        if tok.dep_ in {"poss", "pobj", "prep"}:
+            return True
+        tok = tok.head
+    return False
 
 
 PARTY_TYPES = {"ORG", "GPE"}
@@ -127,6 +158,11 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links)
+    fallback = d.extra.get("fallback_speaker")
+    if speaker is None and fallback is not None:  # a pronoun the references did not resolve: the last speaker
+        speaker = _entity_in(fallback[0], links)
+        if d.subject is d.speaker:
+            subject = speaker
     lo, hi = d.clause_start, d.clause_end
     amount = next((a for a in amounts if lo <= a["start_char"] < hi), None)
     when = next((x for x in dates if lo <= x["start_char"] < hi), None)
