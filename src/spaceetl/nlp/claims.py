@@ -104,16 +104,40 @@ def _clause_tokens(verb: Token) -> list[Token]:
     hit = _CLAUSE_MEMO.get(key)
     if hit is not None:
         return hit
-    skip: set[int] = set()
-    for c in verb.children:
-        if c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}):
-            skip.update(t.i for t in c.subtree)
-    out = [t for t in verb.subtree if t.i not in skip]
+    # Depth-first, not descending into nested clauses at any depth ("announced plans that would ...": the
+    # relative clause's "would" is not the announcing verb's).
+    out: list[Token] = []
+    stack = [verb]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children
+                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})))
+    out.sort(key=lambda t: t.i)
     _CLAUSE_MEMO[key] = out
     return out
 
 
+MODALS = {"may", "might", "could", "would", "should", "can", "must", "will", "shall"}
+
+
+def cue_sense(tok: Token) -> bool:
+    """Whether a cue word is used in its cue sense: the month in "signed May 27" is not the modal, "No. 2" and
+    "the now-cancelled programme" do not negate the clause they sit in."""
+    low = tok.lower_
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if low in MODALS:
+        return tok.tag_ == "MD"
+    if low in {"no", "no."}:
+        return not (nxt is not None and (nxt.text == "." or nxt.like_num)) and not tok.text.endswith(".")
+    if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and doc[tok.i - 1].text == "-"):
+        return tok.tag_ not in {"VBN", "VBD", "JJ"}  # "now-cancelled", "rejected bids": a modifier, not the clause
+    return True
+
+
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
+    tokens = [t for t in tokens if cue_sense(t)]
     words = {t.lower_ for t in tokens}
     low = " " + " ".join(t.lower_ for t in tokens) + " "
     for cue in cues:
@@ -189,6 +213,8 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
+    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
+        subj = _after_dateline(verb.sent, dl)  # "RESTON, Va. — General Dynamics reported": not RESTON
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
         if head.dep_ != "relcl":
@@ -223,6 +249,23 @@ def _entity_around(tok: Token) -> tuple[int, int] | None:
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
     return start, end
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*(?:—|–|--|-)\s*")
+
+
+def _dateline_end(sent: Span) -> int | None:
+    """End offset of a dateline at the start of a sentence ("RESTON, Va. — ", "PARIS (Reuters) - ")."""
+    m = _DATELINE.match(sent.text)
+    return sent.start_char + m.end() if m else None
+
+
+def _after_dateline(sent: Span, end: int) -> Token | None:
+    """The head of the noun phrase that starts right after the dateline."""
+    tok = next((t for t in sent if t.idx >= end), None)
+    while tok is not None and tok.dep_ in {"compound", "amod", "det", "nmod"} and tok.head.i > tok.i:
+        tok = tok.head
+    return tok if tok is not None and tok.pos_ in {"PROPN", "NOUN", "PRON"} else None
 
 
 def is_relative(tok: Token) -> bool:
@@ -298,8 +341,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
             # denial like this is what the cross-source view must show next to the outlets that report a signing.
             patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if not (passive and patient is not None and lemma_lc(patient) in rules.transaction_nouns
-                    and rules.type_of.get(verb_lemma) in {"agreement", "transaction"}):
+            if not (passive and patient is not None and (_agentless_kept(verb, patient, rules))):
                 continue
             subjects = [None]
         ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma)
@@ -340,11 +382,36 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             attribution, reported_by = sent_attr[sent.start]
             if attribution:
                 d.attribution = attribution
+                if d.speaker is None and (source := _according_source(sent)) is not None:
+                    d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it
             if reported_by:
                 d.attribution = d.attribution or reported_by
             drafts.append(d)
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
+
+
+def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
+    """An agentless passive is kept (subject unknown) when it is about a deal ("no deal has been reached": a
+    denial the cross-source view must show), or when a typed verb happens to a named entity or a deal ("Thales
+    was named preferred bidder", "the programme had been valued at $2 billion")."""
+    ctype = rules.type_of.get(lemma_lc(verb))
+    if ctype is None:
+        return False
+    if lemma_lc(patient) in rules.transaction_nouns and ctype in {"agreement", "transaction"}:
+        return True
+    return patient.ent_type_ in {"ORG", "GPE", "PRODUCT", "PERSON", "FAC"} or lemma_lc(patient) in {
+        "programme", "program", "contract", "deal", "satellite", "constellation", "mission", "company"}
+
+
+def _according_source(sent: Span) -> Span | None:
+    for tok in sent:
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if pobj is not None:
+                return _subtree_span(pobj)
+    return None
 
 
 _MONEY_HINT = re.compile(r"[$€£¥₹]\s?\d|\d\s*(?:billion|million|bn|mln|m)\b|\b(?:USD|EUR|GBP|JPY)\s?\d|\d\s+(?:dollars|euros|pounds|yen)\b", re.I)
