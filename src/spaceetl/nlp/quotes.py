@@ -129,7 +129,8 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
 
 
 # A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
-_WORD = r"(?:[A-Z][a-z]{0,3}\.|(?:[A-Z]\.){2,}|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
+_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
 _NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
 # "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
 _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
@@ -141,10 +142,14 @@ _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
 def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
     """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
     head = after[:220]
-    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME_AFFIL + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
+    forms = speech_forms()
+    m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
+    if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
+        return "say", m.start("spk"), m.end("spk"), m.end("spk")
+    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME_AFFIL + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
+    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
@@ -155,7 +160,7 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
     if best:
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
@@ -164,8 +169,7 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
 
 def _lemma_of(form: str) -> str:
     form = form.lower()
-    rules = claim_rules()
-    for lemma in rules.reporting_lemmas:
+    for lemma in speech_verbs():
         if form in _forms(lemma):
             return lemma
     return form
@@ -229,11 +233,27 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
             if anc.head is anc or anc.sent.start != sent.start:
                 break
             anc = anc.head
-    root = sent.root
-    if root.i not in inside and not in_any_quote(root) and lemma_lc(root) in verbs:
-        found = _speaker_of(root)
+    candidates = [sent.root]
+    # '“…?” Graham asked.' parsed as two sentences: the short sentence right after the quote.
+    after = next((t for t in doc[qspan.end:qspan.end + 3] if not (t.is_punct or t.is_space)), None)
+    if after is not None and after.sent.start != sent.start and "\n" not in doc.text[qspan.end_char:after.idx] \
+            and len(after.sent) <= 14:
+        candidates.append(after.sent.root)
+    # 'Caddell continued:' (a colon, even at the end of the previous paragraph) before the quote.
+    before = qspan.start - 1
+    while before >= 0 and (doc[before].is_space or doc[before].text in {"“", '"'}):
+        before -= 1
+    if before >= 0 and doc[before].text == ":":
+        candidates.append(doc[before].sent.root)
+    # Any other speech verb of the quote's sentence, nearest first.
+    candidates.extend(sorted((t for t in sent if t.pos_ == "VERB" and t.i not in inside),
+                             key=lambda t: abs(t.i - qspan.start)))
+    for verb in candidates:
+        if verb.i in inside or in_any_quote(verb) or lemma_lc(verb) not in verbs:
+            continue
+        found = _speaker_of(verb)
         if found is not None:
-            return lemma_lc(root), found[0], found[1]
+            return lemma_lc(verb), found[0], found[1]
     return None
 
 
@@ -251,3 +271,10 @@ def speech_verbs() -> frozenset[str]:
     """Reporting verbs plus the verbs that carry quoted words ("called the plan 'reckless'")."""
     rules = claim_rules()
     return rules.reporting_lemmas | frozenset(read_yaml("claim_rules.yaml").get("quoting_verbs", ()))
+
+
+@lru_cache(maxsize=1)
+def speech_forms() -> str:
+    """Regex alternation of the inflected forms of every speech verb, longest first."""
+    forms = sorted({f for lemma in speech_verbs() for f in _forms(lemma)}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f) for f in forms) + ")"

@@ -173,6 +173,11 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
         here = sent_of_token(tok.i)
         best, best_score = None, None
         seen_ids: set[str] = set()
+        # "Ferri praised him": an object pronoun is not the subject of its own verb.
+        co_subject = None
+        if tok.dep_ in ARG_DEPS - SUBJECT_DEPS and not tok.lower_.endswith("self"):
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            co_subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
         for cand in reversed(history[-HISTORY:]):
             dist = here - cand.sent
             if dist > max_sents:
@@ -182,9 +187,9 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
             if cand.link.entity_id in seen_ids:
                 continue  # the nearest occurrence of each entity stands for it
             seen_ids.add(cand.link.entity_id)
-            cand_root = tok.doc[cand.root]
-            if tok.dep_ in ARG_DEPS and cand_root.head.i == tok.head.i and dist == 0 and tok.dep_ != "poss":
-                continue  # "Reed praised him": not Reed
+            if co_subject is not None and (res.token_links.get(co_subject.i) == cand.link
+                                           or co_subject.text in cand.link.canonical_name.split()):
+                continue
             extra = score_extra(cand)
             if extra is None:
                 continue

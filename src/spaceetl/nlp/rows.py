@@ -95,6 +95,16 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
                if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
+    for d in drafts:
+        # A speaker the model did not tag ("Brandt continued:", "― Ines Moreau"): a proper name that says
+        # something is a person; the linker joins a surname to the full name named before it.
+        if d.speaker is not None and _entity_in(d.speaker, links_by_token) is None:
+            name = _proper_name(d.speaker)
+            link = linker.link(name) if name is not None else None
+            if link is not None:
+                entities.setdefault(link.entity_id, _entity_row(link, ctx))
+                for tok in name:
+                    links_by_token[tok.i] = link
     claims: list[dict] = []
     seen: set[tuple] = set()
     for d in drafts:
@@ -138,6 +148,23 @@ def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
         if tok.i in links and not _modifier_of(tok, root, span):
             return links[tok.i]
     return None
+
+
+NAME_PREFIXES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "prof",
+                 "rev", "president", "minister", "senator", "governor", "chief", "director", "secretary"}
+
+
+def _proper_name(span: Span) -> Span | None:
+    """The proper name heading a speaker span (its root and the capitalised compounds before it), as a PERSON
+    span, or None when the head is not a proper name."""
+    root = span.root
+    if root.pos_ != "PROPN" or not root.text[:1].isupper() or root.ent_type_ not in {"", "PERSON"}:
+        return None
+    start = root.i
+    while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].text[:1].isupper() \
+            and span.doc[start - 1].lower_.rstrip(".") not in NAME_PREFIXES:
+        start -= 1
+    return Span(span.doc, start, root.i + 1, label="PERSON")
 
 
 def _modifier_of(tok, root, span: Span) -> bool:
