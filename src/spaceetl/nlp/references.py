@@ -17,7 +17,7 @@ rules, in the order they are tried for a token:
 * ``description``: "the company", "the agency", "the Paris-based operator", "the minister": the head noun gives
   the allowed types and gazetteer categories (``data/reference_rules.yaml``); an entity whose name contains the
   head noun ("the agency" -> European Space Agency) or, for a person, who was introduced with that role
-  ("Defence Minister ...", "..., the minister") is preferred; then the same salience as for pronouns.
+  ("Defence Minister ...", "..., the minister") is required; then the same salience as for pronouns.
 
 A maintained coreference library was considered first: ``coreferee`` 1.5.0 installs from PyPI and accepts spaCy
 3.8, but its trained English models are not in the wheel (its model folders hold only empty ``__init__`` files;
@@ -84,6 +84,8 @@ class _Seen:
     sent: int
     subject: bool
     root: int
+    quoted: bool = False
+    speaker: bool = False
 
 
 @dataclass
@@ -149,9 +151,26 @@ def _is_expletive(tok: Token) -> bool:
                            or any(c.dep_ == "acomp" for c in head.children))
 
 
-def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token) -> Resolution:
+def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
+            quote_ranges: list[tuple[int, int]] = ()) -> Resolution:
     """``ents`` in document order with their ``links`` (None for spans that are not entities);
-    ``sent_of_token(i)`` gives a token's sentence number."""
+    ``sent_of_token(i)`` gives a token's sentence number; ``quote_ranges`` are the character ranges of direct
+    quotes: a pronoun outside quotes does not refer to a name inside one ("'... John Holdren ...,' he said")."""
+    import bisect
+
+    q_starts = [a for a, _ in quote_ranges]
+
+    def quoted(char: int) -> bool:
+        k = bisect.bisect_right(q_starts, char) - 1
+        return k >= 0 and quote_ranges[k][0] <= char < quote_ranges[k][1]
+
+    from .quotes import speech_verbs
+    from .pipeline import lemma_of
+    speech = speech_verbs()
+
+    def speaks(root: Token) -> bool:
+        return root.dep_ in SUBJECT_DEPS and root.head.pos_ == "VERB" and lemma_of(root.head) in speech
+
     rules = reference_rules()
     res = Resolution(links=list(links))
     history: list[_Seen] = []
@@ -164,13 +183,16 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
 
     def remember(link: Link, start: int, end: int, root: Token) -> None:
         history.append(_Seen(link, start, end, sent_of_token(start), root.dep_ in SUBJECT_DEPS
-                             or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS), root.i))
+                             or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS), root.i,
+                             quoted(root.idx), speaks(root)))
         if len(history) > 2 * HISTORY:
             del history[:HISTORY]
         counts[link.entity_id] = counts.get(link.entity_id, 0) + 1
 
     def pick(tok: Token, types: frozenset[str], max_sents: int, score_extra) -> _Seen | None:
         here = sent_of_token(tok.i)
+        tok_quoted = quoted(tok.idx)
+        tok_speaks = speaks(tok)
         best, best_score = None, None
         seen_ids: set[str] = set()
         # "Ferri praised him": an object pronoun is not the subject of its own verb.
@@ -184,6 +206,8 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
                 break
             if cand.link.entity_type not in types or cand.end > tok.i:
                 continue
+            if cand.quoted and not tok_quoted:
+                continue  # names inside a quote are the speaker's words, not the narrative's referents
             if cand.link.entity_id in seen_ids:
                 continue  # the nearest occurrence of each entity stands for it
             seen_ids.add(cand.link.entity_id)
@@ -195,7 +219,8 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
                 continue
             score = (-1.0 * dist + (1.0 if cand.subject else 0.0)
                      + (0.5 if cand.subject and tok.dep_ in SUBJECT_DEPS else 0.0)
-                     + 0.15 * min(counts.get(cand.link.entity_id, 0), 6) + extra)
+                     + 0.15 * min(counts.get(cand.link.entity_id, 0), 6) + extra
+                     + (1.0 if tok_speaks and cand.speaker else 0.0))  # "X said ... . '...,' he said"
             if best_score is None or score > best_score:
                 best, best_score = cand, score
         return best
@@ -278,9 +303,8 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
             cand = pick(tok, types, PRONOUN_SENTS, pronoun_fit)
             if cand is not None:
                 add(i, i + 1, cand.link, cand, "pronoun")
-                if g and cand.link.entity_type == "PERSON":
-                    gender.setdefault(cand.link.entity_id, g)
-                remember(cand.link, i, i + 1, tok)
+                if not quoted(tok.idx):  # a pronoun inside a quote is the speaker's word: it adds no salience
+                    remember(cand.link, i, i + 1, tok)
         elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
                 low in rules.descriptions or low in rules.person_roles):
             det = next((c for c in tok.children if c.dep_ == "det"), None)
@@ -288,7 +312,7 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token)
                     c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
                 if low in rules.person_roles:
                     def role_fit(cand: _Seen, low=low) -> float | None:
-                        return 3.0 if low in roles.get(cand.link.entity_id, ()) else 0.0
+                        return 3.0 if low in roles.get(cand.link.entity_id, ()) else None
                     cand = pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit)
                 else:
                     types, cats = rules.descriptions[low]

@@ -40,7 +40,8 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
     def sent_of_token(i: int) -> int:
         return max(0, bisect.bisect_right(sent_token_starts, i) - 1)
 
-    resolution = resolve(doc, ents, [linker.link(ent) for ent in ents], sent_of_token)
+    quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
+    resolution = resolve(doc, ents, [linker.link(ent) for ent in ents], sent_of_token, [(q[0], q[3]) for q in quotes])
     mentions: list[dict] = []
     entities: dict[str, dict] = {}
     links_by_token = resolution.token_links
@@ -88,7 +89,6 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             run_id=ctx.run_id))
 
-    quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
     drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
                                                        [a["start_char"] for a in amounts], ctx.body)
     places = [(ent.start_char, ent.text) for ent in doc.ents
