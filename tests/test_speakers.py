@@ -38,10 +38,36 @@ def quotes(nlp, text):
     ("“Does anyone still believe the schedule?” Ines Moreau asked.", "Ines Moreau"),
     # a dash and the name after the quote
     ("“We were promised coverage by now.” ― Ines Moreau", "Ines Moreau"),
+    # lower-case words before the name
+    ("“The pad will be rebuilt by summer,” Kourou range Chief Luc Girard said Monday.", "Luc Girard"),
+    # a single initial inside the name, party tag
+    ("“Not one more delay,” Rep. Dana J. Whitfield (D-Md.) said.", "Dana J. Whitfield"),
+    # a participle hanging from another verb
+    ("Luc Girard criticised the agency, saying, “They ignored every warning.”", "Luc Girard"),
+    # a verb of praise carrying a partial quote
+    ("Gov. Earl Tomlin lauded Nordsat for its “new and bold ideas.”", "Earl Tomlin"),
 ])
+
 def test_speaker_layouts(nlp, text, speaker):
     (q,) = quotes(nlp, text)
     assert q["speaker_name"] == speaker, q
+
+
+def test_inverted_attribution_before_the_quote(nlp):
+    (q,) = quotes(nlp, "Said Luc Girard: “The pad will be rebuilt by summer.”")
+    assert q["speaker_text"] == "Luc Girard"
+
+
+def test_quote_after_an_attribution_sentence_continues_its_speaker(nlp):
+    text = "The agency may still act, Luc Girard said. “The other factor is the weather in March.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Luc Girard"
+
+
+def test_attribution_with_a_colon_belongs_to_the_next_quote(nlp):
+    text = ("“Costs doubled,” Luc Girard said. Nordsat's chief executive said: “Our costs did not move at all.”")
+    qs = quotes(nlp, text)
+    assert [q["speaker_name"] or q["speaker_text"] for q in qs] == ["Luc Girard", "Nordsat's chief executive"]
 
 
 def test_partial_quote_in_reported_speech_is_the_reporting_subject(nlp):

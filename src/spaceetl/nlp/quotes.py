@@ -40,6 +40,9 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
     while i < len(quotes):
         q_open, c_start, c_end, q_close = quotes[i]
         run_speaker = None
+        if _is_term_or_title(text, q_open, c_start, c_end):
+            i += 1
+            continue
         pieces = [text[c_start:c_end]]
         span_end = q_close
         para_end = text.find("\n\n", q_close)
@@ -129,11 +132,15 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
 
 
 # A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
-_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
-_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Del|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
+_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
 _NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
 # "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
 _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
+# "Obama's former campaign strategist", "Tulsa police Chief Chuck Jordan", "state Del. Marcia Price": a
+# possessive or a few lower-case words before a name or role (only where a speech verb follows).
+_POSS_ROLE = r"[A-Z][\w.\-]+(?:\s[A-Z][\w.\-]+){0,3}['’]s\s(?:[a-z][\w\-]*\s){0,3}[a-z][\w\-]+"
+_LEAD_NAME = r"(?:[A-Z][\w'’\-]+\s+)?(?:[a-z][\w\-]+\s+){1,2}" + _NAME + r"(?:\s*\([^()\n]{1,24}\))?"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
 # An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
 _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
@@ -146,10 +153,10 @@ def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, in
     m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
     if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
         return "say", m.start("spk"), m.end("spk"), m.end("spk")
-    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME_AFFIL + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
+    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b", head)
+    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
@@ -160,7 +167,10 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
+    if m:  # 'Said Ellis: “...”'
+        return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
+    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
     if best:
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
@@ -189,16 +199,23 @@ _TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programm
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
 
 
+def _is_term_or_title(text: str, q_open: int, c_start: int, c_end: int) -> bool:
+    """So-called "mega-constellations", a show or report title after "on", "told", "in": never speech, whoever
+    is the subject of the sentence."""
+    words = text[c_start:c_end].strip().split()
+    before = text[max(0, q_open - 40):q_open]
+    if _SO_CALLED.search(before):
+        return True
+    titled = all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
+    return titled and len(words) <= 8 and bool(_TITLE_CUE.search(before))
+
+
 def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
     """Quoted words that nobody is said to have spoken: a scare quote or coined term ("sovereign" connectivity,
     so-called "mega-constellations") or a title ("Fox and Friends", a report's name)."""
     content = text[c_start:c_end].strip()
     words = content.split()
-    before = text[max(0, q_open - 40):q_open]
-    if _SO_CALLED.search(before):
-        return True
-    titled = all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
-    if titled and len(words) <= 8 and _TITLE_CUE.search(before):
+    if _is_term_or_title(text, q_open, c_start, c_end):
         return True
     ends_sentence = content.rstrip("”\"'’)").endswith((".", "?", "!", "…"))
     return len(words) <= 4 and not ends_sentence
@@ -227,17 +244,34 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         anc = head
         for _ in range(8):
             if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
-                found = _speaker_of(anc)
+                found = _speaker_of(anc, quotes)
                 if found is not None:
                     return lemma_lc(anc), found[0], found[1]
             if anc.head is anc or anc.sent.start != sent.start:
                 break
             anc = anc.head
+    # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
+    # words hang from a verb whose subject is a person.
+    for tok in qspan:
+        if tok.head.i in inside:
+            continue
+        anc = tok.head
+        for _ in range(6):
+            if anc.pos_ == "VERB" and not in_any_quote(anc):
+                subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+                if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in {"he", "she"}):
+                    found = _speaker_of(anc, quotes)
+                    if found is not None:
+                        return lemma_lc(anc), found[0], found[1]
+            if anc.head is anc:
+                break
+            anc = anc.head
+        break
     candidates = [sent.root]
     # '“…?” Graham asked.' parsed as two sentences: the short sentence right after the quote.
     after = next((t for t in doc[qspan.end:qspan.end + 3] if not (t.is_punct or t.is_space)), None)
     if after is not None and after.sent.start != sent.start and "\n" not in doc.text[qspan.end_char:after.idx] \
-            and len(after.sent) <= 14:
+            and len(after.sent) <= 14 and not any(t.text in {"“", '"', ":"} for t in after.sent):
         candidates.append(after.sent.root)
     # 'Caddell continued:' (a colon, even at the end of the previous paragraph) before the quote.
     before = qspan.start - 1
@@ -245,24 +279,41 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         before -= 1
     if before >= 0 and doc[before].text == ":":
         candidates.append(doc[before].sent.root)
-    # Any other speech verb of the quote's sentence, nearest first.
-    candidates.extend(sorted((t for t in sent if t.pos_ == "VERB" and t.i not in inside),
+    # Any other speech verb of the quote's sentence (or of the sentence the quote ends in), nearest first.
+    last_sent = qspan[-1].sent
+    pool = list(sent) if last_sent.start == sent.start else list(sent) + list(last_sent)
+    candidates.extend(sorted((t for t in pool if t.pos_ == "VERB" and t.i not in inside),
                              key=lambda t: abs(t.i - qspan.start)))
+    # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
+    # speaker of the sentence before, in the same paragraph.
+    if qspan[0].sent.start == qspan.start or (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
+        prev_end = sent.start - 1
+        if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
+            prev = doc[prev_end].sent
+            candidates.extend(t for t in reversed(list(prev)) if t.pos_ == "VERB")
     for verb in candidates:
         if verb.i in inside or in_any_quote(verb) or lemma_lc(verb) not in verbs:
             continue
-        found = _speaker_of(verb)
+        found = _speaker_of(verb, quotes)
         if found is not None:
             return lemma_lc(verb), found[0], found[1]
     return None
 
 
-def _speaker_of(verb) -> tuple[int, int] | None:
+def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
+    hops = 0
+    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on.
+    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
+            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head is not verb:
+        verb = verb.head
+        hops += 1
     subjects, passive = _subjects(verb)
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
+    if any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+        return None  # a subject inside quoted words is not who speaks them
     return span.start_char, span.end_char
 
 
