@@ -217,8 +217,8 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         subj = _after_dateline(verb.sent, dl)  # "RESTON, Va. — General Dynamics reported": not RESTON
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
-        if head.dep_ != "relcl":
-            return [], passive
+        if head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_):
+            return [], passive  # only about a named thing: "a law that sets ..." stays a description
         if not passive:
             subj = head.head
     if passive:
@@ -251,7 +251,7 @@ def _entity_around(tok: Token) -> tuple[int, int] | None:
     return start, end
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*(?:—|–|--|-)\s*")
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*(?:\s*[—–]\s*|\s+-{1,2}\s+|--\s*)")
 
 
 def _dateline_end(sent: Span) -> int | None:

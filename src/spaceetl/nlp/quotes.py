@@ -70,7 +70,8 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             if found:
                 verb, rel_start, rel_end = found
                 speaker_range = (para_start + rel_start, para_start + rel_end)
-            elif (parsed := _attribution_parse(doc, c_start, c_end, quotes, rules)) is not None:
+            elif (parsed := _attribution_parse(doc, c_start, c_end, quotes, rules,
+                                               previous=not (last_para == para_start and last_speaker[1]))) is not None:
                 # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
                 # speech verb the quoted words hang from.
                 verb, speaker_range = parsed[0], (parsed[1], parsed[2])
@@ -222,7 +223,7 @@ def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
 
 
 def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],
-                       rules: ClaimRules) -> tuple[str, int, int] | None:
+                       rules: ClaimRules, previous: bool = True) -> tuple[str, int, int] | None:
     """The speech verb (outside any quote, in the quote's sentence) that the quoted words hang from, or the one
     that heads the sentence, and its subject's character range."""
     qspan = doc.char_span(c_start, c_end, alignment_mode="expand")
@@ -286,7 +287,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                              key=lambda t: abs(t.i - qspan.start)))
     # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
     # speaker of the sentence before, in the same paragraph.
-    if qspan[0].sent.start == qspan.start or (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
+    if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
         prev_end = sent.start - 1
         if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
             prev = doc[prev_end].sent

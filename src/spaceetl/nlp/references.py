@@ -290,8 +290,8 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
             link = res.token_links.get(ante_tok.i)
             if link is not None:
                 add(i, i + 1, link, (ante_tok.i, ante_tok.i + 1), "relative")
-        elif tok.pos_ == "PRON" and low in rules.pronouns and not (low == "it" and (
-                _is_expletive(tok) or tok.dep_ not in SUBJECT_DEPS)):  # an object "it" is mostly a thing
+        elif tok.pos_ == "PRON" and low in rules.pronouns and not (low in {"it", "them"} and (
+                tok.dep_ not in SUBJECT_DEPS or _is_expletive(tok))):  # an object "it"/"them" is mostly a thing
             types, g = rules.pronouns[low]
 
             def pronoun_fit(cand: _Seen, g=g) -> float | None:
@@ -308,7 +308,10 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
         elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
                 low in rules.descriptions or low in rules.person_roles):
             det = next((c for c in tok.children if c.dep_ == "det"), None)
-            if det is not None and det.lower_ in {"the", "this", "that"} and not any(
+            named = det is not None and any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
+                (t.pos_ == "PROPN" or t.ent_type_) and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")
+                for t in doc[det.i + 1:i])
+            if det is not None and not named and det.lower_ in {"the", "this", "that"} and not any(
                     c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
                 if low in rules.person_roles:
                     def role_fit(cand: _Seen, low=low) -> float | None:
