@@ -53,6 +53,12 @@ def test_speaker_layouts(nlp, text, speaker):
     assert q["speaker_name"] == speaker, q
 
 
+def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
+    text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Luc Girard"
+
+
 def test_inverted_attribution_before_the_quote(nlp):
     (q,) = quotes(nlp, "Said Luc Girard: “The pad will be rebuilt by summer.”")
     assert q["speaker_text"] == "Luc Girard"

@@ -141,7 +141,8 @@ _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:
 # "Obama's former campaign strategist", "Tulsa police Chief Chuck Jordan", "state Del. Marcia Price": a
 # possessive or a few lower-case words before a name or role (only where a speech verb follows).
 _POSS_ROLE = r"[A-Z][\w.\-]+(?:\s[A-Z][\w.\-]+){0,3}['’]s\s(?:[a-z][\w\-]*\s){0,3}[a-z][\w\-]+"
-_LEAD_NAME = r"(?:[A-Z][\w'’\-]+\s+)?(?:[a-z][\w\-]+\s+){1,2}" + _NAME + r"(?:\s*\([^()\n]{1,24}\))?"
+_LEAD_NAME = (r"(?:[A-Z][\w'’\-]+\s+)?(?!(?:when|as|after|before|while|because|if|and|but|that|which|who|where|"
+              r"since|until|though|although|then|so|or)\b)(?:[a-z][\w\-]+\s+){1,2}" + _NAME) + r"(?:\s*\([^()\n]{1,24}\))?"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
 # An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
 _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
@@ -313,6 +314,10 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
         return None
     subj = subjects[0]
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
+    start = span.start
+    while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
+        start += 1  # "when Clinton blasted him": the speaker is Clinton
+    span = span.doc[start:span.end]
     if any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
         return None  # a subject inside quoted words is not who speaks them
     return span.start_char, span.end_char
@@ -325,8 +330,15 @@ def speech_verbs() -> frozenset[str]:
     return rules.reporting_lemmas | frozenset(read_yaml("claim_rules.yaml").get("quoting_verbs", ()))
 
 
+# Verbs that judge rather than voice ("called", "blasted", "praised"): they carry a quote that hangs from them in
+# the parse, but next to a quote they do not attribute it ('"That makes me smart," when Clinton blasted him').
+_JUDGING = {"call", "describe", "dub", "label", "term", "brand", "praise", "blast", "slam", "laud", "hail", "welcome",
+            "accuse", "mock", "dismiss", "defend", "question", "characterize", "characterise", "deem", "refer",
+            "decry", "tout", "urge", "pledge", "express", "hail"}
+
+
 @lru_cache(maxsize=1)
 def speech_forms() -> str:
-    """Regex alternation of the inflected forms of every speech verb, longest first."""
-    forms = sorted({f for lemma in speech_verbs() for f in _forms(lemma)}, key=len, reverse=True)
+    """Regex alternation of the inflected forms of the speech verbs that attribute an adjacent quote."""
+    forms = sorted({f for lemma in speech_verbs() - _JUDGING for f in _forms(lemma)}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(f) for f in forms) + ")"
