@@ -303,6 +303,17 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
 
 
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
+            and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        # 'footage of Trump saying "..."', 'ends with Trump saying "..."': the noun right before the participle.
+        start = before.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
+            start -= 1
+        span = doc[start:before.i + 1]
+        if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+            return span.start_char, span.end_char
     hops = 0
     # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on.
     while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
