@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -106,16 +107,24 @@ def _clause_tokens(verb: Token) -> list[Token]:
         return hit
     # Depth-first, not descending into nested clauses at any depth ("announced plans that would ...": the
     # relative clause's "would" is not the announcing verb's).
-    out: list[Token] = []
+    doc = verb.doc
+    keep: list[int] = []
     stack = [verb]
     while stack:
         tok = stack.pop()
-        out.append(tok)
+        keep.append(tok.i)
         stack.extend(c for c in tok.children
                      if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})))
-    out.sort(key=lambda t: t.i)
+    keep.sort()
+    out = [doc[i] for i in keep]
     _CLAUSE_MEMO[key] = out
     return out
+
+
+@lru_cache(maxsize=16)
+def _first_words(cues: tuple[str, ...]) -> frozenset[str]:
+    """Words that can start a cue: only these need the (costlier) cue-sense check."""
+    return frozenset(c.split()[0] for c in cues) | {"no."}
 
 
 MODALS = {"may", "might", "could", "would", "should", "can", "must", "will", "shall"}
@@ -137,7 +146,8 @@ def cue_sense(tok: Token) -> bool:
 
 
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
-    tokens = [t for t in tokens if cue_sense(t)]
+    first_words = _first_words(cues)
+    tokens = [t for t in tokens if t.lower_ not in first_words or cue_sense(t)]
     words = {t.lower_ for t in tokens}
     low = " " + " ".join(t.lower_ for t in tokens) + " "
     for cue in cues:
@@ -256,6 +266,9 @@ _DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)
 
 def _dateline_end(sent: Span) -> int | None:
     """End offset of a dateline at the start of a sentence ("RESTON, Va. — ", "PARIS (Reuters) - ")."""
+    first = sent[0]
+    if not (first.is_upper and len(first) >= 2):
+        return None  # a dateline opens with a place name in capitals
     m = _DATELINE.match(sent.text)
     return sent.start_char + m.end() if m else None
 
