@@ -145,7 +145,7 @@ def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
     if root.i in links:
         return links[root.i]
     for tok in span:
-        if tok.i in links and not _modifier_of(tok, root, span):
+        if tok.i in links and not _modifier_of(tok, root, span, links[tok.i]):
             return links[tok.i]
     return None
 
@@ -167,11 +167,12 @@ def _proper_name(span: Span) -> Span | None:
     return Span(span.doc, start, root.i + 1, label="PERSON")
 
 
-def _modifier_of(tok, root, span: Span) -> bool:
-    """A token inside a possessive or prepositional modifier of the span's head ("the prime minister's office",
-    "the head of the agency"): it names something else than the span does."""
+def _modifier_of(tok, root, span: Span, link: Link) -> bool:
+    """A token that names something else than the span does: a person in a possessive ("the prime minister's
+    office" is not the minister), anything in a prepositional modifier ("the head of the agency") or in a
+    conjunct. A country or organisation in a possessive stands for the span ("Germany's procurement office")."""
     while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head is not tok:
-        if tok.dep_ in {"poss", "pobj", "prep"}:
+        if tok.dep_ in {"pobj", "prep", "conj", "cc"} or (tok.dep_ == "poss" and link.entity_type == "PERSON"):
             return True
         tok = tok.head
     return False
