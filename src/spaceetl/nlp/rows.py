@@ -98,7 +98,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
     for d in drafts:
         # A speaker the model did not tag ("Brandt continued:", "― Ines Moreau"): a proper name that says
         # something is a person; the linker joins a surname to the full name named before it.
-        if d.speaker is not None and _entity_in(d.speaker, links_by_token) is None:
+        if d.speaker is not None and _entity_in(d.speaker, links_by_token, speaker=True) is None:
             name = _proper_name(d.speaker)
             link = linker.link(name) if name is not None else None
             if link is not None:
@@ -138,14 +138,16 @@ def sentence_spans(doc: Doc) -> list[Span]:
     return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
-def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
+def _entity_in(span: Span | None, links: dict[int, Link], speaker: bool = False) -> Link | None:
+    """The entity a span names: its head's, else one of its tokens' that is not a modifier naming something else.
+    For a speaker no possessive counts ("Nordsat's chief executive" is a person, not Nordsat)."""
     if span is None:
         return None
     root = span.root
     if root.i in links:
         return links[root.i]
     for tok in span:
-        if tok.i in links and not _modifier_of(tok, root, span, links[tok.i]):
+        if tok.i in links and not _modifier_of(tok, root, span, links[tok.i], speaker):
             return links[tok.i]
     return None
 
@@ -167,12 +169,12 @@ def _proper_name(span: Span) -> Span | None:
     return Span(span.doc, start, root.i + 1, label="PERSON")
 
 
-def _modifier_of(tok, root, span: Span, link: Link) -> bool:
+def _modifier_of(tok, root, span: Span, link: Link, speaker: bool = False) -> bool:
     """A token that names something else than the span does: a person in a possessive ("the prime minister's
     office" is not the minister), anything in a prepositional modifier ("the head of the agency") or in a
     conjunct. A country or organisation in a possessive stands for the span ("Germany's procurement office")."""
     while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head is not tok:
-        if tok.dep_ in {"pobj", "prep", "conj", "cc"} or (tok.dep_ == "poss" and link.entity_type == "PERSON"):
+        if tok.dep_ in {"pobj", "prep", "conj", "cc"} or (tok.dep_ == "poss" and (speaker or link.entity_type == "PERSON")):
             return True
         tok = tok.head
     return False
@@ -185,10 +187,12 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
                dates: list[dict], places: list[tuple[int, str]], parties: list[tuple[int, str]], sentence_of) -> dict:
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
-    speaker = _entity_in(d.speaker, links)
+    speaker = _entity_in(d.speaker, links, speaker=True)
+    if d.subject is d.speaker:
+        subject = speaker  # a quote's subject is its speaker
     fallback = d.extra.get("fallback_speaker")
     if speaker is None and fallback is not None:  # a pronoun the references did not resolve: the last speaker
-        speaker = _entity_in(fallback[0], links)
+        speaker = _entity_in(fallback[0], links, speaker=True)
         if d.subject is d.speaker:
             subject = speaker
     lo, hi = d.clause_start, d.clause_end
