@@ -15,12 +15,13 @@ from .mentions import SPEC as MENTIONS
 from .near_duplicates import BANDS as ARTICLE_BANDS
 from .near_duplicates import SIGNATURES as ARTICLE_SIGNATURES
 from .quarantine import SPEC as QUARANTINE
+from .references import SPEC as REFERENCES
 from .runs import SPEC as RUNS
 from .sources import SPEC as SOURCES
 
 #: Tables the pipeline fills per batch of articles, parents first.
 ARTICLE_TABLES: tuple[TableSpec, ...] = (ARTICLES, ARTICLE_SIGNATURES, ARTICLE_BANDS, ENTITIES, MENTIONS, AMOUNTS,
-                                         DATES, CLAIMS)
+                                         DATES, CLAIMS, REFERENCES)
 #: Every table in the warehouse.
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -29,4 +30,4 @@ TABLES: dict[str, TableSpec] = {
 
 __all__ = ["TABLES", "ARTICLE_TABLES", "TableSpec", "ForeignKey", "Span", "ddl", "duckdb_type",
            "ARTICLES", "SOURCES", "ENTITIES", "MENTIONS", "AMOUNTS", "DATES", "CLAIMS", "RUNS", "QUARANTINE",
-           "DQ_RESULTS", "DQ_METRICS", "ARTICLE_SIGNATURES", "ARTICLE_BANDS"]
+           "DQ_RESULTS", "DQ_METRICS", "REFERENCES", "ARTICLE_SIGNATURES", "ARTICLE_BANDS"]

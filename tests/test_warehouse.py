@@ -46,8 +46,8 @@ def loaded(tmp_path_factory):
 def test_every_table_is_filled_and_consistent(loaded):
     settings, first = loaded
     n = counts(settings.warehouse)
-    for table in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "runs", "quarantine",
-                  "dq_results", "dq_metrics"):
+    for table in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "entity_references",
+                  "runs", "quarantine", "dq_results", "dq_metrics"):
         assert n[table] > 0, table
     with wh.session(settings.warehouse, read_only=True) as conn:
         assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
@@ -56,6 +56,15 @@ def test_every_table_is_filled_and_consistent(loaded):
                               WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text""").fetchone()[0]
         assert bad == 0
         assert conn.execute("SELECT count(DISTINCT run_id) FROM mentions").fetchone()[0] == 1
+        # every resolution is auditable: span and antecedent span match the body, the antecedent comes first
+        bad = conn.execute("""SELECT count(*) FROM entity_references r JOIN articles a USING (article_id)
+                              WHERE substr(a.body, r.start_char + 1, r.end_char - r.start_char) <> r.text
+                                 OR (r.antecedent_start IS NOT NULL AND (r.antecedent_start >= r.start_char
+                                     OR substr(a.body, r.antecedent_start + 1, r.antecedent_end - r.antecedent_start)
+                                        <> r.antecedent_text))""").fetchone()[0]
+        assert bad == 0
+        rules = {r for (r,) in conn.execute("SELECT DISTINCT rule FROM entity_references").fetchall()}
+        assert {"pronoun", "description"} <= rules
 
 
 def test_rerun_of_unchanged_folder_adds_nothing(loaded):

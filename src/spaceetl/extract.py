@@ -22,7 +22,8 @@ from .ids import article_id_for, sha256_text
 from .ingest.language import detect_language
 from .ingest.models import FileEntry, RawArticle, Rejected
 from .ingest.readers import read_file
-from .schemas import AMOUNTS, ARTICLE_BANDS, ARTICLE_SIGNATURES, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE
+from .schemas import (AMOUNTS, ARTICLE_BANDS, ARTICLE_SIGNATURES, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE,
+                      REFERENCES)
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     n_process = settings.effective_n_process_in(len(texts), multiprocessing.current_process().daemon)
     docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process)
 
-    rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims")}
+    rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims", "references")}
     article_rows_out: list[dict] = []
     rows_seconds = 0.0
     words = 0
@@ -129,6 +130,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         "amounts": AMOUNTS.frame(rows["amounts"]),
         "dates": DATES.frame(rows["dates"]),
         "claims": CLAIMS.frame(rows["claims"]),
+        "entity_references": REFERENCES.frame(rows["references"]),
     }
     return BatchOutput(
         tables=tables,

@@ -392,7 +392,8 @@ def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: li
             if "article_id" in spec.columns:
                 conn.execute(f'DELETE FROM "{spec.name}" WHERE article_id IN (SELECT article_id FROM _gone)')
         conn.execute("DELETE FROM entities e WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = e.entity_id) "
-                     "AND NOT EXISTS (SELECT 1 FROM claims c WHERE e.entity_id IN (c.subject_entity_id, c.object_entity_id, c.speaker_entity_id))")
+                     "AND NOT EXISTS (SELECT 1 FROM claims c WHERE e.entity_id IN (c.subject_entity_id, c.object_entity_id, c.speaker_entity_id)) "
+                     "AND NOT EXISTS (SELECT 1 FROM entity_references r WHERE r.entity_id = e.entity_id)")
         conn.execute("UPDATE articles SET near_duplicate_of = NULL, near_duplicate_similarity = NULL "
                      "WHERE near_duplicate_of IN (SELECT article_id FROM _gone)")
         conn.execute("""

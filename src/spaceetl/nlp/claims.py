@@ -19,60 +19,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..data import cached_per_data_dir, read_yaml
+from .claim_rules import ClaimRules, claim_rules
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "attr", "oprd", "dative"}
 OBJ_PREPS = {"with", "to", "for", "on", "from", "into", "of"}
 PLACE_PREPS = {"in", "at", "from", "near", "over"}
 MAX_TEXT = 160
-
-
-@dataclass(frozen=True)
-class ClaimRules:
-    type_of: dict[str, str]
-    transaction_nouns: frozenset[str]
-    reporting_lemmas: frozenset[str]
-    reporting_forms: re.Pattern
-    negated: tuple[str, ...]
-    hedged: tuple[str, ...]
-    reported: tuple[str, ...]
-    non_claim: frozenset[str]
-    hedging_control: frozenset[str]
-    negating_control: frozenset[str]
-    denying: frozenset[str]
-
-
-def _forms(lemma: str) -> set[str]:
-    irregular = {"say": {"said", "says"}, "tell": {"told", "tells"}, "write": {"wrote", "writes"},
-                 "point": {"pointed out", "points out"}}
-    if lemma in irregular:
-        return irregular[lemma] | {lemma}
-    past = lemma + "d" if lemma.endswith("e") else (lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
-    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x")) else (lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "s")
-    return {lemma, past, third}
-
-
-@cached_per_data_dir
-def claim_rules() -> ClaimRules:
-    data = read_yaml("claim_rules.yaml")
-    type_of: dict[str, str] = {}
-    for ctype, verbs in data["claim_types"].items():
-        for v in verbs:
-            type_of.setdefault(v, ctype)
-    reporting = frozenset(data["reporting_verbs"])
-    forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
-    mod = data["modality"]
-    return ClaimRules(
-        type_of=type_of,
-        transaction_nouns=frozenset(data["transaction_nouns"]),
-        reporting_lemmas=reporting,
-        reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
-        negated=tuple(str(c) for c in mod["negated"]), hedged=tuple(str(c) for c in mod["hedged"]),
-        reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
-        hedging_control=frozenset(data["hedging_control_verbs"]),
-        negating_control=frozenset(data["negating_control_verbs"]), denying=frozenset(data["denying_verbs"]),
-    )
 
 
 @dataclass
@@ -151,16 +104,49 @@ def _clause_tokens(verb: Token) -> list[Token]:
     hit = _CLAUSE_MEMO.get(key)
     if hit is not None:
         return hit
-    skip: set[int] = set()
-    for c in verb.children:
-        if c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}):
-            skip.update(t.i for t in c.subtree)
-    out = [t for t in verb.subtree if t.i not in skip]
+    # Depth-first, not descending into nested clauses at any depth ("announced plans that would ...": the
+    # relative clause's "would" is not the announcing verb's).
+    doc = verb.doc
+    keep: list[int] = []
+    stack = [verb]
+    while stack:
+        tok = stack.pop()
+        keep.append(tok.i)
+        stack.extend(c for c in tok.children
+                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})))
+    keep.sort()
+    out = [doc[i] for i in keep]
     _CLAUSE_MEMO[key] = out
     return out
 
 
+@lru_cache(maxsize=16)
+def _first_words(cues: tuple[str, ...]) -> frozenset[str]:
+    """Words that can start a cue: only these need the (costlier) cue-sense check."""
+    return frozenset(c.split()[0] for c in cues) | {"no."}
+
+
+MODALS = {"may", "might", "could", "would", "should", "can", "must", "will", "shall"}
+
+
+def cue_sense(tok: Token) -> bool:
+    """Whether a cue word is used in its cue sense: the month in "signed May 27" is not the modal, "No. 2" and
+    "the now-cancelled programme" do not negate the clause they sit in."""
+    low = tok.lower_
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if low in MODALS:
+        return tok.tag_ == "MD"
+    if low in {"no", "no."}:
+        return not (nxt is not None and (nxt.text == "." or nxt.like_num)) and not tok.text.endswith(".")
+    if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and doc[tok.i - 1].text == "-"):
+        return tok.tag_ not in {"VBN", "VBD", "JJ"}  # "now-cancelled", "rejected bids": a modifier, not the clause
+    return True
+
+
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
+    first_words = _first_words(cues)
+    tokens = [t for t in tokens if t.lower_ not in first_words or cue_sense(t)]
     words = {t.lower_ for t in tokens}
     low = " " + " ".join(t.lower_ for t in tokens) + " "
     for cue in cues:
@@ -236,8 +222,14 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
-    if subj is not None and (subj.tag_ in RELATIVE_TAGS or subj.lower_ in {"that", "which", "who"}):
-        return [], passive
+    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
+        subj = _after_dateline(verb.sent, dl)  # "RESTON, Va. — General Dynamics reported": not RESTON
+    if subj is not None and is_relative(subj):
+        # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
+        if head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_):
+            return [], passive  # only about a named thing: "a law that sets ..." stays a description
+        if not passive:
+            subj = head.head
     if passive:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -268,9 +260,36 @@ def _entity_around(tok: Token) -> tuple[int, int] | None:
     return start, end
 
 
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*(?:\s*[—–]\s*|\s+-{1,2}\s+|--\s*)")
+
+
+def _dateline_end(sent: Span) -> int | None:
+    """End offset of a dateline at the start of a sentence ("RESTON, Va. — ", "PARIS (Reuters) - ")."""
+    first = sent[0]
+    if not (first.is_upper and len(first) >= 2):
+        return None  # a dateline opens with a place name in capitals
+    m = _DATELINE.match(sent.text)
+    return sent.start_char + m.end() if m else None
+
+
+def _after_dateline(sent: Span, end: int) -> Token | None:
+    """The head of the noun phrase that starts right after the dateline."""
+    tok = next((t for t in sent if t.idx >= end), None)
+    while tok is not None and tok.dep_ in {"compound", "amod", "det", "nmod"} and tok.head.i > tok.i:
+        tok = tok.head
+    return tok if tok is not None and tok.pos_ in {"PROPN", "NOUN", "PRON"} else None
+
+
+def is_relative(tok: Token) -> bool:
+    return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"that", "which", "who", "whom"}
+
+
 def _object(verb: Token, passive: bool) -> Token | None:
     if passive:
-        return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if patient is not None and is_relative(patient) and verb.dep_ == "relcl":
+            return verb.head  # "Hispasat, which is controlled by Redeia": Redeia controls Hispasat
+        return patient
     for c in verb.children:
         if c.dep_ in OBJ:
             return c
@@ -334,8 +353,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
             # denial like this is what the cross-source view must show next to the outlets that report a signing.
             patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if not (passive and patient is not None and lemma_lc(patient) in rules.transaction_nouns
-                    and rules.type_of.get(verb_lemma) in {"agreement", "transaction"}):
+            if not (passive and patient is not None and (_agentless_kept(verb, patient, rules))):
                 continue
             subjects = [None]
         ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma)
@@ -376,11 +394,36 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             attribution, reported_by = sent_attr[sent.start]
             if attribution:
                 d.attribution = attribution
+                if d.speaker is None and (source := _according_source(sent)) is not None:
+                    d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it
             if reported_by:
                 d.attribution = d.attribution or reported_by
             drafts.append(d)
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
+
+
+def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
+    """An agentless passive is kept (subject unknown) when it is about a deal ("no deal has been reached": a
+    denial the cross-source view must show), or when a typed verb happens to a named entity or a deal ("Thales
+    was named preferred bidder", "the programme had been valued at $2 billion")."""
+    ctype = rules.type_of.get(lemma_lc(verb))
+    if ctype is None:
+        return False
+    if lemma_lc(patient) in rules.transaction_nouns and ctype in {"agreement", "transaction"}:
+        return True
+    return patient.ent_type_ in {"ORG", "GPE", "PRODUCT", "PERSON", "FAC"} or lemma_lc(patient) in {
+        "programme", "program", "contract", "deal", "satellite", "constellation", "mission", "company"}
+
+
+def _according_source(sent: Span) -> Span | None:
+    for tok in sent:
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if pobj is not None:
+                return _subtree_span(pobj)
+    return None
 
 
 _MONEY_HINT = re.compile(r"[$€£¥₹]\s?\d|\d\s*(?:billion|million|bn|mln|m)\b|\b(?:USD|EUR|GBP|JPY)\s?\d|\d\s+(?:dollars|euros|pounds|yen)\b", re.I)
@@ -404,138 +447,3 @@ def _reported_by(sentence: str) -> str | None:
     return m.group("src").strip() if m else None
 
 
-# --- direct quotes -------------------------------------------------------------------------------------------
-
-_QUOTE = re.compile(r"“(?P<c>[^”]{2,}?)”|\"(?P<s>[^\"\n]{2,}?)\"")
-
-
-def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
-    """(open_mark, content_start, content_end, close_mark_end) for each quoted segment within a paragraph."""
-    out = []
-    for m in _QUOTE.finditer(text):
-        group = "c" if m.group("c") is not None else "s"
-        if "\n\n" in m.group(group):
-            continue
-        out.append((m.start(), m.start(group), m.end(group), m.end()))
-    return out
-
-
-_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
-
-
-def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | None = None) -> list[ClaimDraft]:
-    rules = claim_rules()
-    text = doc.text if text is None else text
-    drafts: list[ClaimDraft] = []
-    last_speaker: tuple[Span | None, str | None] = (None, None)
-    last_para, last_verb = -1, None
-    i = 0
-    while i < len(quotes):
-        q_open, c_start, c_end, q_close = quotes[i]
-        pieces = [text[c_start:c_end]]
-        span_end = q_close
-        para_end = text.find("\n\n", q_close)
-        para_end = len(text) if para_end == -1 else para_end
-        para_start = text.rfind("\n\n", 0, q_open)
-        para_start = 0 if para_start == -1 else para_start + 2
-        # Attribution after the quote: up to the end of the sentence (or the next quote in the paragraph).
-        nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
-        after_end = nxt[0] if nxt else para_end
-        after = text[q_close:after_end]
-        attribution = _attribution_after(after, rules)
-        speaker_range = None
-        verb = None
-        if attribution:
-            verb, rel_start, rel_end, match_end = attribution
-            speaker_range = (q_close + rel_start, q_close + rel_end)
-            # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
-            if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
-                pieces.append(text[nxt[1]:nxt[2]])
-                span_end = nxt[3]
-                i += 1
-        else:
-            before = text[para_start:q_open]
-            found = _attribution_before(before, rules)
-            if found:
-                verb, rel_start, rel_end = found
-                speaker_range = (para_start + rel_start, para_start + rel_end)
-            elif last_para == para_start and last_speaker[1]:
-                # A further quote in the same paragraph with no attribution of its own continues the last speaker.
-                verb = last_verb
-        speaker = speaker_text = None
-        if speaker_range is None and verb is not None and last_para == para_start and drafts:
-            # '"A," said X. "B."' - B continues X's quote: one quote, extended.
-            prev = drafts[-1]
-            prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
-            end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
-            prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
-            prev.clause_end = max(prev.clause_end, span_end)
-            i += 1
-            continue
-        if speaker_range:
-            speaker = doc.char_span(*speaker_range, alignment_mode="expand")
-            speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
-            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
-                speaker, speaker_text = last_speaker[0], last_speaker[1]
-            last_speaker = (speaker, speaker_text)
-        start = min(q_open, speaker_range[0]) if speaker_range else q_open
-        end = max(span_end, speaker_range[1]) if speaker_range else span_end
-        start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
-        end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
-        s0 = start_sent.sent.start_char if start_sent is not None else start
-        s1 = end_sent.sent.end_char if end_sent is not None else end
-        quote_text = " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
-        accord = _ACCORDING.search(after[:200]) or _ACCORDING.search(text[para_start:q_open])
-        d = ClaimDraft(
-            claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
-            clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
-            subject=speaker, subject_text=speaker_text, quote_text=quote_text, quote_style="direct", reporting_verb=verb,
-            attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
-            modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
-        )
-        if not speaker_text and accord:
-            d.speaker_text = d.subject_text = d.attribution
-        drafts.append(d)
-        if speaker_text:
-            last_para, last_verb = para_start, verb
-        i += 1
-    return drafts
-
-
-_NAME = r"(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)(?:\s+(?:[A-Z][\w.'’\-]+|de|da|van|von|al-\w+)){0,4}"
-_DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
-# An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
-_DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
-
-
-def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
-    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
-    head = after[:220]
-    m = re.match(r"\s*,?\s*(?P<verb>" + rules.reporting_forms.pattern + r")\s+(?P<spk>(?:an?|the)\s[^.;“”\"]{2,120}?|" + _NAME + _DESC + r")(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;])", head)
-    if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _NAME + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + rules.reporting_forms.pattern + r")\b", head)
-    if m:
-        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    return None
-
-
-def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] | None:
-    """'NAME said: “...”' / 'NAME, a defence analyst, said that “...”' - the last reporting verb before the quote."""
-    tail_start = max(0, len(before) - 220)
-    tail = before[tail_start:]
-    best = None
-    for m in re.finditer(r"(?P<spk>" + _NAME + r"|it|he|she|they|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + rules.reporting_forms.pattern + r")(?:\s+that)?\s*[:,]?\s*$", tail):
-        best = m
-    if best:
-        return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
-    return None
-
-
-def _lemma_of(form: str) -> str:
-    form = form.lower()
-    rules = claim_rules()
-    for lemma in rules.reporting_lemmas:
-        if form in _forms(lemma):
-            return lemma
-    return form

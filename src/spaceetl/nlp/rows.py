@@ -12,8 +12,10 @@ from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, latest_rate_year, to_usd
-from .claims import ClaimDraft, clause_claims, find_quotes, quote_claims
+from .claims import ClaimDraft, clause_claims
+from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link
+from .references import resolve
 
 
 @dataclass(frozen=True)
@@ -32,24 +34,39 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
         return max(0, bisect.bisect_right(sent_starts, char) - 1)
 
     linker = ArticleLinker(load_gazetteer())
+    ents = list(doc.ents)
+    sent_token_starts = [s.start for s in sents]
+
+    def sent_of_token(i: int) -> int:
+        return max(0, bisect.bisect_right(sent_token_starts, i) - 1)
+
+    quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
+    resolution = resolve(doc, ents, [linker.link(ent) for ent in ents], sent_of_token, [(q[0], q[3]) for q in quotes])
     mentions: list[dict] = []
     entities: dict[str, dict] = {}
-    links_by_token: dict[int, Link] = {}
-    for ent in doc.ents:
-        link = linker.link(ent)
+    links_by_token = resolution.token_links
+    for ent, link in zip(ents, resolution.links):
         if link is None:
             continue
-        for tok in ent:
-            links_by_token[tok.i] = link
-        entities.setdefault(link.entity_id, dict(
-            entity_id=link.entity_id, canonical_name=link.canonical_name, entity_type=link.entity_type,
-            category=link.category, qid=link.qid, country=link.country, in_gazetteer=link.in_gazetteer,
-            run_id=ctx.run_id))
+        entities.setdefault(link.entity_id, _entity_row(link, ctx))
         mentions.append(dict(
             mention_id=span_row_id("men", ctx.article_id, ent.start_char, ent.end_char),
             article_id=ctx.article_id, entity_id=link.entity_id, text=ent.text, label=link.label,
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
             role=link.role, linked=link.in_gazetteer, source=ent._.source, run_id=ctx.run_id))
+    references: list[dict] = []
+    for ref in resolution.references:
+        span = doc[ref.start:ref.end]
+        entities.setdefault(ref.link.entity_id, _entity_row(ref.link, ctx))
+        ante = doc[ref.antecedent_start:ref.antecedent_end] if ref.antecedent_start is not None else None
+        references.append(dict(
+            reference_id=span_row_id("ref", ctx.article_id, span.start_char, span.end_char),
+            article_id=ctx.article_id, start_char=span.start_char, end_char=span.end_char, text=span.text,
+            entity_id=ref.link.entity_id, rule=ref.rule,
+            antecedent_start=ante.start_char if ante is not None else None,
+            antecedent_end=ante.end_char if ante is not None else None,
+            antecedent_text=ante.text if ante is not None else None,
+            sentence_index=sentence_of(span.start_char), run_id=ctx.run_id))
 
     dates: list[dict] = []
     for ent in doc.ents:
@@ -64,13 +81,22 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
 
     amounts = _amount_rows(ctx, dates, sentence_of)
 
-    quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
     drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
                                                        [a["start_char"] for a in amounts], ctx.body)
     places = [(ent.start_char, ent.text) for ent in doc.ents
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
                if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
+    for d in drafts:
+        # A speaker the model did not tag ("Brandt continued:", "― Ines Moreau"): a proper name that says
+        # something is a person; the linker joins a surname to the full name named before it.
+        if d.speaker is not None and _entity_in(d.speaker, links_by_token, speaker=True) is None:
+            name = _proper_name(d.speaker)
+            link = linker.link(name) if name is not None else None
+            if link is not None:
+                entities.setdefault(link.entity_id, _entity_row(link, ctx))
+                for tok in name:
+                    links_by_token[tok.i] = link
     claims: list[dict] = []
     seen: set[tuple] = set()
     for d in drafts:
@@ -81,7 +107,13 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             seen.add(key)
             claims.append(row)
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
-            "claims": claims}
+            "claims": claims, "references": references}
+
+
+def _entity_row(link: Link, ctx: ArticleContext) -> dict:
+    return dict(entity_id=link.entity_id, canonical_name=link.canonical_name, entity_type=link.entity_type,
+                category=link.category, qid=link.qid, country=link.country, in_gazetteer=link.in_gazetteer,
+                run_id=ctx.run_id)
 
 
 def _amount_rows(ctx: ArticleContext, dates: list[dict], sentence_of) -> list[dict]:
@@ -122,16 +154,46 @@ def sentence_spans(doc: Doc) -> list[Span]:
     return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
-def _entity_in(span: Span | None, links: dict[int, Link]) -> Link | None:
+def _entity_in(span: Span | None, links: dict[int, Link], speaker: bool = False) -> Link | None:
+    """The entity a span names: its head's, else one of its tokens' that is not a modifier naming something else.
+    For a speaker no possessive counts ("Nordsat's chief executive" is a person, not Nordsat)."""
     if span is None:
         return None
     root = span.root
     if root.i in links:
         return links[root.i]
     for tok in span:
-        if tok.i in links:
+        if tok.i in links and not _modifier_of(tok, root, span, links[tok.i], speaker):
             return links[tok.i]
     return None
+
+
+NAME_PREFIXES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "prof",
+                 "rev", "president", "minister", "senator", "governor", "chief", "director", "secretary"}
+
+
+def _proper_name(span: Span) -> Span | None:
+    """The proper name heading a speaker span (its root and the capitalised compounds before it), as a PERSON
+    span, or None when the head is not a proper name."""
+    root = span.root
+    if root.pos_ != "PROPN" or not root.text[:1].isupper() or root.ent_type_ not in {"", "PERSON"}:
+        return None
+    start = root.i
+    while start - 1 >= span.start and span.doc[start - 1].pos_ == "PROPN" and span.doc[start - 1].text[:1].isupper() \
+            and span.doc[start - 1].lower_.rstrip(".") not in NAME_PREFIXES:
+        start -= 1
+    return Span(span.doc, start, root.i + 1, label="PERSON")
+
+
+def _modifier_of(tok, root, span: Span, link: Link, speaker: bool = False) -> bool:
+    """A token that names something else than the span does: a person in a possessive ("the prime minister's
+    office" is not the minister), anything in a prepositional modifier ("the head of the agency") or in a
+    conjunct. A country or organisation in a possessive stands for the span ("Germany's procurement office")."""
+    while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head is not tok:
+        if tok.dep_ in {"pobj", "prep", "conj", "cc"} or (tok.dep_ == "poss" and (speaker or link.entity_type == "PERSON")):
+            return True
+        tok = tok.head
+    return False
 
 
 PARTY_TYPES = {"ORG", "GPE"}
@@ -141,7 +203,14 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
                dates: list[dict], places: list[tuple[int, str]], parties: list[tuple[int, str]], sentence_of) -> dict:
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
-    speaker = _entity_in(d.speaker, links)
+    speaker = _entity_in(d.speaker, links, speaker=True)
+    if d.subject is d.speaker:
+        subject = speaker  # a quote's subject is its speaker
+    fallback = d.extra.get("fallback_speaker")
+    if speaker is None and fallback is not None:  # a pronoun the references did not resolve: the last speaker
+        speaker = _entity_in(fallback[0], links, speaker=True)
+        if d.subject is d.speaker:
+            subject = speaker
     lo, hi = d.clause_start, d.clause_end
     amount = next((a for a in amounts if lo <= a["start_char"] < hi and a["converts_amount_id"] is None), None)
     when = next((x for x in dates if lo <= x["start_char"] < hi), None)

@@ -1,0 +1,58 @@
+"""Claim rule data (``data/claim_rules.yaml``) loaded once per process: verb types, reporting verbs, modality
+cues. Kept apart from the extraction code so the clause and quote modules share one reviewed source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..data import cached_per_data_dir, read_yaml
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    type_of: dict[str, str]
+    transaction_nouns: frozenset[str]
+    reporting_lemmas: frozenset[str]
+    reporting_forms: re.Pattern
+    negated: tuple[str, ...]
+    hedged: tuple[str, ...]
+    reported: tuple[str, ...]
+    non_claim: frozenset[str]
+    hedging_control: frozenset[str]
+    negating_control: frozenset[str]
+    denying: frozenset[str]
+
+
+def _forms(lemma: str) -> set[str]:
+    irregular = {"say": {"said", "says"}, "tell": {"told", "tells"}, "write": {"wrote", "writes"},
+                 "point": {"pointed out", "points out"}}
+    if lemma in irregular:
+        return irregular[lemma] | {lemma}
+    past = lemma + "d" if lemma.endswith("e") else (lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
+    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x")) else (lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "s")
+    return {lemma, past, third}
+
+
+@cached_per_data_dir
+def claim_rules() -> ClaimRules:
+    data = read_yaml("claim_rules.yaml")
+    type_of: dict[str, str] = {}
+    for ctype, verbs in data["claim_types"].items():
+        for v in verbs:
+            type_of.setdefault(v, ctype)
+    reporting = frozenset(data["reporting_verbs"])
+    forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
+    mod = data["modality"]
+    return ClaimRules(
+        type_of=type_of,
+        transaction_nouns=frozenset(data["transaction_nouns"]),
+        reporting_lemmas=reporting,
+        reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
+        negated=tuple(str(c) for c in mod["negated"]), hedged=tuple(str(c) for c in mod["hedged"]),
+        reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
+        hedging_control=frozenset(data["hedging_control_verbs"]),
+        negating_control=frozenset(data["negating_control_verbs"]), denying=frozenset(data["denying_verbs"]),
+    )
+
+

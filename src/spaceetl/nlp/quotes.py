@@ -1,0 +1,354 @@
+"""Direct quotes and their speakers."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ..data import cached_per_data_dir, read_yaml
+from .claim_rules import ClaimRules, _forms, claim_rules
+from .claims import _ACCORDING, ClaimDraft, _subjects, _subtree_span, lemma_lc
+
+# --- direct quotes -------------------------------------------------------------------------------------------
+
+_QUOTE = re.compile(r"“(?P<c>[^”]{2,}?)”|\"(?P<s>[^\"\n]{2,}?)\"")
+
+
+def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
+    """(open_mark, content_start, content_end, close_mark_end) for each quoted segment within a paragraph."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        group = "c" if m.group("c") is not None else "s"
+        if "\n\n" in m.group(group):
+            continue
+        out.append((m.start(), m.start(group), m.end(group), m.end()))
+    return out
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+
+
+def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | None = None) -> list[ClaimDraft]:
+    rules = claim_rules()
+    text = doc.text if text is None else text
+    drafts: list[ClaimDraft] = []
+    last_speaker: tuple[Span | None, str | None] = (None, None)
+    last_para, last_verb, last_para_end = -1, None, -1
+    i = 0
+    while i < len(quotes):
+        q_open, c_start, c_end, q_close = quotes[i]
+        run_speaker = None
+        if _is_term_or_title(text, q_open, c_start, c_end):
+            i += 1
+            continue
+        pieces = [text[c_start:c_end]]
+        span_end = q_close
+        para_end = text.find("\n\n", q_close)
+        para_end = len(text) if para_end == -1 else para_end
+        para_start = text.rfind("\n\n", 0, q_open)
+        para_start = 0 if para_start == -1 else para_start + 2
+        # Attribution after the quote: up to the end of the sentence (or the next quote in the paragraph).
+        nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
+        after_end = nxt[0] if nxt else para_end
+        after = text[q_close:after_end]
+        attribution = _attribution_after(after, rules)
+        speaker_range = None
+        verb = None
+        if attribution:
+            verb, rel_start, rel_end, match_end = attribution
+            speaker_range = (q_close + rel_start, q_close + rel_end)
+            # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
+            if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
+                pieces.append(text[nxt[1]:nxt[2]])
+                span_end = nxt[3]
+                i += 1
+        else:
+            before = text[para_start:q_open]
+            found = _attribution_before(before, rules)
+            if found:
+                verb, rel_start, rel_end = found
+                speaker_range = (para_start + rel_start, para_start + rel_end)
+            elif (parsed := _attribution_parse(doc, c_start, c_end, quotes, rules,
+                                               previous=not (last_para == para_start and last_speaker[1]))) is not None:
+                # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
+                # speech verb the quoted words hang from.
+                verb, speaker_range = parsed[0], (parsed[1], parsed[2])
+            elif last_para == para_start and last_speaker[1]:
+                # A further quote in the same paragraph with no attribution of its own continues the last speaker.
+                verb = last_verb
+            elif last_speaker[1] and last_para >= 0 and _follows_paragraph(text, last_para_end, q_open):
+                # A paragraph that opens with a quote and names no speaker continues the speaker of the paragraph
+                # before (a run of paragraphs quoting one person).
+                verb, run_speaker = last_verb, last_speaker
+        speaker = speaker_text = None
+        if speaker_range is None and _is_scare(text, q_open, c_start, c_end):
+            i += 1  # scare quotes, titles and coined terms are not speech: no quote claim
+            continue
+        if run_speaker is not None:
+            speaker, speaker_text = run_speaker
+        elif speaker_range is None and verb is not None and last_para == para_start and drafts:
+            # '"A," said X. "B."' - B continues X's quote: one quote, extended.
+            prev = drafts[-1]
+            prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
+            end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
+            prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
+            prev.clause_end = max(prev.clause_end, span_end)
+            i += 1
+            continue
+        fallback = None
+        if speaker_range:
+            speaker = doc.char_span(*speaker_range, alignment_mode="expand")
+            speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
+            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
+                # The pronoun is resolved by the article's references; the last speaker is the fallback.
+                fallback = last_speaker
+            if speaker_text.lower() not in _PRONOUNS:
+                last_speaker = (speaker, speaker_text)
+        start = min(q_open, speaker_range[0]) if speaker_range else q_open
+        end = max(span_end, speaker_range[1]) if speaker_range else span_end
+        start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
+        end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+        s0 = start_sent.sent.start_char if start_sent is not None else start
+        s1 = end_sent.sent.end_char if end_sent is not None else end
+        quote_text = " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
+        accord = _ACCORDING.search(after[:200]) or _ACCORDING.search(text[para_start:q_open])
+        d = ClaimDraft(
+            claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
+            clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
+            subject=speaker, subject_text=speaker_text, quote_text=quote_text, quote_style="direct", reporting_verb=verb,
+            attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
+            modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
+        )
+        if not speaker_text and accord:
+            d.speaker_text = d.subject_text = d.attribution
+        if fallback is not None:
+            d.extra["fallback_speaker"] = fallback
+        drafts.append(d)
+        if speaker_text:
+            last_para, last_verb, last_para_end = para_start, verb, para_end
+        i += 1
+    return drafts
+
+
+# A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Del|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
+_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
+# "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
+_NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
+# "Obama's former campaign strategist", "Tulsa police Chief Chuck Jordan", "state Del. Marcia Price": a
+# possessive or a few lower-case words before a name or role (only where a speech verb follows).
+_POSS_ROLE = r"[A-Z][\w.\-]+(?:\s[A-Z][\w.\-]+){0,3}['’]s\s(?:[a-z][\w\-]*\s){0,3}[a-z][\w\-]+"
+_LEAD_NAME = (r"(?:[A-Z][\w'’\-]+\s+)?(?!(?:when|as|after|before|while|because|if|and|but|that|which|who|where|"
+              r"since|until|though|although|then|so|or)\b)(?:[a-z][\w\-]+\s+){1,2}" + _NAME) + r"(?:\s*\([^()\n]{1,24}\))?"
+_DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
+# An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
+_DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
+
+
+def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
+    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
+    head = after[:220]
+    forms = speech_forms()
+    m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
+    if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
+        return "say", m.start("spk"), m.end("spk"), m.end("spk")
+    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
+    if m:
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
+    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
+    if m:
+        return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
+    return None
+
+
+def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] | None:
+    """'NAME said: “...”' / 'NAME, a defence analyst, said that “...”' - the last reporting verb before the quote."""
+    tail_start = max(0, len(before) - 220)
+    tail = before[tail_start:]
+    best = None
+    m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
+    if m:  # 'Said Ellis: “...”'
+        return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
+    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+        best = m
+    if best:
+        return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
+    return None
+
+
+def _lemma_of(form: str) -> str:
+    form = form.lower()
+    for lemma in speech_verbs():
+        if form in _forms(lemma):
+            return lemma
+    return form
+
+
+def _follows_paragraph(text: str, last_para_end: int, q_open: int) -> bool:
+    """The quote opens the paragraph right after the one where the last speaker was named."""
+    if last_para_end < 0 or q_open < last_para_end:
+        return False
+    gap = text[last_para_end:q_open]
+    return gap.strip() == "" and gap.count("\n\n") <= 1
+
+
+_SO_CALLED = re.compile(r"(?:so-called|so called|dubbed|billed as|known as|titled|entitled|nicknamed|term)\s*$", re.I)
+_TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programme|book|film|report|article|paper|"
+                        r"magazine|newspaper|documentary|series|song|album)\s*)$", re.I)
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
+
+
+def _is_term_or_title(text: str, q_open: int, c_start: int, c_end: int) -> bool:
+    """So-called "mega-constellations", a show or report title after "on", "told", "in": never speech, whoever
+    is the subject of the sentence."""
+    words = text[c_start:c_end].strip().split()
+    before = text[max(0, q_open - 40):q_open]
+    if _SO_CALLED.search(before):
+        return True
+    titled = all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
+    return titled and len(words) <= 8 and bool(_TITLE_CUE.search(before))
+
+
+def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
+    """Quoted words that nobody is said to have spoken: a scare quote or coined term ("sovereign" connectivity,
+    so-called "mega-constellations") or a title ("Fox and Friends", a report's name)."""
+    content = text[c_start:c_end].strip()
+    words = content.split()
+    if _is_term_or_title(text, q_open, c_start, c_end):
+        return True
+    ends_sentence = content.rstrip("”\"'’)").endswith((".", "?", "!", "…"))
+    return len(words) <= 4 and not ends_sentence
+
+
+def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],
+                       rules: ClaimRules, previous: bool = True) -> tuple[str, int, int] | None:
+    """The speech verb (outside any quote, in the quote's sentence) that the quoted words hang from, or the one
+    that heads the sentence, and its subject's character range."""
+    qspan = doc.char_span(c_start, c_end, alignment_mode="expand")
+    if qspan is None or len(qspan) == 0:
+        return None
+    inside = {t.i for t in qspan}
+
+    def in_any_quote(tok) -> bool:
+        return any(a <= tok.idx < b for a, _, _, b in quotes)
+
+    sent = qspan[0].sent
+    verbs = speech_verbs()
+    seen: set[int] = set()
+    for tok in qspan:
+        head = tok.head
+        if head.i in inside or head.i in seen:
+            continue
+        seen.add(head.i)
+        anc = head
+        for _ in range(8):
+            if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
+                found = _speaker_of(anc, quotes)
+                if found is not None:
+                    return lemma_lc(anc), found[0], found[1]
+            if anc.head is anc or anc.sent.start != sent.start:
+                break
+            anc = anc.head
+    # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
+    # words hang from a verb whose subject is a person.
+    for tok in qspan:
+        if tok.head.i in inside:
+            continue
+        anc = tok.head
+        for _ in range(6):
+            if anc.pos_ == "VERB" and not in_any_quote(anc):
+                subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+                if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in {"he", "she"}):
+                    found = _speaker_of(anc, quotes)
+                    if found is not None:
+                        return lemma_lc(anc), found[0], found[1]
+            if anc.head is anc:
+                break
+            anc = anc.head
+        break
+    candidates = [sent.root]
+    # '“…?” Graham asked.' parsed as two sentences: the short sentence right after the quote.
+    after = next((t for t in doc[qspan.end:qspan.end + 3] if not (t.is_punct or t.is_space)), None)
+    if after is not None and after.sent.start != sent.start and "\n" not in doc.text[qspan.end_char:after.idx] \
+            and len(after.sent) <= 14 and not any(t.text in {"“", '"', ":"} for t in after.sent):
+        candidates.append(after.sent.root)
+    # 'Caddell continued:' (a colon, even at the end of the previous paragraph) before the quote.
+    before = qspan.start - 1
+    while before >= 0 and (doc[before].is_space or doc[before].text in {"“", '"'}):
+        before -= 1
+    if before >= 0 and doc[before].text == ":":
+        candidates.append(doc[before].sent.root)
+    # Any other speech verb of the quote's sentence (or of the sentence the quote ends in), nearest first.
+    last_sent = qspan[-1].sent
+    pool = list(sent) if last_sent.start == sent.start else list(sent) + list(last_sent)
+    candidates.extend(sorted((t for t in pool if t.pos_ == "VERB" and t.i not in inside),
+                             key=lambda t: abs(t.i - qspan.start)))
+    # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
+    # speaker of the sentence before, in the same paragraph.
+    if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
+        prev_end = sent.start - 1
+        if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
+            prev = doc[prev_end].sent
+            candidates.extend(t for t in reversed(list(prev)) if t.pos_ == "VERB")
+    for verb in candidates:
+        if verb.i in inside or in_any_quote(verb) or lemma_lc(verb) not in verbs:
+            continue
+        found = _speaker_of(verb, quotes)
+        if found is not None:
+            return lemma_lc(verb), found[0], found[1]
+    return None
+
+
+def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
+            and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        # 'footage of Trump saying "..."', 'ends with Trump saying "..."': the noun right before the participle.
+        start = before.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
+            start -= 1
+        span = doc[start:before.i + 1]
+        if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+            return span.start_char, span.end_char
+    hops = 0
+    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on.
+    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
+            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head is not verb:
+        verb = verb.head
+        hops += 1
+    subjects, passive = _subjects(verb)
+    if passive or not subjects or subjects[0] is None:
+        return None
+    subj = subjects[0]
+    span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
+    start = span.start
+    while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
+        start += 1  # "when Clinton blasted him": the speaker is Clinton
+    span = span.doc[start:span.end]
+    if any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+        return None  # a subject inside quoted words is not who speaks them
+    return span.start_char, span.end_char
+
+
+@cached_per_data_dir
+def speech_verbs() -> frozenset[str]:
+    """Reporting verbs plus the verbs that carry quoted words ("called the plan 'reckless'")."""
+    rules = claim_rules()
+    return rules.reporting_lemmas | frozenset(read_yaml("claim_rules.yaml").get("quoting_verbs", ()))
+
+
+# Verbs that judge rather than voice ("called", "blasted", "praised"): they carry a quote that hangs from them in
+# the parse, but next to a quote they do not attribute it ('"That makes me smart," when Clinton blasted him').
+_JUDGING = {"call", "describe", "dub", "label", "term", "brand", "praise", "blast", "slam", "laud", "hail", "welcome",
+            "accuse", "mock", "dismiss", "defend", "question", "characterize", "characterise", "deem", "refer",
+            "decry", "tout", "urge", "pledge", "express", "hail"}
+
+
+@cached_per_data_dir
+def speech_forms() -> str:
+    """Regex alternation of the inflected forms of the speech verbs that attribute an adjacent quote."""
+    forms = sorted({f for lemma in speech_verbs() - _JUDGING for f in _forms(lemma)}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f) for f in forms) + ")"

@@ -1,0 +1,332 @@
+"""Document-level reference resolution: which entity a short name, a pronoun, a definite description or a
+relative pronoun stands for, within one article.
+
+Rule-based and linear: one pass over the tokens, keeping a bounded history of the entities named so far (with
+sentence number, syntactic role and how often each was named), so the cost grows with article length only. The
+rules, in the order they are tried for a token:
+
+* ``short_name`` / ``acronym``: a name that is the last word or the initials of a longer name of the same type
+  named earlier ("the Commission" after "European Commission", "SWF" after "Secure World Foundation") is that
+  entity; ``surname``: a person's surname after the full name (the linker already merges these; they are recorded
+  here so every resolution can be audited in one table).
+* ``relative``: "X, which published ..." - the relative pronoun is X (the head noun its clause hangs from).
+* ``pronoun``: he/she/it/they (and their possessive and object forms) -> the most salient earlier entity of a
+  compatible type and gender within a few sentences: nearer is better, a subject beats an object, a pronoun that
+  is a subject prefers an antecedent that was one, an often-named entity beats a once-named one; a pronoun is
+  never the subject of the verb it is the object of ("Reed praised him").
+* ``description``: "the company", "the agency", "the Paris-based operator", "the minister": the head noun gives
+  the allowed types and gazetteer categories (``data/reference_rules.yaml``); an entity whose name contains the
+  head noun ("the agency" -> European Space Agency) or, for a person, who was introduced with that role
+  ("Defence Minister ...", "..., the minister") is required; then the same salience as for pronouns.
+
+A maintained coreference library was considered first: ``coreferee`` 1.5.0 installs from PyPI and accepts spaCy
+3.8, but its trained English models are not in the wheel (its model folders hold only empty ``__init__`` files;
+``python -m coreferee install en`` downloads them from GitHub), so it cannot run on a registry-only machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..data import cached_per_data_dir, read_yaml
+from .entities import Link
+
+HISTORY = 60            # entity occurrences kept for candidate search (bounds the cost per token)
+PRONOUN_SENTS = 4       # how many sentences back a pronoun may reach
+DESCRIPTION_SENTS = 12  # ... and a definite description
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "dative", "pobj", "attr"}
+SHORT_TYPES = {"ORG", "GPE", "PRODUCT", "FAC", "LOC", "LAW", "EVENT", "WORK_OF_ART"}
+NAME_STOP = {"of", "and", "the", "for", "de", "du", "&", "-", "on", "in"}
+
+
+@dataclass(frozen=True)
+class ReferenceRules:
+    pronouns: dict[str, tuple[frozenset[str], str | None]]
+    descriptions: dict[str, tuple[frozenset[str], frozenset[str]]]
+    person_roles: frozenset[str]
+    titles: dict[str, str]
+    first_names: dict[str, str]
+
+
+@cached_per_data_dir
+def reference_rules() -> ReferenceRules:
+    data = read_yaml("reference_rules.yaml")
+    return ReferenceRules(
+        pronouns={p: (frozenset(v["types"]), v.get("gender")) for p, v in data["pronouns"].items()},
+        descriptions={d: (frozenset(v["types"]), frozenset(v.get("categories") or ())) for d, v in data["descriptions"].items()},
+        person_roles=frozenset(data["person_roles"]),
+        titles={t: g for g, ts in data["titles"].items() for t in ts},
+        first_names={n: g for g, ns in data["first_names"].items() for n in ns},
+    )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One resolved expression: its token range, the entity, the antecedent's token range and the rule."""
+
+    start: int
+    end: int
+    link: Link
+    antecedent_start: int | None
+    antecedent_end: int | None
+    rule: str
+
+
+@dataclass
+class _Seen:
+    link: Link
+    start: int
+    end: int
+    sent: int
+    subject: bool
+    root: int
+    quoted: bool = False
+    speaker: bool = False
+
+
+@dataclass
+class Resolution:
+    links: list[Link | None]                 # per entity span given, short names mapped to the full entity
+    references: list[Reference] = field(default_factory=list)
+    token_links: dict[int, Link] = field(default_factory=dict)
+
+    def entity_of(self, span: Span | None) -> Link | None:
+        """The entity a span refers to: its root's, else the first resolved token's."""
+        if span is None:
+            return None
+        hit = self.token_links.get(span.root.i)
+        if hit is not None:
+            return hit
+        for tok in span:
+            hit = self.token_links.get(tok.i)
+            if hit is not None:
+                return hit
+        return None
+
+
+def _acronym(name: str) -> str | None:
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in NAME_STOP]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def _gender(ent: Span, link: Link, rules: ReferenceRules) -> str | None:
+    doc = ent.doc
+    if ent.start > 0:
+        g = rules.titles.get(doc[ent.start - 1].lower_)
+        if g:
+            return g
+    first = link.canonical_name.split()[0].lower() if link.canonical_name else ""
+    return rules.first_names.get(first) or rules.first_names.get(ent[0].lower_)
+
+
+def _roles(ent: Span, rules: ReferenceRules) -> set[str]:
+    """Role words a person is introduced with: a title before the name ("Defence Minister X") or inside the span,
+    an apposition after it ("X, the minister")."""
+    doc = ent.doc
+    out: set[str] = set()
+    for tok in doc[max(ent.sent.start, ent.start - 4):ent.end]:
+        if tok.lower_ in rules.person_roles:
+            out.add(tok.lower_)
+    for child in ent.root.children:
+        if child.dep_ == "appos":
+            out.update(t.lower_ for t in child.subtree if t.lower_ in rules.person_roles)
+    return out
+
+
+def _is_expletive(tok: Token) -> bool:
+    """'it is expected that ...', 'it was unclear whether ...': no referent."""
+    if tok.dep_ == "expl":
+        return True
+    head = tok.head
+    if tok.dep_ not in SUBJECT_DEPS:
+        return False
+    has_clause = any(c.dep_ in {"ccomp", "xcomp", "csubj"} and c.i > tok.i for c in head.children)
+    return has_clause and (head.lemma_.lower() in {"be", "seem", "appear", "remain"} or head.tag_ == "VBN"
+                           or any(c.dep_ == "acomp" for c in head.children))
+
+
+def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
+            quote_ranges: list[tuple[int, int]] = ()) -> Resolution:
+    """``ents`` in document order with their ``links`` (None for spans that are not entities);
+    ``sent_of_token(i)`` gives a token's sentence number; ``quote_ranges`` are the character ranges of direct
+    quotes: a pronoun outside quotes does not refer to a name inside one ("'... John Holdren ...,' he said")."""
+    import bisect
+
+    q_starts = [a for a, _ in quote_ranges]
+
+    def quoted(char: int) -> bool:
+        k = bisect.bisect_right(q_starts, char) - 1
+        return k >= 0 and quote_ranges[k][0] <= char < quote_ranges[k][1]
+
+    from .quotes import speech_verbs
+    from .pipeline import lemma_of
+    speech = speech_verbs()
+
+    def speaks(root: Token) -> bool:
+        return root.dep_ in SUBJECT_DEPS and root.head.pos_ == "VERB" and lemma_of(root.head) in speech
+
+    rules = reference_rules()
+    res = Resolution(links=list(links))
+    history: list[_Seen] = []
+    counts: dict[str, int] = {}
+    gender: dict[str, str] = {}
+    roles: dict[str, set[str]] = {}
+    short: dict[str, Link] = {}
+    full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
+    ent_at = {ent.start: k for k, ent in enumerate(ents)}
+
+    def remember(link: Link, start: int, end: int, root: Token) -> None:
+        history.append(_Seen(link, start, end, sent_of_token(start), root.dep_ in SUBJECT_DEPS
+                             or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS), root.i,
+                             quoted(root.idx), speaks(root)))
+        if len(history) > 2 * HISTORY:
+            del history[:HISTORY]
+        counts[link.entity_id] = counts.get(link.entity_id, 0) + 1
+
+    def pick(tok: Token, types: frozenset[str], max_sents: int, score_extra) -> _Seen | None:
+        here = sent_of_token(tok.i)
+        tok_quoted = quoted(tok.idx)
+        tok_speaks = speaks(tok)
+        best, best_score = None, None
+        seen_ids: set[str] = set()
+        # "Ferri praised him": an object pronoun is not the subject of its own verb.
+        co_subject = None
+        if tok.dep_ in ARG_DEPS - SUBJECT_DEPS and not tok.lower_.endswith("self"):
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            co_subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
+        for cand in reversed(history[-HISTORY:]):
+            dist = here - cand.sent
+            if dist > max_sents:
+                break
+            if cand.link.entity_type not in types or cand.end > tok.i:
+                continue
+            if cand.quoted and not tok_quoted:
+                continue  # names inside a quote are the speaker's words, not the narrative's referents
+            if cand.link.entity_id in seen_ids:
+                continue  # the nearest occurrence of each entity stands for it
+            seen_ids.add(cand.link.entity_id)
+            if co_subject is not None and (res.token_links.get(co_subject.i) == cand.link
+                                           or co_subject.text in cand.link.canonical_name.split()):
+                continue
+            extra = score_extra(cand)
+            if extra is None:
+                continue
+            score = (-1.0 * dist + (1.0 if cand.subject else 0.0)
+                     + (0.5 if cand.subject and tok.dep_ in SUBJECT_DEPS else 0.0)
+                     + 0.15 * min(counts.get(cand.link.entity_id, 0), 6) + extra
+                     + (1.0 if tok_speaks and cand.speaker else 0.0))  # "X said ... . '...,' he said"
+            if best_score is None or score > best_score:
+                best, best_score = cand, score
+        return best
+
+    def add(start: int, end: int, link: Link, ante: _Seen | tuple[int, int] | None, rule: str) -> None:
+        if isinstance(ante, _Seen):
+            a0, a1 = ante.start, ante.end
+        elif ante is not None:
+            a0, a1 = ante
+        else:
+            a0 = a1 = None
+        res.references.append(Reference(start, end, link, a0, a1, rule))
+        for i in range(start, end):
+            res.token_links[i] = link
+
+    i = 0
+    n = len(doc)
+    while i < n:
+        k = ent_at.get(i)
+        if k is not None:
+            ent, link = ents[k], res.links[k]
+            if link is None:
+                i = max(ent.end, i + 1)
+                continue
+            text = ent.text
+            if link.entity_type in SHORT_TYPES:
+                target = None
+                if not link.in_gazetteer:
+                    key = text.lower()
+                    target = short.get(key)
+                    rule = "acronym" if text.isupper() and len(text) <= 6 else "short_name"
+                    if target is not None and target.entity_id != link.entity_id:
+                        res.links[k] = target
+                        add(ent.start, ent.end, target, full_span.get(target.entity_id), rule)
+                        link = target
+                if target is None:
+                    words = link.canonical_name.split()
+                    if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 4:
+                        short[words[-1].lower()] = link
+                    acro = _acronym(link.canonical_name)
+                    if acro:
+                        short[acro.lower()] = link
+                    full_span[link.entity_id] = (ent.start, ent.end)
+            elif link.entity_type == "PERSON":
+                if len(ent) >= 2:
+                    full_span[link.entity_id] = (ent.start, ent.end)
+                    g = _gender(ent, link, rules)
+                    if g:
+                        gender.setdefault(link.entity_id, g)
+                elif link.entity_id in full_span and text != link.canonical_name:
+                    add(ent.start, ent.end, link, full_span[link.entity_id], "surname")
+                    g = _gender(ent, link, rules)  # "Mrs. Clinton"
+                    if g:
+                        gender.setdefault(link.entity_id, g)
+                roles.setdefault(link.entity_id, set()).update(_roles(ent, rules))
+            for t in ent:
+                res.token_links[t.i] = link
+            remember(link, ent.start, ent.end, ent.root)
+            i = max(ent.end, i + 1)
+            continue
+
+        tok = doc[i]
+        low = tok.lower_
+        if tok.tag_ in {"WDT", "WP", "WP$"} and low in {"which", "who", "whom", "whose", "that"} \
+                and tok.head.dep_ == "relcl":
+            ante_tok = tok.head.head
+            link = res.token_links.get(ante_tok.i)
+            if link is not None:
+                add(i, i + 1, link, (ante_tok.i, ante_tok.i + 1), "relative")
+        elif tok.pos_ == "PRON" and low in rules.pronouns and not (low in {"it", "them"} and (
+                tok.dep_ not in SUBJECT_DEPS or _is_expletive(tok))):  # an object "it"/"them" is mostly a thing
+            types, g = rules.pronouns[low]
+
+            def pronoun_fit(cand: _Seen, g=g) -> float | None:
+                cg = gender.get(cand.link.entity_id)
+                if g and cg and cg != g:
+                    return None
+                return 0.3 if g and cg == g else 0.0
+
+            cand = pick(tok, types, PRONOUN_SENTS, pronoun_fit)
+            if cand is not None:
+                add(i, i + 1, cand.link, cand, "pronoun")
+                if not quoted(tok.idx):  # a pronoun inside a quote is the speaker's word: it adds no salience
+                    remember(cand.link, i, i + 1, tok)
+        elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
+                low in rules.descriptions or low in rules.person_roles):
+            det = next((c for c in tok.children if c.dep_ == "det"), None)
+            named = det is not None and any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
+                (t.pos_ == "PROPN" or t.ent_type_) and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")
+                for t in doc[det.i + 1:i])
+            if det is not None and not named and det.lower_ in {"the", "this", "that"} and not any(
+                    c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
+                if low in rules.person_roles:
+                    def role_fit(cand: _Seen, low=low) -> float | None:
+                        return 3.0 if low in roles.get(cand.link.entity_id, ()) else None
+                    cand = pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit)
+                else:
+                    types, cats = rules.descriptions[low]
+
+                    def desc_fit(cand: _Seen, low=low, cats=cats) -> float | None:
+                        if cats and cand.link.category and cand.link.category not in cats:
+                            return None
+                        bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
+                        return bonus + (1.0 if cats and cand.link.category in cats else 0.0)
+                    cand = pick(tok, types, DESCRIPTION_SENTS, desc_fit)
+                if cand is not None:
+                    add(tok.left_edge.i if tok.left_edge.i >= det.i else det.i, i + 1, cand.link, cand, "description")
+                    remember(cand.link, i, i + 1, tok)
+        i += 1
+    return res

@@ -1,0 +1,129 @@
+"""Document-level reference resolution: one test per rule, on sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from spaceetl.nlp.references import reference_rules
+from spaceetl.nlp.rows import ArticleContext, article_rows
+
+
+def rows(nlp, text):
+    out = article_rows(nlp(text), ArticleContext("art_" + "2" * 20, text, date(2025, 3, 1), "run_test"))
+    for r in out["references"]:
+        assert text[r["start_char"]:r["end_char"]] == r["text"]
+        if r["antecedent_start"] is not None:
+            assert text[r["antecedent_start"]:r["antecedent_end"]] == r["antecedent_text"]
+            assert r["antecedent_start"] < r["start_char"]
+    return out
+
+
+def resolved(nlp, text):
+    """{(expression, rule): canonical name}"""
+    out = rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    return {(r["text"], r["rule"]): names[r["entity_id"]] for r in out["references"]}
+
+
+def test_short_name_joins_the_full_name_and_its_mentions(nlp):
+    text = ("The European Commission opened a tender for secure links. "
+            "The Commission expects bids from four consortia by June.")
+    out = rows(nlp, text)
+    by_text = {m["text"]: m["entity_id"] for m in out["mentions"]}
+    assert by_text["Commission"] == by_text["European Commission"]
+    assert any(r["rule"] == "short_name" and r["text"] == "Commission" for r in out["references"])
+
+
+def test_acronym_joins_the_full_name(nlp):
+    text = ("The Orbital Debris Watch Foundation published a census of dead satellites. "
+            "ODWF counted 2,000 objects above 800 kilometres.")
+    out = rows(nlp, text)
+    acr = [r for r in out["references"] if r["text"] == "ODWF"]
+    assert acr and acr[0]["rule"] == "acronym"
+
+
+def test_surname_is_recorded_with_its_antecedent(nlp):
+    text = "Greta Lindqvist runs the launch office. Lindqvist said the pad would reopen in May."
+    out = rows(nlp, text)
+    (ref,) = [r for r in out["references"] if r["text"] == "Lindqvist"]
+    assert ref["rule"] == "surname" and ref["antecedent_text"] == "Greta Lindqvist"
+
+
+def test_pronoun_it_is_the_organisation_subject(nlp):
+    text = "The ministry of defence in Oslo cancelled the order. Kongsberg said it would appeal the decision."
+    assert resolved(nlp, text)[("it", "pronoun")] == "Kongsberg"
+
+
+def test_pronoun_respects_gender(nlp):
+    text = ("Mark Olsen met Helen Carrick at the trade fair in Farnborough. "
+            "She said the tender would close in spring.")
+    assert resolved(nlp, text)[("She", "pronoun")] == "Helen Carrick"
+
+
+def test_pronoun_prefers_the_earlier_subject(nlp):
+    text = "Paolo Ferri briefed Tom Ashby on the budget. He warned that costs were rising."
+    assert resolved(nlp, text)[("He", "pronoun")] == "Paolo Ferri"
+
+
+def test_object_pronoun_is_not_the_subject_of_its_own_verb(nlp):
+    text = "Paolo Ferri met Tom Ashby in Rome. Ferri praised him for the launch."
+    assert resolved(nlp, text)[("him", "pronoun")] == "Tom Ashby"
+
+
+def test_expletive_it_is_not_resolved(nlp):
+    text = "Airbus delivered the satellite. It is expected that the launch will slip."
+    assert ("It", "pronoun") not in resolved(nlp, text)
+
+
+def test_definite_description_of_a_company(nlp):
+    text = "Eutelsat posted higher revenue. The company said demand for broadband grew."
+    assert resolved(nlp, text)[("The company", "description")] == "Eutelsat"
+
+
+def test_definite_description_prefers_the_head_noun_in_the_name(nlp):
+    text = ("Eutelsat and the Italian Space Agency signed a study contract. "
+            "The agency will pay for the first phase.")
+    assert resolved(nlp, text)[("The agency", "description")] == "Italian Space Agency"
+
+
+def test_description_with_modifier(nlp):
+    text = "SES bought two satellites from Thales. The Luxembourg-based operator will fly them in 2027."
+    assert resolved(nlp, text)[("The Luxembourg-based operator", "description")] == "SES"
+
+
+def test_role_description_is_the_person_with_that_role(nlp):
+    text = ("Defence Minister Karl Brandt met Anna Weiss, an analyst, in Berlin. "
+            "The minister said the budget was final.")
+    assert resolved(nlp, text)[("The minister", "description")] == "Karl Brandt"
+
+
+def test_relative_pronoun_is_its_head_noun(nlp):
+    text = "Hispasat, which is controlled by Redeia, ordered a new satellite."
+    assert resolved(nlp, text)[("which", "relative")] == "Hispasat"
+
+
+def test_resolution_feeds_claim_subjects(nlp):
+    text = "The Norwegian Space Agency reviewed the bids. It will award the contract in May."
+    out = rows(nlp, text)
+    (c,) = [c for c in out["claims"] if c["predicate"] == "award"]
+    assert c["subject_text"] == "It"
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    assert names[c["subject_entity_id"]] == "Norwegian Space Agency"
+
+
+def test_rule_data_is_reviewable():
+    rules = reference_rules()
+    assert "PERSON" in rules.pronouns["she"][0] and rules.pronouns["she"][1] == "f"
+    assert "company" in rules.descriptions["company"][1]
+    assert "minister" in rules.person_roles
+
+
+@pytest.mark.parametrize("n", [50, 400])
+def test_resolution_cost_is_linear(nlp, n):
+    """Every pronoun looks back over a bounded history: a long article resolves every pronoun, and no reference
+    reaches further back than the history allows."""
+    para = "Vega Orbital signed a contract with Nordsat. It will build four satellites. "
+    text = para * n
+    out = rows(nlp, text)
+    assert sum(1 for r in out["references"] if r["rule"] == "pronoun") == n
+    assert all(r["start_char"] - r["antecedent_start"] < 200 for r in out["references"] if r["antecedent_start"] is not None)

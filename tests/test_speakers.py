@@ -1,0 +1,168 @@
+"""Speaker attribution for the common news layouts, scare quotes, and the non-verbal claims and modality fixes
+that came with reference resolution. Sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from spaceetl.nlp.rows import ArticleContext, article_rows
+
+
+def extract(nlp, text):
+    out = article_rows(nlp(text), ArticleContext("art_" + "3" * 20, text, date(2025, 3, 1), "run_test"))
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    for c in out["claims"]:
+        assert text[c["start_char"]:c["end_char"]] == c["sentence"]
+        c["speaker_name"] = names.get(c["speaker_entity_id"])
+        c["subject_name"] = names.get(c["subject_entity_id"])
+        c["object_name"] = names.get(c["object_entity_id"])
+    return out["claims"]
+
+
+def quotes(nlp, text):
+    return [c for c in extract(nlp, text) if c["quote_style"] == "direct"]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # inverted, with an affiliation
+    ("“Launch prices will keep falling,” said Maria Costa at Euroconsult.", "Maria Costa"),
+    # affiliation and apposition before the verb
+    ("Tom Reed of the Secure World Foundation, a non-profit group, said: “Debris is the real threat.”", "Tom Reed"),
+    # title and party tag
+    ("Sen. Ann Fields (R-Ala.) said: “We will not fund this twice.”", "Ann Fields"),
+    # apposition describing the speaker, another reporting verb
+    ("Paul Dane, author of a book on launch markets, wrote: “Nobody can sustain these prices.”", "Paul Dane"),
+    # quote hanging from a verb that is not a reporting verb
+    ("Ines Moreau called the plan “a gift to our competitors” on Tuesday.", "Ines Moreau"),
+    # attribution as a sentence of its own after the quote
+    ("“Does anyone still believe the schedule?” Ines Moreau asked.", "Ines Moreau"),
+    # a dash and the name after the quote
+    ("“We were promised coverage by now.” ― Ines Moreau", "Ines Moreau"),
+    # lower-case words before the name
+    ("“The pad will be rebuilt by summer,” Kourou range Chief Luc Girard said Monday.", "Luc Girard"),
+    # a single initial inside the name, party tag
+    ("“Not one more delay,” Rep. Dana J. Whitfield (D-Md.) said.", "Dana J. Whitfield"),
+    # a participle hanging from another verb
+    ("Luc Girard criticised the agency, saying, “They ignored every warning.”", "Luc Girard"),
+    # a verb of praise carrying a partial quote
+    ("Gov. Earl Tomlin lauded Nordsat for its “new and bold ideas.”", "Earl Tomlin"),
+])
+
+def test_speaker_layouts(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == speaker, q
+
+
+def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
+    text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Luc Girard"
+
+
+def test_inverted_attribution_before_the_quote(nlp):
+    (q,) = quotes(nlp, "Said Luc Girard: “The pad will be rebuilt by summer.”")
+    assert q["speaker_text"] == "Luc Girard"
+
+
+def test_quote_after_an_attribution_sentence_continues_its_speaker(nlp):
+    text = "The agency may still act, Luc Girard said. “The other factor is the weather in March.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Luc Girard"
+
+
+def test_attribution_with_a_colon_belongs_to_the_next_quote(nlp):
+    text = ("“Costs doubled,” Luc Girard said. Nordsat's chief executive said: “Our costs did not move at all.”")
+    qs = quotes(nlp, text)
+    assert [q["speaker_name"] or q["speaker_text"] for q in qs] == ["Luc Girard", "Nordsat's chief executive"]
+
+
+def test_partial_quote_in_reported_speech_is_the_reporting_subject(nlp):
+    text = "Ines Moreau said the aim was to “put Europe back in the launch business” within five years."
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Ines Moreau" and q["quote_text"].startswith("put Europe back")
+
+
+def test_pronoun_speaker_resolves_to_the_person_named_earlier(nlp):
+    text = ("Defence Minister Karl Brandt visited the ground station on Monday. Engineers showed him the new antenna.\n\n"
+            "“We are not walking away,” he told reporters.")
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == "he" and q["speaker_name"] == "Karl Brandt"
+
+
+def test_speaker_in_the_previous_paragraph_ending_with_a_colon(nlp):
+    text = "Karl Brandt spoke after the vote. Brandt continued:\n\n“The money is there. The will is there.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Karl Brandt"
+
+
+def test_run_of_paragraphs_quoting_the_same_person(nlp):
+    text = ("“The order book is full,” said Lena Park, the chief executive of Nordsat.\n\n"
+            "“We will hire two hundred engineers next year and open a plant in Tromsø.”")
+    qs = quotes(nlp, text)
+    assert len(qs) == 2 and {q["speaker_name"] for q in qs} == {"Lena Park"}
+
+
+def test_organisation_office_speaker_kept_as_written(nlp):
+    text = "The prime minister's office said: “The decision will be taken in cabinet.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == "The prime minister's office" and q["speaker_entity_id"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "Ministers talk about “sovereign” connectivity as if it were a product.",
+    "So-called “mega-constellations” now dominate the filings.",
+    "She appeared on “Space Policy Today” to discuss the budget.",
+])
+def test_scare_quotes_titles_and_coined_terms_are_not_quotes(nlp, text):
+    assert not [c for c in extract(nlp, text) if c["claim_type"] == "quote" and c["quote_style"] == "direct"]
+
+
+def test_unattributed_full_sentence_quote_is_still_a_quote(nlp):
+    text = "The memo ended bluntly.\n\n“There is no money left for a second tranche of satellites this year.”"
+    assert len(quotes(nlp, text)) == 1
+
+
+@pytest.mark.parametrize("text,predicate,modality,cue", [
+    ("Japan and India signed the accords May 27 in Tokyo.", "sign", "asserted", None),
+    ("The No. 2 operator bought two satellites.", "buy", "asserted", None),
+    ("Nordsat replaced the now-cancelled satellite.", "replace", "asserted", None),
+    ("The Pentagon announced plans that would expand the fleet.", "announce", "reported", "announced"),
+])
+def test_modality_misreadings(nlp, text, predicate, modality, cue):
+    cs = [c for c in extract(nlp, text) if c["predicate"] == predicate]
+    assert cs and all((c["modality"], c["modality_cue"]) == (modality, cue) for c in cs)
+
+
+def test_dateline_is_not_the_subject(nlp):
+    text = "RESTON, Va. — General Dynamics reported higher sales on Wednesday."
+    (c,) = [c for c in extract(nlp, text) if c["predicate"] == "report"]
+    assert c["subject_text"] == "General Dynamics"
+
+
+def test_relative_clause_gives_a_claim_about_its_head(nlp):
+    text = "Hispasat, which is controlled by Redeia, ordered a new satellite."
+    (c,) = [c for c in extract(nlp, text) if c["predicate"] == "control"]
+    assert c["subject_name"] == "Redeia" and c["object_name"] == "Hispasat"
+    (o,) = [c for c in extract(nlp, text) if c["predicate"] == "order"]
+    assert o["subject_name"] == "Hispasat"
+
+
+def test_relative_clause_active(nlp):
+    text = "Redeia bought Hispasat, which operates five satellites over the Atlantic."
+    (c,) = [c for c in extract(nlp, text) if c["predicate"] == "operate"]
+    assert c["subject_name"] == "Hispasat"
+
+
+def test_agentless_passives_of_typed_verbs(nlp):
+    text = "Thales was named preferred bidder. The programme had been valued at about $2 billion."
+    cs = extract(nlp, text)
+    (named,) = [c for c in cs if c["predicate"] == "name"]
+    assert named["subject_text"] is None and named["object_name"] == "Thales"
+    (valued,) = [c for c in cs if c["predicate"] == "value"]
+    assert valued["object_text"] == "The programme" and valued["amount_id"] is not None
+
+
+def test_according_to_source_is_the_speaker(nlp):
+    text = "Rome signed the deal last week, according to the Italian Space Agency."
+    (c,) = [c for c in extract(nlp, text) if c["predicate"] == "sign"]
+    assert c["speaker_name"] == "Italian Space Agency" and c["modality"] == "reported"
