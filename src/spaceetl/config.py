@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_WAREHOUSE = Path("warehouse") / "spaceetl.duckdb"
@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(None, description="Existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")
     spill_dir: Path | None = Field(None, description="Folder shared by workers and the writer for batch Parquet files "
                                                     "(default for dask: <warehouse folder>/spill).")
+    check_thresholds: str | None = Field(
+        None, description="Per-check limits for warn checks, as a JSON object or the path of a JSON/YAML file: "
+                          "a warn check failing on more than max_share of its rows (default 0.5), or rising by more "
+                          "than max_rise (default 0.3) over the recent runs, makes the run a warning.")
+
+    @field_validator("check_thresholds")
+    @classmethod
+    def _thresholds_parse(cls, value: str | None) -> str | None:
+        from .status import parse_thresholds
+
+        parse_thresholds(value)  # a ValueError here is reported as a settings error before the run starts
+        return value
 
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""

@@ -209,6 +209,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
     from .report.build import collect, write_report
     from .report.metrics import compute_metrics
     from .schemas import DQ_METRICS, DQ_RESULTS
+    from .status import warn_check_escalations
 
     settings = run.settings
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
@@ -222,6 +223,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
             status = "failed"
             problems += [f"{r['table_name']}.{r['check_name']} failed on {r['failed_rows']} row(s)" for r in failed_errors]
         warn_checks = [r for r in run_checks if r["status"] == "fail" and r["severity"] == "warn"]
+        warn_checks += warn_check_escalations(conn, run.run_id, dq_rows, settings.check_thresholds)
         if warn_checks and status != "failed":
             status = "warning"
         problems += [f"{r['check_name']}: {r['failed_rows']} of {r['total_rows']}" for r in warn_checks]
