@@ -48,7 +48,7 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
     with run_lock(settings.warehouse, settings.lock_timeout_s):
         run = tasks.begin_run(settings, str(flow_run.id) if flow_run.id else None)
         plan = tasks.plan_files(run)
-        progress.current().start(sum(len(b) for b in plan.batches))
+        progress.current().start(sum(len(b) for b in plan.batches), len(plan.batches))
         totals = RunTotals()
         # Several batches and several workers: extraction goes to worker processes with a model each.
         use_pool = settings.task_runner == "thread" and settings.workers > 1 and len(plan.batches) > 1
@@ -93,15 +93,17 @@ def run_etl(settings: Settings, return_state: bool = False):
 def _load_next(in_flight: deque, run, plan, totals: RunTotals, logger: logging.Logger) -> None:
     entries, future, with_rejected = in_flight.popleft()
     rejected = plan.rejected if with_rejected else ()
+    failed = False
     try:
         validated = future.result()
     except Exception as exc:  # a batch that failed for good must not lose the rest of the run
         logger.error("batch of %d files failed: %s", len(entries), exc)
-        validated = failed_batch(entries, run.run_id, exc)
+        validated, failed = failed_batch(entries, run.run_id, exc), True
     counts, validated = tasks.load_batch(run, validated, entries, rejected)
     totals.add(validated, counts)
     progress.current().advance(len(entries), counts.get("articles_loaded", 0),
                                sum(df.height for df in validated.tables.values()))
+    progress.current().batch_done(len(entries), counts.get("articles_loaded", 0), counts.get("quarantined", 0), failed)
 
 
 if __name__ == "__main__":
