@@ -110,9 +110,10 @@ def bar_chart(series: dict[str, list[float]], labels: list[str], dates: list[str
            f'aria-label="{escape(aria)}">']
     if title:
         out.append(f'<text class="title" x="{left}" y="12" font-size="12" font-weight="600">{escape(title)}</text>')
+    legend_x = width - right - 130 * len(names)
     for j, name in enumerate(names):
-        out.append(f'<rect x="{left + 260 + j * 140}" y="4" width="10" height="10" fill="{COLORS[j % len(COLORS)]}"/>'
-                   f'<text class="legend" x="{left + 274 + j * 140}" y="13" font-size="11">{escape(name)}</text>')
+        out.append(f'<rect x="{legend_x + j * 130}" y="4" width="10" height="10" fill="{COLORS[j % len(COLORS)]}"/>'
+                   f'<text class="legend" x="{legend_x + 14 + j * 130}" y="13" font-size="11">{escape(name)}</text>')
     out.append(f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#9aa5b1"/>'
                f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#9aa5b1"/>')
     for frac in (0, 0.5, 1):
