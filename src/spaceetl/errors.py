@@ -37,3 +37,19 @@ class WarehouseBusyError(SpaceetlError):
 
 class RunLockedError(SpaceetlError):
     """Another run is writing to the same warehouse and did not finish within the lock timeout."""
+
+
+class EnvironmentCheckError(SpaceetlError):
+    """The environment cannot run the pipeline at all (model missing, raw folder unreadable, warehouse unusable).
+    Raised before a run starts, so nothing is written; the CLI exits with code 2."""
+
+    def __init__(self, message: str, *, stage: str = "preflight", check: str = "", path: str | None = None):
+        super().__init__(message, stage=stage, path=path)
+        self.check = check
+
+    def __str__(self) -> str:  # one line for the user: the detail already names the file
+        return self.reason
+
+
+class BatchFailedError(SpaceetlError):
+    """A batch's extraction raised even after a retry; carries the first exception's type and message."""

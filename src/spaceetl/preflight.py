@@ -1,0 +1,155 @@
+"""Checks of the environment a run needs, made before the run starts.
+
+A missing model, a missing extension or an unusable raw folder or warehouse fails every batch the same way. Found
+after the fact, that is a run full of identical quarantine rows; found here, it is one clear line and exit code 2,
+and no warehouse, ``running`` row or Prefect server is created. ``spaceetl doctor`` prints the same checks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .errors import EnvironmentCheckError
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+MIN_FREE_BYTES = 50_000_000  # below this a load will fail half-way; refuse to start instead
+# Libraries the extraction imports lazily inside the workers: a broken install must show before the run.
+EXTRACTION_IMPORTS = ("trafilatura", "lxml.html.clean", "langdetect", "frontmatter", "spacy")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_raw_dir(raw_dir: Path) -> Check:
+    if not raw_dir.exists():
+        return Check("raw folder", False, f"raw folder {raw_dir} does not exist")
+    if not raw_dir.is_dir():
+        return Check("raw folder", False, f"raw folder {raw_dir} is a file, not a folder")
+    if not os.access(raw_dir, os.R_OK | os.X_OK):
+        return Check("raw folder", False, f"raw folder {raw_dir} is not readable")
+    return Check("raw folder", True, str(raw_dir.resolve()))
+
+
+def check_model(model_name: str, *, load: bool = False) -> Check:
+    if importlib.util.find_spec(model_name) is None:
+        return Check("spaCy model", False,
+                     f"spaCy model {model_name!r} is not installed (pip install it, or set SPACEETL_SPACY_MODEL / --model "
+                     "to an installed pipeline)")
+    if load:
+        try:
+            from .nlp.pipeline import get_nlp
+
+            nlp = get_nlp(model_name)
+        except Exception as exc:  # noqa: BLE001 - any failure to load is the answer
+            return Check("spaCy model", False, f"spaCy model {model_name!r} does not load: {type(exc).__name__}: {exc}")
+        return Check("spaCy model", True, f"{model_name} {nlp.meta.get('version', '?')} loads")
+    return Check("spaCy model", True, f"{model_name} installed")
+
+
+def check_imports() -> Check:
+    for module in EXTRACTION_IMPORTS:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            return Check("libraries", False, f"a library the extraction needs does not import ({module}: {exc}); "
+                                             "reinstall the project (make install)")
+    return Check("libraries", True, "extraction libraries import")
+
+
+def check_fts() -> Check:
+    import duckdb
+
+    from .warehouse import fts_extension_path
+
+    path = fts_extension_path()
+    if path is None:
+        return Check("fts extension", False, "DuckDB's fts extension file is missing (pip install "
+                                             f"duckdb-extension-fts=={duckdb.__version__})")
+    try:
+        with duckdb.connect() as conn:
+            conn.execute(f"LOAD '{path.as_posix()}'")
+    except duckdb.Error as exc:
+        return Check("fts extension", False, f"the fts extension at {path} does not load: {exc}")
+    return Check("fts extension", True, f"LOAD '{path.as_posix()}'")
+
+
+def check_warehouse(warehouse: Path, *, must_exist: bool = False) -> Check:
+    """The warehouse file opens (or can be created): no file in the way, a writable folder, disk space, and an
+    existing file that really is a DuckDB database."""
+    for parent in [warehouse.parent, *warehouse.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                return Check("warehouse", False, f"warehouse {warehouse} is under {parent}, which is a file")
+            break
+    if warehouse.exists():
+        if warehouse.is_dir():
+            return Check("warehouse", False, f"warehouse {warehouse} is a folder, not a DuckDB file")
+        try:
+            with open(warehouse, "rb") as fh:
+                head = fh.read(12)
+        except OSError as exc:
+            return Check("warehouse", False, f"warehouse {warehouse} cannot be read: {exc.strerror}")
+        if len(head) >= 12 and head[8:12] != DUCKDB_MAGIC or 0 < len(head) < 12:
+            return Check("warehouse", False, f"warehouse {warehouse} is not a DuckDB database (corrupted or another "
+                                             "kind of file); move it away or choose another --warehouse")
+    elif must_exist:
+        return Check("warehouse", False, f"no warehouse at {warehouse}: run `spaceetl run` first")
+    folder = next((p for p in [warehouse.parent, *warehouse.parent.parents] if p.exists()), None)
+    if folder is None or not os.access(folder, os.W_OK | os.X_OK) or (
+            warehouse.exists() and not os.access(warehouse, os.W_OK)):
+        return Check("warehouse", False, f"warehouse {warehouse} is not writable (read-only file system or permissions)")
+    if _read_only_mount(folder):
+        return Check("warehouse", False, f"warehouse {warehouse} is on a read-only file system")
+    free = shutil.disk_usage(folder).free
+    if free < MIN_FREE_BYTES:
+        return Check("warehouse", False, f"only {free // 1_000_000} MB free where the warehouse {warehouse} lives")
+    return Check("warehouse", True, str(warehouse.resolve()))
+
+
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def check_prefect_api() -> Check | None:
+    """The configured Prefect API answers (None when no server is configured: a temporary one is started)."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        return None
+    import httpx
+
+    try:
+        response = httpx.get(url.rstrip("/") + "/health", timeout=5.0)
+        ok = response.status_code == 200
+    except httpx.HTTPError as exc:
+        return Check("Prefect API", False, f"PREFECT_API_URL={url} does not answer: {exc}")
+    return Check("Prefect API", ok, f"{url} answers" if ok else f"{url} answered HTTP {response.status_code}")
+
+
+def check_environment(settings: Settings, *, load_model: bool = False, check_prefect: bool = False) -> list[Check]:
+    checks = [check_raw_dir(Path(settings.raw_dir)), check_model(settings.spacy_model, load=load_model),
+              check_imports(), check_fts(), check_warehouse(Path(settings.warehouse))]
+    if check_prefect:
+        api = check_prefect_api()
+        if api is not None:
+            checks.append(api)
+    return checks
+
+
+def ensure_ready(settings: Settings) -> None:
+    """Raise :class:`EnvironmentCheckError` for the first check that fails."""
+    for check in check_environment(settings):
+        if not check.ok:
+            raise EnvironmentCheckError(check.detail, stage="preflight", check=check.name)
