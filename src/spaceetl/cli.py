@@ -255,10 +255,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.task_runner = "dask"
     settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
                          "task_runner", "workers", "dask_address", "max_file_bytes")
+    _warm_up(settings)  # the model loads while the checks run and Prefect's temporary server starts
     _preflight(settings)
     from spaceetl import progress
-
-    _warm_up(settings)  # the model loads while Prefect's temporary server starts (independent of each other)
     from spaceetl.flows.etl import run_etl
 
     quiet_prefect_console()
@@ -385,8 +384,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """One OK/FAIL line per thing a run needs; exit 1 if any fails. The FTS line is the one to paste into the
-    duckdb CLI."""
+    """One OK/FAIL line per thing a run needs (the checks of ``spaceetl.preflight``, with the model really loaded
+    and the Prefect API asked); exit 1 if any fails. The FTS line is the one to paste into the duckdb CLI."""
     settings = _settings(args, "raw_dir", "warehouse", "spacy_model")
     from . import preflight
 
@@ -394,6 +393,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     width = max((len(c.name) for c in checks), default=0)
     for c in checks:
         sys.stdout.write(f"{'OK  ' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}\n")
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        sys.stdout.write(f"{'--':<4}  {'Prefect API':<{width}}  none configured (PREFECT_API_URL): each run starts a "
+                         "temporary local server\n")
     line = _fts_load_line()
     if line:
         sys.stdout.write(f"\nduckdb CLI full-text search: {line}\n")
