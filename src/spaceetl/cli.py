@@ -217,13 +217,30 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
                 "serve": cmd_serve, "server": cmd_server, "doctor": cmd_doctor, "fts-load": cmd_fts_load}
     try:
-        return handlers[args.command](args)
+        code = handlers[args.command](args)
+        if argv is None and args.command == "run":
+            _exit_now(code)
+        return code
     except SpaceetlError as exc:
         _error(str(exc))
         return 2
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+
+
+def _exit_now(code: int) -> None:
+    """End a finished ``spaceetl run`` process without the interpreter's teardown: freeing the spaCy model, the
+    DuckDB and polars state object by object takes seconds and serves nobody. Everything is written and closed
+    by now; the exit handlers (Prefect's log and event workers, the worker processes) still run first."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _error(message: str) -> None:
@@ -255,15 +272,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.task_runner = "dask"
     settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
                          "task_runner", "workers", "dask_address", "max_file_bytes")
-    _warm_up(settings)  # the model loads while the checks run and Prefect's temporary server starts
-    _preflight(settings)
+    # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
+    # the worker processes start), and the environment checks run, instead of one after the other.
+    server = _TemporaryServer.start_in_background()
+    _warm_up(settings)
+    try:
+        _preflight(settings)
+    except BaseException:
+        server.stop_nowait()
+        raise
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
 
     quiet_prefect_console()
     progress.enable(progress.wanted() and not args.no_progress and not args.quiet, batch_lines=not args.quiet)
-    state = run_etl(settings, return_state=True)
+    server.wait()
+    try:
+        state = run_etl(settings, return_state=True)
+    finally:
+        server.stop_nowait()  # the summary need not wait for the server's shutdown
     summary = state.result(raise_on_failure=False)
+    log.debug("flow run returned")
     if not isinstance(summary, dict):
         _error(f"the flow run did not finish: {summary}")
         return 1
@@ -271,6 +300,65 @@ def cmd_run(args: argparse.Namespace) -> int:
     if summary["status"] == "failed" or (args.warn_error and summary["status"] == "warning"):
         return 1
     return 0
+
+
+class _TemporaryServer:
+    """Prefect's temporary local server (used when no ``PREFECT_API_URL`` is set), started in a thread at the
+    beginning of ``spaceetl run`` so that its start-up (seconds) overlaps the model load and the checks. Prefect
+    reuses the running instance (it is a per-process singleton). At the end it is told to stop and not waited
+    for: it shuts down on its own after this process has printed its summary."""
+
+    def __init__(self):
+        self.thread = None
+        self.error: BaseException | None = None
+
+    @classmethod
+    def start_in_background(cls) -> "_TemporaryServer":
+        import os
+        import threading
+
+        self = cls()
+        if os.environ.get("PREFECT_API_URL"):
+            return self
+
+        def start() -> None:
+            try:
+                from . import prefect_env  # noqa: F401  (offline defaults before Prefect is imported)
+                from prefect.server.api.server import SubprocessASGIServer
+
+                SubprocessASGIServer().start()
+            except BaseException as exc:  # noqa: BLE001 - the flow starts (or reports) it itself
+                self.error = exc
+
+        self.thread = threading.Thread(target=start, name="spaceetl-prefect-server", daemon=True)
+        self.thread.start()
+        return self
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            if self.error is not None:
+                log.debug("early start of the temporary Prefect server failed: %s", self.error)
+
+    def stop_nowait(self) -> None:
+        if self.thread is None:
+            return
+        self.thread.join()
+        try:  # what the flow run still has to tell the server (logs, events) goes first
+            from prefect.events.worker import EventsWorker
+            from prefect.logging.handlers import APILogWorker
+
+            APILogWorker.drain_all(timeout=5)
+            EventsWorker.drain_all(timeout=5)
+        except Exception:  # noqa: BLE001 - best effort; Prefect drains at exit anyway
+            log.debug("draining Prefect's workers failed", exc_info=True)
+        from prefect.server.api.server import SubprocessASGIServer
+
+        for server in list(SubprocessASGIServer._instances.values()):
+            proc = getattr(server, "server_process", None)
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+            server.server_process = None  # Prefect's exit handler has nothing left to wait for
 
 
 def _preflight(settings) -> None:
@@ -297,8 +385,31 @@ def _warm_up(settings) -> None:
         except Exception:  # noqa: BLE001 - the run reports it where the model is needed
             log.debug("background model load failed", exc_info=True)
 
-    if settings.task_runner == "thread":
+    if settings.task_runner != "thread":
+        return
+    if settings.workers > 1 and _more_files_than(Path(settings.raw_dir), settings.batch_files):
+        # several batches: the flow will hand them to the extraction worker processes; start them now (the fork
+        # server loads the model in its own process while this one starts Prefect)
+        from . import workers
+
+        workers.warm_up(settings.spacy_model, settings.workers)
+    else:
         threading.Thread(target=load, name="spaceetl-model-warm-up", daemon=True).start()
+
+
+def _more_files_than(folder: Path, n: int) -> bool:
+    """Cheap guess of whether a run has several batches (the plan decides for real, after unchanged files)."""
+    import os
+
+    seen = 0
+    try:
+        for _, _, files in os.walk(folder):
+            seen += len(files)
+            if seen > n:
+                return True
+    except OSError:
+        return False
+    return False
 
 
 def _check_counts(report: dict) -> dict[str, int]:
