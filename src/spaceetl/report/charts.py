@@ -33,7 +33,7 @@ def line_chart(values: list[float | None], labels: list[str], dates: list[str] |
     axis), the drift limits as dashed lines."""
     dates = dates or [None] * len(labels)
     points = [(i, v) for i, v in enumerate(values) if v is not None]
-    left, right, top, bottom = 44, 12, 16, 34
+    left, right, top, bottom = 44, 12, 24, 34
     aria = f"{title}: " + ", ".join(f"{short_run(labels[i])} {fmt(v)}" for i, v in points) if points else f"{title}: no data"
     out = [f'<svg class="chart line" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="{escape(aria)}">']
