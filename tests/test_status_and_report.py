@@ -150,3 +150,19 @@ def test_charts_have_axes_labels_and_values(undated_runs):
     assert r1.rsplit("_", 1)[1] in volume  # run ids under the bars
     assert re.search(r'class="value"[^>]*>3<', volume) and re.search(r'class="value"[^>]*>1<', volume)
     assert "bad when" in html and "↑ higher" in html and "↓ lower" in html
+
+
+def test_progress_counts_files_once_with_ticks_inside_a_batch(capsys):
+    from spaceetl import progress
+
+    p = progress.Progress(enabled=True, mode="plain", batch_lines=True)
+    p.start(10, batches=1)
+    for _ in range(4):
+        p.tick()  # articles finished inside the batch
+    assert p.files == 4
+    p.advance(10, articles=8, rows=100)  # the batch reports its 10 files: 6 more, not 10
+    assert (p.files, p.articles, p.rows) == (10, 8, 100)
+    p.batch_done(10, 8, 2)
+    out, err = capsys.readouterr()
+    assert re.search(r"^\d\d:\d\d:\d\d  1 of 1  WARN  batch of 10 files \.+ 8 articles, 2 quarantined \[\d", out, re.M)
+    assert "progress: 10/10 files (100%), 8 articles, 100 rows" in err

@@ -281,12 +281,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except BaseException:
         server.stop_nowait()
         raise
+    server.wait()  # before this thread imports Prefect too (one import of it at a time)
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
 
     quiet_prefect_console()
     progress.enable(progress.wanted() and not args.no_progress and not args.quiet, batch_lines=not args.quiet)
-    server.wait()
     try:
         state = run_etl(settings, return_state=True)
     finally:

@@ -1,7 +1,8 @@
 """What a run shows while it works: a progress bar in a terminal (files read, articles loaded, rows loaded), plain
 periodic lines when output is not a terminal (CI logs, ``| tee``), and one line per batch in the style of dbt.
 The CLI switches it on; the flow only reports, through three calls: ``start(files)``, ``advance(files, articles,
-rows)`` and ``close()`` (plus ``batch_done(...)`` for the per-batch line).
+rows)`` and ``close()``, plus ``batch_done(...)`` for the per-batch line and ``tick()`` from the extraction for
+every article, so the bar moves inside a large batch that runs in this process.
 
 Log lines go through :class:`ConsoleHandler`, which writes above the bar instead of through it.
 """
@@ -36,10 +37,11 @@ class Progress:
         self._last_step = -1
         self.batches_total = 0
         self.batches_done = 0
+        self._ticked = 0
         self._last_batch = time.monotonic()
 
     def start(self, files: int, batches: int = 0) -> None:
-        self.total, self.files, self.articles, self.rows = files, 0, 0, 0
+        self.total, self.files, self.articles, self.rows, self._ticked = files, 0, 0, 0, 0
         self.batches_total, self.batches_done = batches, 0
         self._t0 = self._last_line = self._last_batch = time.monotonic()
         if not self.enabled or files < MIN_FILES:
@@ -52,9 +54,24 @@ class Progress:
             self._plain(force=True)
 
     def advance(self, files: int, articles: int = 0, rows: int = 0) -> None:
-        self.files += files
+        """A batch of ``files`` is loaded (the ticks already shown for it are not counted twice)."""
+        ahead = min(self._ticked, files)
+        self._ticked -= ahead
+        self.files += files - ahead
         self.articles += articles
         self.rows += rows
+        self._show(files - ahead)
+
+    def tick(self) -> None:
+        """One article through the NLP stage of a batch running in this process: the bar moves within a large
+        batch instead of jumping at its end (counted as one file, until the batch reports its real count)."""
+        if not self.enabled or self.files >= self.total:
+            return
+        self._ticked += 1
+        self.files += 1
+        self._show(1)
+
+    def _show(self, files: int) -> None:
         if self._bar is not None:
             self._bar.set_postfix(articles=self.articles, rows=self.rows, refresh=False)
             self._bar.update(files)
@@ -111,6 +128,12 @@ def enable(enabled: bool, mode: str = "auto", batch_lines: bool = False) -> None
 
 def current() -> Progress:
     return _current
+
+
+def tick() -> None:
+    """Called by the extraction for every article it finishes; a no-op unless this process shows progress (so
+    worker processes pay nothing)."""
+    _current.tick()
 
 
 def write_line(text: str, stream=None) -> None:

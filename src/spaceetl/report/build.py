@@ -17,7 +17,7 @@ import duckdb
 
 HISTORY_RUNS = 12
 QUARANTINE_LIMIT = 500
-INDEX_RUNS = 500
+INDEX_RUNS = 200  # the index and the check history cover this many latest runs
 # Keys of the report dict that are written as pages of their own, not into the run's JSON twin.
 _EXTRA_PAGES = ("_index", "_previous")
 
@@ -203,18 +203,19 @@ def collect_index(conn: duckdb.DuckDBPyConnection) -> dict:
         SELECT run_id, started_at, finished_at, status, message, files_seen, files_unchanged, records_read,
                articles_loaded, duplicates, quarantined, flow_run_id
         FROM runs ORDER BY started_at DESC LIMIT {INDEX_RUNS}""")
-    failing = _rows(conn, """
+    recent = f"(SELECT run_id FROM runs ORDER BY started_at DESC LIMIT {INDEX_RUNS})"
+    failing = _rows(conn, f"""
         SELECT run_id, table_name, check_name, severity, failed_rows, total_rows FROM dq_results
-        WHERE status = 'fail' ORDER BY severity, table_name, check_name""")
+        WHERE status = 'fail' AND run_id IN {recent} ORDER BY severity, table_name, check_name""")
     by_run: dict[str, list[dict]] = {}
     for f in failing:
         by_run.setdefault(f["run_id"], []).append(f)
     for r in runs:
         r["failing"] = by_run.get(r["run_id"], [])
     # streaks over the runs that checked anything (a run that read nothing leaves per-row checks out)
-    checked = _rows(conn, """
+    checked = _rows(conn, f"""
         SELECT d.run_id, r.started_at, d.table_name, d.check_name, d.severity, d.status, d.failed_rows, d.total_rows
-        FROM dq_results d JOIN runs r USING (run_id) ORDER BY r.started_at DESC""")
+        FROM dq_results d JOIN runs r USING (run_id) WHERE d.run_id IN {recent} ORDER BY r.started_at DESC""")
     history: dict[tuple, list[dict]] = {}
     for c in checked:
         history.setdefault((c["table_name"], c["check_name"], c["severity"]), []).append(c)
