@@ -166,3 +166,24 @@ def test_progress_counts_files_once_with_ticks_inside_a_batch(capsys):
     out, err = capsys.readouterr()
     assert re.search(r"^\d\d:\d\d:\d\d  1 of 1  WARN  batch of 10 files \.+ 8 articles, 2 quarantined \[\d", out, re.M)
     assert "progress: 10/10 files (100%), 8 articles, 100 rows" in err
+
+
+def test_prefect_flow_run_link_and_warning_wording(undated_runs, monkeypatch):
+    from spaceetl.report.build import collect, markdown_summary, prefect_ui_url
+    from spaceetl.report.html import render_html
+
+    settings, first, _ = undated_runs
+    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    assert prefect_ui_url() is None  # a temporary server is gone after the run: no link
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example:4200/api")
+    assert prefect_ui_url() == "http://prefect.example:4200"
+    monkeypatch.setenv("PREFECT_UI_URL", "https://ui.example/")
+    with wh.session(settings.warehouse) as conn:
+        conn.execute("UPDATE runs SET flow_run_id = 'fr-123' WHERE run_id = ?", [first["summary"]["run_id"]])
+        report = collect(conn, first["summary"]["run_id"], with_pages=False)
+    assert report["flow_run_url"] == "https://ui.example/runs/flow-run/fr-123"
+    html = render_html(report)
+    assert 'id="flow-run-link" href="https://ui.example/runs/flow-run/fr-123"' in html
+    assert "This run is a warning." in html and "green" in html
+    assert "This run is a WARNING" in markdown_summary(report)
