@@ -385,7 +385,7 @@ def _warm_up(settings) -> None:
         except Exception:  # noqa: BLE001 - the run reports it where the model is needed
             log.debug("background model load failed", exc_info=True)
 
-    if settings.task_runner != "thread":
+    if settings.task_runner == "dask":  # extraction runs on the cluster: nothing to warm up here
         return
     if settings.workers > 1 and _more_files_than(Path(settings.raw_dir), settings.batch_files):
         # several batches: the flow will hand them to the extraction worker processes; start them now (the fork
