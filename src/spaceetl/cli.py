@@ -387,7 +387,8 @@ def _warm_up(settings) -> None:
 
     if settings.task_runner == "dask":  # extraction runs on the cluster: nothing to warm up here
         return
-    if settings.workers > 1 and _more_files_than(Path(settings.raw_dir), settings.batch_files):
+    if settings.task_runner in ("thread", "local") and settings.workers > 1 and \
+            _more_files_than(Path(settings.raw_dir), settings.batch_files):
         # several batches: the flow will hand them to the extraction worker processes; start them now (the fork
         # server loads the model in its own process while this one starts Prefect)
         from . import workers
