@@ -153,10 +153,13 @@ def whole_process(raw: Path, settings, tmp: Path, cores: int, words: int, overri
     for key, value in overrides.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, text=True)
     run_s = time.perf_counter() - t0
-    return dict(raw_process_s=raw_s, spaceetl_process_s=run_s, ratio=raw_s / run_s,
-                raw_words_per_s=words / raw_s, spaceetl_words_per_s=words / run_s)
+    first_line = (done.stdout.splitlines() or [""])[0]
+    print(f"    {first_line} (exit code {done.returncode})")
+    return dict(raw_process_s=raw_s, spaceetl_process_s=run_s, ratio=raw_s / run_s, exit_code=done.returncode,
+                summary=done.stdout, raw_words_per_s=words / raw_s, spaceetl_words_per_s=words / run_s,
+                load_average=os.getloadavg())
 
 
 def main() -> int:
