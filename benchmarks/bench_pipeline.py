@@ -5,12 +5,16 @@ Measures, on the same corpus:
   (b) the full Prefect flow end to end into a fresh warehouse,
   (c) a re-run on the unchanged folder,
   (d) peak RSS of the whole process tree (sampled every 100 ms),
+  (e) the user's view: the whole ``spaceetl run`` process (start-up, Prefect's temporary server, model, run,
+      report, exit) against a whole raw ``nlp.pipe`` process (start-up, reading the files, model, pipe, exit)
+      on the same corpus, one after the other,
 and prints words/s and articles/s for (a) and (b), the ratio (b)/(a), the re-run time as a share of (b), peak
-memory, and how long ``spaceetl --help`` takes.
+memory, the whole-process ratio (e) and how long ``spaceetl --help`` takes.
 
     python benchmarks/bench_pipeline.py                 # ../shared/corpora/bbc when present, else synthetic
     python benchmarks/bench_pipeline.py --articles 5000 # a synthetic corpus of that size
     python benchmarks/bench_pipeline.py --ci            # the bundled sample corpus (small, quick)
+    python benchmarks/bench_pipeline.py --whole-only    # only (e)
 """
 
 from __future__ import annotations
@@ -127,7 +131,47 @@ def help_seconds() -> float:
     return best
 
 
+def raw_process(raw: Path, model: str, n_process: int, batch_size: int) -> None:
+    """The peer of a whole ``spaceetl run``: read the same files, load the model, ``nlp.pipe`` everything, exit."""
+    import spacy
+
+    bodies = corpus_bodies(raw)
+    nlp = spacy.load(model)
+    for _ in nlp.pipe(bodies, n_process=n_process, batch_size=batch_size):
+        pass
+
+
+def whole_process(raw: Path, settings, tmp: Path, cores: int, words: int, overrides: dict) -> dict:
+    """(e): both sides as separate processes, timed from launch to exit, raw first."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--raw-process", str(raw), "--model", settings.spacy_model,
+                    "--n-process", str(cores)], check=True)
+    raw_s = time.perf_counter() - t0
+    exe = Path(sys.executable).parent / "spaceetl"
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "spaceetl.cli"]), "run",
+           str(raw), "--warehouse", str(tmp / "whole" / "whole.duckdb"), "--quiet", "--no-progress"]
+    for key, value in overrides.items():
+        cmd += [f"--{key.replace('_', '-')}", str(value)]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, text=True)
+    run_s = time.perf_counter() - t0
+    first_line = (done.stdout.splitlines() or [""])[0]
+    print(f"    {first_line} (exit code {done.returncode})")
+    return dict(raw_process_s=raw_s, spaceetl_process_s=run_s, ratio=raw_s / run_s, exit_code=done.returncode,
+                summary=done.stdout, raw_words_per_s=words / raw_s, spaceetl_words_per_s=words / run_s,
+                load_average=os.getloadavg())
+
+
 def main() -> int:
+    if "--raw-process" in sys.argv:  # the child process of (e)
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--raw-process", type=Path)
+        ap.add_argument("--model")
+        ap.add_argument("--n-process", type=int)
+        ap.add_argument("--batch-size", type=int, default=32)
+        a = ap.parse_args()
+        raw_process(a.raw_process, a.model, a.n_process, a.batch_size)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, help="folder of raw files (default: the BBC corpus when present)")
     ap.add_argument("--articles", type=int, help="use a synthetic corpus of this many articles")
@@ -137,6 +181,7 @@ def main() -> int:
     ap.add_argument("--n-process", type=int, default=None)
     ap.add_argument("--batch-files", type=int, default=None)
     ap.add_argument("--skip-raw", action="store_true", help="skip (a), e.g. when comparing runner settings")
+    ap.add_argument("--whole-only", action="store_true", help="only (e): whole processes, as the user sees them")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = ap.parse_args()
 
@@ -171,6 +216,12 @@ def main() -> int:
                      "model_version": model_version_of(settings.spacy_model), "settings": settings.public_dict()}
     print(f"corpus: {label}\nmachine: {cores} cores, Python {sys.version.split()[0]}, model {settings.spacy_model}")
 
+    if args.whole_only:
+        words = sum(len(b.split()) for b in corpus_bodies(raw))
+        results["whole_process"] = whole = whole_process(raw, settings, tmp, cores, words, overrides)
+        print(f"(e) whole processes: raw nlp.pipe {whole['raw_process_s']:.1f} s, spaceetl run {whole['spaceetl_process_s']:.1f} s"
+              f" -> ratio {100 * whole['ratio']:.1f}%")
+        return _save(results, args.out, tmp)
     with PeakRSS() as rss:
         bodies = corpus_bodies(raw)
         words = sum(len(b.split()) for b in bodies)
@@ -230,9 +281,15 @@ def main() -> int:
           f"raw step: RSS {results.get('raw', {}).get('peak_rss_mb', 0):,.0f} MiB)")
     results["help_s"] = help_seconds()
     print(f"    spaceetl --help: {results['help_s'] * 1000:.0f} ms")
+    results["whole_process"] = whole = whole_process(raw, settings, tmp, cores, words, overrides)
+    print(f"(e) whole processes: raw nlp.pipe {whole['raw_process_s']:.1f} s, spaceetl run {whole['spaceetl_process_s']:.1f} s"
+          f" -> ratio {100 * whole['ratio']:.1f}%")
+    return _save(results, args.out, tmp)
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
+
+def _save(results: dict, out_dir: Path, tmp: Path) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"results: {out}")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -37,7 +37,7 @@ def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse:
         with run_lock(settings.warehouse, settings.lock_timeout_s):
             run = tasks.begin_run(settings, str(flow_run.id) if flow_run.id else None)
             plan = tasks.plan_files(run)
-            progress.current().start(sum(len(b) for b in plan.batches))
+            progress.current().start(sum(len(b) for b in plan.batches), len(plan.batches))
             executor = runner.executor_for(settings, run.run_id, len(plan.batches))
             try:
                 totals = runner.run_batches(run, plan, executor, tasks.load_batch, RunTotals(),
@@ -73,9 +73,11 @@ def settings_verbose() -> bool:
     return logging.getLogger("spaceetl").isEnabledFor(logging.DEBUG)
 
 
-def _progress(job, validated, counts) -> None:
+def _progress(job, validated, counts, failed: bool) -> None:
     progress.current().advance(len(job.entries), counts.get("articles_loaded", 0),
                                sum(df.height for df in validated.tables.values()))
+    progress.current().batch_done(len(job.entries), counts.get("articles_loaded", 0), counts.get("quarantined", 0),
+                                  failed)
 
 
 if __name__ == "__main__":

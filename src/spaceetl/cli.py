@@ -11,13 +11,35 @@ from pathlib import Path
 log = logging.getLogger("spaceetl")
 
 
+def _verbosity(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="show Prefect's and the libraries' log lines and warnings (-vv: debug)")
+    p.add_argument("-q", "--quiet", action="store_true", help="only the summary (and errors)")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--warehouse", type=Path, help="DuckDB file (default: warehouse/spaceetl.duckdb, env SPACEETL_WAREHOUSE)")
-    p.add_argument("-v", "--verbose", action="store_true", help="more logging")
+    _verbosity(p)
+
+
+def _version() -> str:
+    """Our version and the versions that decide the results (read from package metadata: no heavy import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    parts = []
+    for dist in ("prefect", "spacy", "duckdb", "pandera", "polars"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            continue
+    return f"spaceetl {__version__} ({', '.join(parts)}; Python {sys.version.split()[0]})"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spaceetl", description="Raw space/defence/satellite-telecom news files -> DuckDB warehouse.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="ingest a folder of raw article files (a Prefect flow run)")
@@ -32,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, help="parallel extraction workers")
     run.add_argument("--dask-address", help="existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --task-runner dask)")
     run.add_argument("--max-file-bytes", type=int, help="files larger than this are quarantined")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar (off anyway in CI and without a TTY)")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines (env SPACEETL_PROGRESS=0)")
+    run.add_argument("--warn-error", action="store_true", help="treat a warning run as a failure: exit code 1 (as dbt's flag)")
 
     rep = sub.add_parser("report", help="re-render the data-quality report of a run (default: the latest)")
     _common(rep)
@@ -57,11 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     server = sub.add_parser("server", help="start a persistent local Prefect server (for schedules and the UI)")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=4200)
-    server.add_argument("-v", "--verbose", action="store_true")
+    _verbosity(server)
 
     dic = sub.add_parser("dictionary", help="write the data dictionary generated from the table contracts")
     dic.add_argument("--output", type=Path, default=Path("docs/DATA_DICTIONARY.md"), help="'-' for stdout")
-    dic.add_argument("-v", "--verbose", action="store_true")
+    _verbosity(dic)
+
+    doc = sub.add_parser("doctor", help="check the environment: model, fts extension, warehouse, raw folder, Prefect API")
+    doc.add_argument("raw_dir", nargs="?", type=Path, help="folder to check (default: samples/corpus, env SPACEETL_RAW_DIR)")
+    _common(doc)
+    doc.add_argument("--model", dest="spacy_model", help="spaCy pipeline package (env SPACEETL_SPACY_MODEL)")
+
+    fts = sub.add_parser("fts-load", help="print the LOAD line for DuckDB's full-text search extension (for the duckdb CLI)")
+    _verbosity(fts)
     return parser
 
 
@@ -71,8 +102,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
     if not os.environ.get("PREFECT_API_URL"):
-        log.error("schedules need a persistent Prefect server: start one with `spaceetl server` (or "
-                  "`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+        _error("schedules need a persistent Prefect server: start one with `spaceetl server` (or "
+               "`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api")
         return 2
     settings = _settings(args, "raw_dir", "warehouse")
     from .errors import EnvironmentCheckError
@@ -82,6 +113,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not check.ok:  # refuse now, not at the first scheduled run
             raise EnvironmentCheckError(check.detail, check=check.name)
     from spaceetl.flows.etl import etl
+
+    quiet_prefect_console()
 
     params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": str(Path(settings.warehouse).resolve())}
     schedule = {"interval": args.interval} if args.interval else {"cron": args.cron or "0 * * * *"}
@@ -117,37 +150,131 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+# Loggers whose INFO lines are for developers: shown with --verbose only.
+_QUIET_BY_DEFAULT = ("prefect", "httpx", "httpcore", "distributed", "asyncio", "uvicorn", "fastapi", "alembic",
+                     "docket", "spacy", "numexpr")
+
+
+class _ConsoleFilter(logging.Filter):
+    """Default output keeps our own warnings and errors; the libraries' INFO lines (Prefect's per-task
+    ``Finished in state Completed()``, the temporary server's documentation link) go to the Prefect UI only."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """One console handler on the root logger (above the progress bar). Prefect's own handlers keep sending
+    flow and task logs to its API, whatever is shown here. Without --verbose, Python warnings (spaCy's, Prefect's
+    deprecations) are hidden here and in the worker processes."""
+    import os
+    import warnings
+
+    from .progress import ConsoleHandler
+
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if isinstance(h, ConsoleHandler):
+            root.removeHandler(h)
+    handler = ConsoleHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
+    handler.addFilter(_ConsoleFilter(level))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    for name in _QUIET_BY_DEFAULT:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose or name == "prefect" else logging.WARNING)
+    if not verbose:
+        warnings.simplefilter("ignore")
+        os.environ.setdefault("PYTHONWARNINGS", "ignore")  # worker processes started from here
+
+
+def quiet_prefect_console() -> None:
+    """Prefect configures logging when it is imported and puts its own console handler on the root logger: keep
+    ours only, so the default output stays ours (Prefect's API handlers are left alone)."""
+    from .progress import ConsoleHandler
+
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if not isinstance(h, ConsoleHandler) and type(h).__name__ == "PrefectConsoleHandler":
+            root.removeHandler(h)
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.extra"):
+        lg = logging.getLogger(name)
+        for h in list(lg.handlers):
+            if type(h).__name__ == "PrefectConsoleHandler":
+                lg.removeHandler(h)
+
+
+COMMANDS = ("run", "report", "sql", "dictionary", "serve", "server", "doctor", "fts-load")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
-    for noisy in ("httpx", "httpcore", "distributed", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
     from .errors import SpaceetlError
 
+    handlers = {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
+                "serve": cmd_serve, "server": cmd_server, "doctor": cmd_doctor, "fts-load": cmd_fts_load}
     try:
-        return {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
-                "serve": cmd_serve, "server": cmd_server}[args.command](args)
-    except SpaceetlError as exc:  # a user or environment error: one line, no traceback
-        return user_error(str(exc))
+        code = handlers[args.command](args)
+        if argv is None and args.command == "run":
+            _exit_now(code)
+        return code
+    except SpaceetlError as exc:
+        _error(str(exc))
+        return 2
     except Exception as exc:  # noqa: BLE001 - DuckDB refusing the file (corrupt, busy) or a disk fault
         from .errors import ENVIRONMENT_ERRORS, describe_environment_error
 
         if isinstance(exc, ENVIRONMENT_ERRORS) or type(exc).__module__.startswith("duckdb"):
-            return user_error(describe_environment_error(exc))
+            _error(describe_environment_error(exc))
+            return 2
         raise
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
 
 
-def user_error(message: str) -> int:
+def _exit_now(code: int) -> None:
+    """End a finished ``spaceetl run`` process without the interpreter's teardown: freeing the spaCy model, the
+    DuckDB and polars state object by object takes seconds and serves nobody. Everything is written and closed
+    by now; the exit handlers (Prefect's log and event workers, the worker processes) still run first."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _error(message: str) -> None:
+    """A user error: one line on stderr, no traceback."""
     sys.stderr.write(f"spaceetl: error: {message}\n")
-    return 2
+    sys.stderr.flush()
 
 
 def _settings(args: argparse.Namespace, *names: str):
+    """The settings, or one line saying which setting is wrong (a typo in an environment variable must not
+    print a pydantic traceback)."""
+    from pydantic import ValidationError
+
     from .config import load_settings
+    from .errors import SpaceetlError
 
     overrides = {n: getattr(args, n, None) for n in names}
-    return load_settings(**overrides)
+    try:
+        return load_settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ())) or "settings"
+        raise SpaceetlError(f"invalid setting {where} (SPACEETL_{where.upper()}): {first.get('msg')}",
+                            stage="config") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -155,27 +282,163 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.task_runner = "dask"
     settings = _settings(args, "raw_dir", "warehouse", "reports_dir", "spacy_model", "batch_files", "n_process",
                          "task_runner", "workers", "dask_address", "max_file_bytes")
+    # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
+    # the worker processes start), and the environment checks run, instead of one after the other.
+    server = _TemporaryServer.start_in_background()
+    try:
+        _preflight(settings)  # before anything else is started for the run: exit 2 at once
+    except BaseException:
+        server.stop_nowait()
+        raise
+    _warm_up(settings)
+    server.wait()  # before this thread imports Prefect too (one import of it at a time)
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
 
-    from spaceetl.preflight import ensure_ready
-
-    ensure_ready(settings)  # a missing model or an unusable folder: one line and exit 2, before anything starts
-    progress.enable(progress.wanted() and not args.no_progress)
-    state = run_etl(settings, return_state=True)
+    quiet_prefect_console()
+    progress.enable(progress.wanted() and not args.no_progress and not args.quiet, batch_lines=not args.quiet)
+    try:
+        state = run_etl(settings, return_state=True)
+    finally:
+        server.stop_nowait()  # the summary need not wait for the server's shutdown
     summary = state.result(raise_on_failure=False)
+    log.debug("flow run returned")
     if isinstance(summary, dict) and "exit_code" in summary:  # the run could not start or go on (environment)
-        return user_error(summary["error"])
+        _error(summary["error"])
+        return int(summary["exit_code"])
     if not isinstance(summary, dict):
-        log.error("flow run did not finish: %s", summary)
+        _error(f"the flow run did not finish: {summary}")
         return 1
-    _print_summary(summary)
-    return 1 if summary["status"] == "failed" else 0
+    _print_summary(summary, warn_error=args.warn_error)
+    if summary["status"] == "failed" or (args.warn_error and summary["status"] == "warning"):
+        return 1
+    return 0
 
 
-def _print_summary(s: dict) -> None:
+class _TemporaryServer:
+    """Prefect's temporary local server (used when no ``PREFECT_API_URL`` is set), started in a thread at the
+    beginning of ``spaceetl run`` so that its start-up (seconds) overlaps the model load and the checks. Prefect
+    reuses the running instance (it is a per-process singleton). At the end it is told to stop and not waited
+    for: it shuts down on its own after this process has printed its summary."""
+
+    def __init__(self):
+        self.thread = None
+        self.error: BaseException | None = None
+
+    @classmethod
+    def start_in_background(cls) -> "_TemporaryServer":
+        import os
+        import threading
+
+        self = cls()
+        if os.environ.get("PREFECT_API_URL"):
+            return self
+
+        def start() -> None:
+            try:
+                from . import prefect_env  # noqa: F401  (offline defaults before Prefect is imported)
+                from prefect.server.api.server import SubprocessASGIServer
+
+                SubprocessASGIServer().start()
+            except BaseException as exc:  # noqa: BLE001 - the flow starts (or reports) it itself
+                self.error = exc
+
+        self.thread = threading.Thread(target=start, name="spaceetl-prefect-server", daemon=True)
+        self.thread.start()
+        return self
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            if self.error is not None:
+                log.debug("early start of the temporary Prefect server failed: %s", self.error)
+
+    def stop_nowait(self) -> None:
+        if self.thread is None:
+            return
+        self.thread.join()
+        try:  # what the flow run still has to tell the server (logs, events) goes first
+            from prefect.events.worker import EventsWorker
+            from prefect.logging.handlers import APILogWorker
+
+            APILogWorker.drain_all(timeout=5)
+            EventsWorker.drain_all(timeout=5)
+        except Exception:  # noqa: BLE001 - best effort; Prefect drains at exit anyway
+            log.debug("draining Prefect's workers failed", exc_info=True)
+        from prefect.server.api.server import SubprocessASGIServer
+
+        for server in list(SubprocessASGIServer._instances.values()):
+            proc = getattr(server, "server_process", None)
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+            server.server_process = None  # Prefect's exit handler has nothing left to wait for
+
+
+def _preflight(settings) -> None:
+    """Environment checks before anything starts (a raw folder that is a file, a model that is not installed):
+    one clear line instead of a run whose every batch fails."""
+    from . import preflight
+
+    preflight.ensure_ready(settings)
+
+
+def _warm_up(settings) -> None:
+    """Load what the run will need in the background while the flow (and Prefect's temporary server) starts: the
+    spaCy model for a run in this process, or the extraction worker processes. Nothing here is on the critical
+    path; a failure surfaces where the model is used."""
+    import threading
+
+    def load() -> None:
+        try:
+            from .nlp.pipeline import get_nlp
+
+            get_nlp(settings.spacy_model)
+        except Exception:  # noqa: BLE001 - the run reports it where the model is needed
+            log.debug("background model load failed", exc_info=True)
+
+    if settings.task_runner == "dask":  # extraction runs on the cluster: nothing to warm up here
+        return
+    if settings.task_runner in ("thread", "local") and settings.workers > 1 and \
+            _more_files_than(Path(settings.raw_dir), settings.batch_files):
+        # several batches: the flow will hand them to the extraction worker processes; start them now (the fork
+        # server loads the model in its own process while this one starts Prefect)
+        from . import workers
+
+        workers.warm_up(settings.spacy_model, settings.workers)
+    else:
+        threading.Thread(target=load, name="spaceetl-model-warm-up", daemon=True).start()
+
+
+def _more_files_than(folder: Path, n: int) -> bool:
+    """Cheap guess of whether a run has several batches (the plan decides for real, after unchanged files)."""
+    import os
+
+    seen = 0
+    try:
+        for _, _, files in os.walk(folder):
+            seen += len(files)
+            if seen > n:
+                return True
+    except OSError:
+        return False
+    return False
+
+
+def _check_counts(report: dict) -> dict[str, int]:
+    checks = report.get("checks", [])
+    return dict(PASS=sum(c["status"] == "pass" for c in checks),
+                WARN=sum(c["status"] == "fail" and c["severity"] == "warn" for c in checks),
+                ERROR=sum(c["status"] == "fail" and c["severity"] == "error" for c in checks),
+                TOTAL=len(checks))
+
+
+def _print_summary(s: dict, warn_error: bool = False) -> None:
+    """dbt-style: the run's status and counts, the failing checks one per line, and PASS/WARN/ERROR totals."""
+    import json
+
+    status = s["status"].upper()
     lines = [
-        f"spaceetl run {s['run_id']}: {s['status'].upper()}" + (f" ({s['message']})" if s.get("message") else ""),
+        f"spaceetl run {s['run_id']}: {status}" + (f" ({s['message']})" if s.get("message") else ""),
         f"  files seen        {s['files_seen']:>7}   (unchanged, skipped: {s['files_unchanged']})",
         f"  records read      {s['records_read']:>7}",
         f"  articles loaded   {s['articles_loaded']:>7}",
@@ -185,27 +448,104 @@ def _print_summary(s: dict) -> None:
         *([f"  workers replaced  {s['worker_restarts']:>7}"] if s.get("worker_restarts") else []),
         f"  warehouse         {s['warehouse']}",
         f"  report            {s['report_html']}",
+        f"  all runs          {Path(s['report_html']).parent / 'index.html'}",
     ]
+    try:
+        report = json.loads(Path(s["report_json"]).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        report = {}
+    failing = [c for c in report.get("checks", []) if c["status"] == "fail"]
+    if failing:
+        lines.append("")
+        for c in failing:
+            tag = "ERROR" if c["severity"] == "error" else "WARN "
+            name = f"{c['table_name']}.{c['check_name']}" + (f" ({c['column_name']})" if c.get("column_name") else "")
+            lines.append(f"  {tag} {name[:60] + ' ':.<62} {c['failed_rows']} of {c['total_rows']}")
+    if report:
+        counts = _check_counts(report)
+        lines += ["", "Done. " + " ".join(f"{k}={v}" for k, v in counts.items())]
+    if s["status"] == "warning":
+        lines.append("This run is a WARNING" + (" and --warn-error makes it fail (exit 1)." if warn_error else
+                     ": data loaded, checks need a look. Prefect shows it as a green Completed state named Warning."))
     sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .errors import SpaceetlError
+
+    settings = _settings(args, "warehouse", "reports_dir")
+    if not Path(settings.warehouse).is_file():
+        raise SpaceetlError(f"no warehouse at {settings.warehouse}: run `spaceetl run` first, or pass --warehouse",
+                            stage="report")
     from . import warehouse as wh
     from .report.build import collect, write_report
 
-    settings = _settings(args, "warehouse", "reports_dir")
     with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
-        run_id = args.run_id or (conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone() or [None])[0]
+        try:
+            run_id = args.run_id or (conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone() or [None])[0]
+        except Exception:  # noqa: BLE001 - a DuckDB file that is not a spaceetl warehouse
+            run_id = None
         if run_id is None:
-            log.error("the warehouse %s has no runs yet: run `spaceetl run` first", settings.warehouse)
-            return 2
-        report = collect(conn, run_id)
+            raise SpaceetlError(f"the warehouse {settings.warehouse} has no runs yet: run `spaceetl run` first", stage="report")
+        try:
+            report = collect(conn, run_id)
+        except LookupError:
+            recent = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 3").fetchall()]
+            raise SpaceetlError(f"no run {run_id!r} in {settings.warehouse} (latest: {', '.join(recent)}; "
+                                "`spaceetl sql \"SELECT run_id, status FROM v_runs\"` lists them all)", stage="report") from None
     html_path, json_path = write_report(report, settings.resolved_reports_dir())
     sys.stdout.write(f"{html_path}\n{json_path}\n")
     if args.open:
         import webbrowser
 
-        webbrowser.open(html_path.resolve().as_uri())
+        try:
+            opened = webbrowser.open(html_path.resolve().as_uri())
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            raise SpaceetlError(f"no web browser found: open {html_path.resolve()} yourself", stage="report")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """One OK/FAIL line per thing a run needs (the checks of ``spaceetl.preflight``, with the model really loaded
+    and the Prefect API asked); exit 1 if any fails. The FTS line is the one to paste into the duckdb CLI."""
+    settings = _settings(args, "raw_dir", "warehouse", "spacy_model")
+    from . import preflight
+
+    checks = preflight.check_environment(settings, load_model=True, check_prefect=True)
+    width = max((len(c.name) for c in checks), default=0)
+    for c in checks:
+        sys.stdout.write(f"{'OK  ' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}\n")
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        sys.stdout.write(f"{'--':<4}  {'Prefect API':<{width}}  none configured (PREFECT_API_URL): each run starts a "
+                         "temporary local server\n")
+    line = _fts_load_line()
+    if line:
+        sys.stdout.write(f"\nduckdb CLI full-text search: {line}\n")
+    failed = [c for c in checks if not c.ok]
+    sys.stdout.write(f"\n{len(checks) - len(failed)} of {len(checks)} checks OK\n")
+    return 1 if failed else 0
+
+
+def _fts_load_line() -> str | None:
+    from .warehouse import fts_extension_path
+
+    path = fts_extension_path()
+    return None if path is None else "LOAD '" + str(path.resolve()).replace("'", "''") + "';"
+
+
+def cmd_fts_load(args: argparse.Namespace) -> int:
+    """``duckdb warehouse/spaceetl.duckdb -cmd "$(spaceetl fts-load)"`` works from any folder."""
+    from .errors import SpaceetlError
+
+    line = _fts_load_line()
+    if line is None:
+        raise SpaceetlError("the duckdb-extension-fts package is not installed for this DuckDB version", stage="report")
+    sys.stdout.write(line + "\n")
     return 0
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_WAREHOUSE = Path("warehouse") / "spaceetl.duckdb"
@@ -55,6 +55,19 @@ class Settings(BaseSettings):
 
     min_free_mb: float = Field(50.0, ge=0, description="A run does not start with less free space (MB) where the "
                                                        "warehouse lives: a load would fail half-way.")
+
+    check_thresholds: str | None = Field(
+        None, description="Per-check limits for warn checks, as a JSON object or the path of a JSON/YAML file: "
+                          "a warn check failing on more than max_share of its rows (default 0.5), or rising by more "
+                          "than max_rise (default 0.3) over the recent runs, makes the run a warning.")
+
+    @field_validator("check_thresholds")
+    @classmethod
+    def _thresholds_parse(cls, value: str | None) -> str | None:
+        from .status import parse_thresholds
+
+        parse_thresholds(value)  # a ValueError here is reported as a settings error before the run starts
+        return value
 
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 import polars as pl
 
+from . import progress
 from .config import Settings
 from .frames import RECORD_SCHEMA, BatchOutput
 from .ids import article_id_for, sha256_text
@@ -96,6 +97,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             rows[name].extend(produced_rows)
         rows_seconds += time.perf_counter() - t_rows
         words += len(art.body.split())
+        progress.tick()
     nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
 
     from .ingest.neardup import band_hashes, signature

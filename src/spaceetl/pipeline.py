@@ -241,6 +241,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
     from .report.build import collect, write_report
     from .report.metrics import compute_metrics
     from .schemas import DQ_METRICS, DQ_RESULTS
+    from .status import warn_check_escalations
 
     settings = run.settings
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
@@ -257,6 +258,7 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
             problems.insert(0, f"{totals.files_failed} of {totals.records_read} file(s) failed extraction; first error "
                                f"{totals.first_error()}")
         warn_checks = [r for r in run_checks if r["status"] == "fail" and r["severity"] == "warn"]
+        warn_checks += warn_check_escalations(conn, run.run_id, dq_rows, settings.check_thresholds)
         if warn_checks and status != "failed":
             status = "warning"
         problems += [f"{r['check_name']}: {r['failed_rows']} of {r['total_rows']}" for r in warn_checks]

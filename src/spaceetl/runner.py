@@ -199,7 +199,7 @@ LoadFn = Callable[[object, ValidatedBatch, list[FileEntry], list[Rejected]], dic
 
 
 def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
-                on_loaded: Callable[[BatchJob, ValidatedBatch, dict], None] | None = None):
+                on_loaded: Callable[[BatchJob, ValidatedBatch, dict, bool], None] | None = None):
     """Submit every batch of ``plan`` to ``executor`` (keeping it busy), load each result in order of submission
     with ``load`` (the single writer), and account for every failure in ``totals``."""
     from .pipeline import failed_batch
@@ -215,6 +215,7 @@ def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
             job = jobs.popleft()
             in_flight.append((job, executor.submit(job), time.perf_counter()))
         job, future, started = in_flight.popleft()
+        failed = False
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - every failure is accounted below, none stops the run
@@ -222,7 +223,7 @@ def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
             if retry:
                 jobs.extendleft(reversed(retry))
                 continue
-            result = failed_batch(job.entries, run.run_id, exc, job.rejected)
+            result, failed = failed_batch(job.entries, run.run_id, exc, job.rejected), True
             totals.failures.append(BatchFailure(job.batch_no, [e.rel_path for e in job.entries],
                                                 type(exc).__name__, str(exc) or repr(exc)))
             log.error("%s failed: %s: %s", job.label, type(exc).__name__, exc)
@@ -234,7 +235,7 @@ def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
         totals.add(validated, counts)
         totals.batches_done += 1
         if on_loaded is not None:
-            on_loaded(job, validated, counts)
+            on_loaded(job, validated, counts, failed)
         log.debug("%s loaded in %.1fs", job.label, time.perf_counter() - started)
     return totals
 

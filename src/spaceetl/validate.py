@@ -41,8 +41,8 @@ class CheckTally:
         entry = self.counts.setdefault(key, [0, 0, []])
         entry[0] += failed
         entry[1] += total
-        if sample and len(entry[2]) < 5:
-            entry[2].extend(sample[: 5 - len(entry[2])])
+        if sample and len(entry[2]) < SAMPLE_ROWS:
+            entry[2].extend(sample[: SAMPLE_ROWS - len(entry[2])])
 
     def merge(self, other: "CheckTally") -> None:
         for (table, check, column, severity), (failed, total, sample) in other.counts.items():
@@ -95,6 +95,33 @@ def _failures(model: type[pa.DataFrameModel], df: pl.DataFrame) -> pl.DataFrame:
                              "index": [None]}, schema={"check": pl.String, "column": pl.String,
                                                         "failure_case": pl.String, "index": pl.Int32})
     return pl.DataFrame(schema={"check": pl.String, "column": pl.String, "failure_case": pl.String, "index": pl.Int32})
+
+
+SAMPLE_ROWS = 5
+
+
+def _sample_rows(df: pl.DataFrame, records: pl.DataFrame, fails: list[dict], column: str | None) -> list[dict]:
+    """Failing rows with the context an analyst needs to find them: the file and record the article came from, its
+    title, and the offending value (a failure case alone is often just ``null``)."""
+    out = []
+    for f in fails:
+        value = f.get("failure_case")
+        row: dict = {}
+        idx = f.get("index")
+        if idx is not None and 0 <= int(idx) < df.height:
+            row = df.row(int(idx), named=True)
+            if column and column in row:
+                value = row[column]
+        article_id = row.get("article_id")
+        source_path = record = None
+        if article_id is not None and records.height and "article_id" in records.columns:
+            hit = records.filter(pl.col("article_id") == article_id).head(1)
+            if hit.height:
+                source_path, record = hit["source_path"][0], hit["record"][0]
+        out.append({"file": source_path, "record": record, "article_id": article_id,
+                    "title": (row.get("title") or None) if "title" in row else None,
+                    "value": value if value is None or isinstance(value, (int, float, bool)) else str(value)[:200]})
+    return out
 
 
 def _key_of(spec: TableSpec, row: dict) -> str | None:
@@ -154,7 +181,8 @@ def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
             # pandera failures carry a row index (a row can fail twice); span and reference failures are one per row
             from_pandera = bool(fails) and "index" in fails[0]
             rows_failed = len({f["index"] for f in fails if f["index"] is not None}) if from_pandera else len(fails)
-            tally.add(spec.name, check, column, "error", rows_failed, total, [f.get("failure_case") for f in fails[:5]])
+            tally.add(spec.name, check, column, "error", rows_failed, total,
+                      _sample_rows(df, batch.records, fails[:SAMPLE_ROWS], column))
 
         bad_rows = sorted(reasons)
         if bad_rows:
@@ -178,7 +206,9 @@ def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
                 flagged = warn_failures.filter((pl.col("column") == name) & pl.col("index").is_not_null())
                 tally.add(spec.name, col.description or name, name, "warn",
                           flagged.get_column("index").n_unique() if flagged.height else 0, good[spec.name].height,
-                          flagged.get_column("failure_case").head(5).to_list())
+                          _sample_rows(good[spec.name], batch.records,
+                                       flagged.unique("index", keep="first", maintain_order=True).head(SAMPLE_ROWS).to_dicts(),
+                                       name))
 
     # Article rows refused by validation: their source records are quarantined too (with the same reason).
     records = batch.records
