@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write
+from conftest import write
 
 BODY = ("Northwind Orbital said its relay satellite passed its first orbit tests and began carrying traffic for the "
         "coast guard. The company plans two more spacecraft next year, its chief engineer said.")

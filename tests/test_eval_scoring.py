@@ -55,7 +55,7 @@ def test_locate_aligns_a_joined_split_quote():
 
 def test_match_is_strict_on_both_sides():
     gold = ea.gold_quotes(TEXT, ea.parse_brat(ANN))
-    first, second = (gold[0].start, gold[0].end), (gold[1].start, gold[1].end)
+    first = (gold[0].start, gold[0].end)
     scare = (TEXT.index("harbour"), TEXT.index("harbour") + len("harbour deal"))
     half = (first[0], first[0] + 4)  # covers less than half of the gold quote
     preds = [ea.Pred([first], ["Ortiz"]), ea.Pred([half], []), ea.Pred([scare], []),

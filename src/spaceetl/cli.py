@@ -284,6 +284,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                          "task_runner", "workers", "dask_address", "max_file_bytes")
     # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
     # the worker processes start), and the environment checks run, instead of one after the other.
+    from . import reaper
+
+    reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
     server = _TemporaryServer.start_in_background()
     try:
         _preflight(settings)  # before anything else is started for the run: exit 2 at once

@@ -17,8 +17,6 @@ DEFAULTS = {
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     # Batches are handed between tasks in memory; nothing needs persisting as a Prefect result.
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
-    # Our loggers also log outside flow runs (run_locally, the CLI before and after the flow): that is not a warning.
-    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
 
 

@@ -5,9 +5,9 @@ the run is killed (``kill -9``, the out-of-memory killer), nothing in it gets to
 holding memory and ports. Two mechanisms, both Linux-only (elsewhere they do nothing):
 
 * processes we create ask the kernel for a signal when their parent dies (``PR_SET_PDEATHSIG``);
-* for processes others create (Prefect's server), a tiny watcher process notes the run's descendants every half
-  second and, when the run's process is gone, terminates the ones it noted (checking their start time, so a
-  recycled process id is never hit).
+* for processes others create (Prefect's server), a tiny watcher process notes the run's descendants four times a
+  second and, when the run's process is gone, terminates the ones it noted and any orphan of the run's process
+  group started after the run began (checking start times, so a recycled process id is never hit).
 """
 
 from __future__ import annotations
@@ -50,12 +50,13 @@ def watch_descendants() -> None:
                                 start_new_session=True, close_fds=True)
 
 
-def _watch(parent_pid: int, interval: float = 0.5) -> None:
+def _watch(parent_pid: int, interval: float = 0.25) -> None:
     import psutil
 
     try:
         parent = psutil.Process(parent_pid)
-    except psutil.NoSuchProcess:
+        group, born = os.getpgid(parent_pid), parent.create_time()
+    except (psutil.Error, OSError):
         return
     me = os.getpid()
     seen: dict[int, float] = {}
@@ -69,6 +70,14 @@ def _watch(parent_pid: int, interval: float = 0.5) -> None:
         except psutil.Error:
             pass
         time.sleep(interval)
+    # Started since the last look: orphans of the run's process group created after the run began.
+    for proc in psutil.process_iter(["ppid", "create_time"]):
+        try:
+            if proc.pid != me and proc.info["ppid"] == 1 and proc.info["create_time"] >= born and \
+                    os.getpgid(proc.pid) == group:
+                seen.setdefault(proc.pid, proc.info["create_time"])
+        except (psutil.Error, OSError):
+            continue
     alive = []
     for pid, created in seen.items():
         try:

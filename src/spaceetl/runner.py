@@ -213,7 +213,7 @@ def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
     while jobs or in_flight:
         while jobs and len(in_flight) < max_in_flight:
             job = jobs.popleft()
-            in_flight.append((job, executor.submit(job), time.perf_counter()))
+            in_flight.append((job, _submit(executor, job), time.perf_counter()))
         job, future, started = in_flight.popleft()
         failed = False
         try:
@@ -238,6 +238,16 @@ def run_batches(run, plan, executor: Executor, load: LoadFn, totals, *,
             on_loaded(job, validated, counts, failed)
         log.debug("%s loaded in %.1fs", job.label, time.perf_counter() - started)
     return totals
+
+
+def _submit(executor: Executor, job: BatchJob) -> Future:
+    """A pool that broke before the batch got in (its workers could not start) fails the batch, not the run."""
+    try:
+        return executor.submit(job)
+    except Exception as exc:  # noqa: BLE001 - accounted like any other failure of the batch
+        future: Future = Future()
+        future.set_exception(exc)
+        return future
 
 
 def _after_failure(job: BatchJob, exc: BaseException, executor: Executor, totals) -> list[BatchJob]:

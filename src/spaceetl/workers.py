@@ -25,17 +25,28 @@ _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
 BATCHES_PER_WORKER = 40
 
 
+_start_error: BaseException | None = None
+
+
 def _init_worker(model_name: str) -> None:
+    """Load the model once. If it cannot load, the worker stays up and fails each batch with the real error
+    (a failing initializer would only break the pool with no reason given)."""
+    global _start_error
     from .nlp.pipeline import get_nlp
     from .reaper import die_with_parent
 
     die_with_parent()  # a worker never outlives the fork server (and so the run) that made it
-    get_nlp(model_name)
+    try:
+        get_nlp(model_name)
+    except Exception as exc:  # noqa: BLE001 - re-raised for every batch this worker is given
+        _start_error = exc
 
 
 def _run(entries, settings, run_id, rejected):
     from .pipeline import extract_and_validate
 
+    if _start_error is not None:
+        raise _start_error
     # One process per worker already: spaCy must not fork processes of its own in here.
     return extract_and_validate(entries, settings.model_copy(update={"n_process": 1}), run_id, rejected)
 
@@ -60,10 +71,17 @@ def _context(model_name: str):
 
 
 def warm_up(model_name: str, workers: int) -> None:
-    """Start the workers now (they load in the background while the run is being planned)."""
+    """Start the workers now (they load in the background while the run is being planned). Workers that cannot
+    start (a model that does not load) break the pool: it is dropped here, and the batches submitted later fail
+    and are accounted by the batch loop."""
+    from concurrent.futures.process import BrokenProcessPool
+
     p = pool(model_name, workers)
-    for _ in range(workers):
-        p.submit(int)
+    try:
+        for _ in range(workers):
+            p.submit(int)
+    except BrokenProcessPool:
+        discard_broken(model_name, workers)
 
 
 def submit(entries, settings, run_id, rejected) -> Future:
