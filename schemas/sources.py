@@ -5,7 +5,7 @@ import polars as pl
 
 from ._base import ForeignKey, TableSpec
 
-STATUSES = ["loaded", "duplicate", "unchanged", "quarantined"]
+STATUSES = ["loaded", "duplicate", "unchanged", "quarantined", "skipped"]
 
 
 class Sources(pa.DataFrameModel):
@@ -18,8 +18,8 @@ class Sources(pa.DataFrameModel):
     encoding: str = pa.Field(nullable=True, description="Detected text encoding, e.g. utf-8, cp1252.")
     article_id: str = pa.Field(nullable=True, description="Article this record produced (also for duplicates).")
     status: str = pa.Field(isin=STATUSES, description="What the latest run that saw the record did with it.")
-    outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined"], description="What became of the content when it was last processed (never 'unchanged').")
-    reason: str = pa.Field(nullable=True, description="Why a record was quarantined or is a duplicate.")
+    outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined", "skipped"], description="What became of the content when it was last processed (never 'unchanged'); 'skipped' = not an article (excluded name, tabular content, special file, link leaving the raw folder), never read as one.")
+    reason: str = pa.Field(nullable=True, description="Why a record was quarantined or skipped, or is a duplicate.")
     loaded_run_id: str = pa.Field(description="Run that last processed the content.")
     run_id: str = pa.Field(description="Latest run that saw the file.")
 

@@ -155,7 +155,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _print_summary(s: dict) -> None:
     lines = [
         f"spaceetl run {s['run_id']}: {s['status'].upper()}" + (f" ({s['message']})" if s.get("message") else ""),
-        f"  files seen        {s['files_seen']:>7}   (unchanged, skipped: {s['files_unchanged']})",
+        f"  files seen        {s['files_seen']:>7}   (unchanged: {s['files_unchanged']}, "
+        f"skipped as not articles: {s.get('files_skipped', 0)})",
         f"  records read      {s['records_read']:>7}",
         f"  articles loaded   {s['articles_loaded']:>7}",
         f"  duplicates        {s['duplicates']:>7}   near-duplicates linked: {s['near_duplicates']}",

@@ -30,7 +30,8 @@ def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list
     articles: list[RawArticle] = []
     rejected: list[Rejected] = []
     for entry in entries:
-        items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars)
+        items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars,
+                             max_gzip_ratio=settings.max_gzip_ratio)
         for item in items:
             (articles if isinstance(item, RawArticle) else rejected).append(item)
     return articles, rejected
@@ -67,7 +68,10 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             unique[article_id] = (art, dict(article_id=article_id, content_sha256=digest, language=language))
     for r in rejected:
         records.append(dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
-                            encoding=r.encoding, file_sha256=r.file_sha256, status="quarantined", reason=r.reason))
+                            encoding=r.encoding, file_sha256=r.file_sha256,
+                            status="skipped" if r.skipped else "quarantined", reason=r.reason))
+    skipped = [r for r in rejected if r.skipped]
+    rejected = [r for r in rejected if not r.skipped]  # skipped files are not bad articles: no quarantine row
 
     nlp = get_nlp(settings.spacy_model)
     english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
@@ -128,7 +132,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         tables=tables,
         records=pl.DataFrame(records, schema=RECORD_SCHEMA) if records else pl.DataFrame(schema=RECORD_SCHEMA),
         quarantine=QUARANTINE.frame(quarantine),
-        stats={"records_read": len(raw) + len(rejected), "nlp_docs": len(texts), "nlp_words": words,
+        stats={"records_read": len(raw) + len(rejected), "files_skipped": len(skipped), "nlp_docs": len(texts), "nlp_words": words,
                "nlp_seconds": nlp_seconds, "rows_seconds": rows_seconds, "n_process": n_process},
     )
 

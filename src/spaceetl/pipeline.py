@@ -19,7 +19,7 @@ from . import __version__
 from . import warehouse as wh
 from .config import Settings
 from .extract import process_files
-from .ingest.discover import is_unchanged, walk
+from .ingest.discover import is_unchanged, split_globs, walk
 from .ingest.models import FileEntry, Rejected
 from .validate import CheckTally, ValidatedBatch, validate_batch, validate_table
 
@@ -93,10 +93,15 @@ def plan_files(run: RunContext) -> Plan:
     rejected: list[Rejected] = []
     new_mtimes: dict[str, int] = {}
     seen = 0
-    for item in walk(raw_dir, settings.include_hidden):
+    for item in walk(raw_dir, settings.include_hidden, follow_outside_links=settings.follow_outside_links,
+                     include=split_globs(settings.include), exclude=split_globs(settings.exclude)):
         seen += 1
         if isinstance(item, Rejected):
-            rejected.append(item)
+            prev = known.get(item.source_path)
+            if item.skipped and prev is not None and prev.outcome == "skipped":
+                unchanged.append(item.source_path)  # skipped before, skipped again: nothing to re-record
+            else:
+                rejected.append(item)
             continue
         verdict = is_unchanged(item, known)
         if verdict is None:  # same size, new mtime: only the content can tell
@@ -108,10 +113,12 @@ def plan_files(run: RunContext) -> Plan:
                 new_mtimes[item.rel_path] = item.mtime_ns
         (unchanged.append(item.rel_path) if verdict else todo.append(item))
     # Rejected-at-discovery entries (broken links) already known as quarantined are unchanged too.
-    rejected = [r for r in rejected if r.source_path not in known]
+    rejected = [r for r in rejected if r.skipped or r.source_path not in known]
     n = settings.batch_files
     batches = [todo[i:i + n] for i in range(0, len(todo), n)]
-    log.info("%d files: %d to read in %d batch(es), %d unchanged", seen, len(todo), len(batches), len(unchanged))
+    skipped = sum(r.skipped for r in rejected)
+    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d skipped", seen, len(todo), len(batches),
+             len(unchanged), skipped)
     return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes)
 
 
@@ -245,11 +252,13 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
         reports_dir = settings.resolved_reports_dir()
         wh.finish_run(conn, run.run_id, report_path=str(reports_dir / f"{run.run_id}.html"))
         report = collect(conn, run.run_id)
+        files_skipped = conn.execute("SELECT count(DISTINCT source_path) FROM sources WHERE run_id = ? AND status = 'skipped'",
+                                     [run.run_id]).fetchone()[0]
     html_path, json_path = write_report(report, reports_dir)
     summary = dict(run_id=run.run_id, status=status, message="; ".join(problems) or None, files_seen=plan.files_seen,
                    files_unchanged=len(plan.unchanged), records_read=totals.records_read,
                    articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,
-                   near_duplicates=totals.near_duplicates, quarantined=totals.quarantined,
+                   near_duplicates=totals.near_duplicates, quarantined=totals.quarantined, files_skipped=files_skipped,
                    report_html=str(html_path), report_json=str(json_path), warehouse=str(settings.warehouse),
                    worker_pids=sorted(totals.worker_pids))
     return {"summary": summary, "report": report}

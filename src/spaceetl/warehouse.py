@@ -189,9 +189,9 @@ def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
 
 def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
     rows = conn.execute(
-        "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256) "
+        "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256), any_value(outcome) "
         "FROM sources GROUP BY source_path").fetchall()
-    return {p: KnownFile(size, mtime, sha) for p, size, mtime, sha in rows}
+    return {p: KnownFile(size, mtime, sha, outcome) for p, size, mtime, sha, outcome in rows}
 
 
 def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
@@ -238,6 +238,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
 
         status = (
             pl.when(pl.col("status") == "quarantined").then(pl.lit("quarantined"))
+            .when(pl.col("status") == "skipped").then(pl.lit("skipped"))
             .when(pl.col("status") == "duplicate").then(pl.lit("duplicate"))
             .when(pl.col("article_id").is_in(list(existing))).then(pl.lit("duplicate"))
             .otherwise(pl.lit("loaded"))
