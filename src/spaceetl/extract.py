@@ -75,10 +75,11 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
 
     nlp = get_nlp(settings.spacy_model)
     english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
-    texts = [art.body[: settings.max_nlp_chars] for art, _ in english]
+    pieces = [nlp_pieces(art.body, settings.max_nlp_chars, settings.long_article) for art, _ in english]
+    texts = [t for p in pieces for t in p]
     t_nlp = time.perf_counter()
     n_process = settings.effective_n_process(len(texts))
-    docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process)
+    docs = _regroup(nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process), [len(p) for p in pieces])
 
     rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims")}
     article_rows_out: list[dict] = []
@@ -105,7 +106,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         bands.extend(dict(article_id=meta["article_id"], band=b, bucket=h, run_id=run_id)
                      for b, h in enumerate(band_hashes(sig)))
         nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
-        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars:
+        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars and settings.long_article == "truncate":
             nlp_status = "truncated"
         article_rows_out.append(dict(
             article_id=meta["article_id"], title=art.title, authors=art.authors, publisher=art.publisher, url=art.url,
@@ -142,3 +143,41 @@ def _unique_by(rows: list[dict], key: str) -> list[dict]:
     for r in rows:
         seen.setdefault(r[key], r)
     return list(seen.values())
+
+
+def nlp_pieces(body: str, max_chars: int, mode: str = "chunk") -> list[str]:
+    """The text(s) the NLP stage sees for one body. 'truncate': its first ``max_chars``. 'chunk': consecutive
+    pieces of at most ``max_chars`` that concatenate back to the body exactly, cut after a paragraph break when
+    there is one (else a line break, a sentence end, a space), so parses rarely straddle a cut."""
+    if len(body) <= max_chars:
+        return [body]
+    if mode == "truncate":
+        return [body[:max_chars]]
+    pieces: list[str] = []
+    start = 0
+    while len(body) - start > max_chars:
+        end = start + max_chars
+        floor = start + max_chars // 2
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = body.rfind(sep, floor, end)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = end
+        pieces.append(body[start:cut])
+        start = cut
+    pieces.append(body[start:])
+    return pieces
+
+
+def _regroup(docs, sizes: Sequence[int]):
+    """One Doc per article from its pieces' Docs: ``Doc.from_docs`` shifts every offset (tokens, sentences,
+    entities and their ``._.source``) so the joined Doc's text is the whole body."""
+    from spacy.tokens import Doc
+
+    it = iter(docs)
+    for n in sizes:
+        parts = [next(it) for _ in range(n)]
+        yield parts[0] if n == 1 else Doc.from_docs(parts, ensure_whitespace=False)
