@@ -221,3 +221,49 @@ def test_windows_1252_and_mixed_lines_still_decode():
     assert decode_text(cp * 3, "x")[1] == "cp1252"
     text, enc = decode_text("Zürich said:\n".encode() + cp, "x")
     assert enc == "mixed(utf-8+cp1252)" and "\u20ac2.1bn" in text and "Zürich" in text
+
+
+# --- long articles -------------------------------------------------------------------------------------------
+
+def _long_body(paragraphs: int) -> str:
+    paras = [f"NASA said on Tuesday that Rocket Lab will launch relay satellite number {i} from New Zealand for "
+             f"${i + 1} million next year, according to the agency." for i in range(paragraphs)]
+    return "\n\n".join(paras)
+
+
+@pytest.mark.parametrize("mode", ["chunk", "truncate"])
+def test_long_body_is_chunked_or_truncated(nlp, mode):
+    from spaceetl.config import load_settings
+    from spaceetl.extract import extract_articles, nlp_pieces
+
+    body = _long_body(60)  # about 8,000 characters
+    assert "".join(nlp_pieces(body, 1000)) == body and all(len(p) <= 1000 for p in nlp_pieces(body, 1000))
+    settings = load_settings(max_nlp_chars=1000, long_article=mode, n_process=1)
+    out = extract_articles([RawArticle("long.txt", 0, "txt", body, title="Relays")], settings, "run_x")
+    article = out.tables["articles"].row(0, named=True)
+    amounts = out.tables["amounts"]
+    for row in out.tables["mentions"].iter_rows(named=True):  # every offset indexes the whole body
+        assert body[row["start_char"]:row["end_char"]] == row["text"]
+    if mode == "chunk":
+        assert article["nlp_status"] == "processed"
+        assert amounts["start_char"].max() > 7000 and out.tables["claims"]["start_char"].max() > 7000
+        assert out.tables["mentions"]["start_char"].max() > 7000
+    else:
+        assert article["nlp_status"] == "truncated"
+        assert out.tables["mentions"]["start_char"].max() < 1000
+
+
+def test_dollar_resolution_does_not_rescan_the_article():
+    import time
+
+    from spaceetl.normalize.money import find_money
+
+    def cost(n: int) -> float:
+        text = " ".join(f"The deal was worth ${i + 1} million." for i in range(n))
+        t0 = time.perf_counter()
+        found = find_money(text, context=text)
+        assert len(found) == n
+        return time.perf_counter() - t0
+
+    small, big = cost(2000), cost(16000)
+    assert big < 8 * small * 2.5  # 8 times the text: linear, with slack for a busy machine (quadratic is 64x)
