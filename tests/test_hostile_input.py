@@ -267,3 +267,47 @@ def test_dollar_resolution_does_not_rescan_the_article():
 
     small, big = cost(2000), cost(16000)
     assert big < 8 * small * 2.5  # 8 times the text: linear, with slack for a busy machine (quadratic is 64x)
+
+
+# --- minor: JSON bodies as paragraphs, one-line records, waiting for the run lock ----------------------------
+
+def test_json_body_as_a_list_of_paragraphs_is_joined(tmp_path):
+    import json
+
+    paras = ARTICLE_2.split("\n\n")[1:] + ["Officials expect the first radar passes in the winter."]
+    items = read(write(tmp_path / "p.json", json.dumps({"title": "Stations", "body": paras})))
+    assert isinstance(items[0], RawArticle) and items[0].body == "\n\n".join(p.strip() for p in paras)
+
+
+def test_one_line_jsonl_body_stays_the_body(tmp_path):
+    import json
+
+    line = ("Norway And Finland Sign Arctic Relay Satellite Agreement Worth Forty Million Dollars For Research "
+            "Stations On Tuesday")
+    items = read(write(tmp_path / "one.jsonl", json.dumps({"text": line}) + "\n"))
+    assert isinstance(items[0], RawArticle), items[0]
+    assert items[0].body == line and items[0].title is None
+
+
+def test_waiting_for_the_run_lock_is_logged_once(tmp_path, caplog):
+    import threading
+    import time
+
+    from spaceetl import warehouse as wh
+
+    path = tmp_path / "w.duckdb"
+    release = threading.Event()
+
+    def holder():
+        with wh.run_lock(path, 5):
+            release.wait(5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    time.sleep(0.3)
+    threading.Timer(1.6, release.set).start()
+    with caplog.at_level("WARNING", logger="spaceetl.warehouse"), wh.run_lock(path, 10):
+        pass
+    t.join()
+    waits = [r for r in caplog.records if "waiting for it" in r.getMessage()]
+    assert len(waits) == 1 and str(path) in waits[0].getMessage()

@@ -89,12 +89,19 @@ def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fh = open(lock_path, "a+")
     deadline = time.monotonic() + timeout_s
+    waiting = False
     try:
         while True:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not waiting:
+                    waiting = True
+                    fh.seek(0)
+                    holder = fh.read().strip()
+                    log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
+                                "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
                 if time.monotonic() >= deadline:
                     raise RunLockedError(
                         f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",

@@ -187,6 +187,8 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
 
 def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> RawArticle:
     body = fields.first_value(record, "body")
+    if isinstance(body, list) and body and all(isinstance(p, str) for p in body):
+        body = "\n\n".join(p.strip() for p in body if p.strip())  # a body given as its paragraphs
     if not isinstance(body, str) or not body.strip():
         names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
@@ -200,6 +202,9 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
 
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
     clean = clean_scraped_text(body)
+    if clean.title and not clean.body.strip():
+        # A record whose whole text is one line: that line is its body, not a headline above an empty body.
+        clean.body, clean.title = clean.title, None
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
     return RawArticle(
         source_path=path, record=index, format=fmt,
