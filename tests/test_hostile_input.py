@@ -311,3 +311,22 @@ def test_waiting_for_the_run_lock_is_logged_once(tmp_path, caplog):
     t.join()
     waits = [r for r in caplog.records if "waiting for it" in r.getMessage()]
     assert len(waits) == 1 and str(path) in waits[0].getMessage()
+
+
+def test_json_nul_escape_is_never_stored(tmp_path):
+    import json
+
+    body = ARTICLE_2.split("\n\n")[1].replace("Lapland", "Lap\u0000land")
+    items = read(write(tmp_path / "nul.json", json.dumps({"title": "Stations", "body": body})))
+    assert "\x00" not in items[0].body and "Lapland" in items[0].body
+    assert "[nul_characters]" in items[0].removed_text
+
+
+def test_touched_file_is_recognised_by_its_streamed_hash(tmp_path, settings_for):
+    raw = tmp_path / "raw"
+    path = write(raw / "a.txt", ARTICLE)
+    settings = settings_for(raw)
+    run_locally(settings)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # same bytes, new mtime
+    again = run_locally(settings)["summary"]
+    assert again["files_unchanged"] == 1 and again["records_read"] == 0

@@ -78,7 +78,7 @@ def begin_run(settings: Settings, flow_run_id: str | None = None) -> RunContext:
 
 def plan_files(run: RunContext) -> Plan:
     """Walk the raw folder; skip unchanged files; cut the rest into batches of ``batch_files`` files."""
-    from .ids import sha256_bytes
+    import hashlib
 
     settings = run.settings
     raw_dir = Path(settings.raw_dir)
@@ -106,7 +106,8 @@ def plan_files(run: RunContext) -> Plan:
         verdict = is_unchanged(item, known)
         if verdict is None:  # same size, new mtime: only the content can tell
             try:
-                verdict = sha256_bytes(item.abs_path.read_bytes()) == known[item.rel_path].file_sha256
+                with open(item.abs_path, "rb") as fh:  # streamed: a huge file must not be read into memory
+                    verdict = hashlib.file_digest(fh, "sha256").hexdigest() == known[item.rel_path].file_sha256
             except OSError:
                 verdict = False
             if verdict:

@@ -194,6 +194,9 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str) -> Raw
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
                          path=path, record=index)
     removed: list[str] = []
+    if "\x00" in body:  # a JSON "\u0000" escape: NUL is never stored
+        body = body.replace("\x00", "")
+        removed.append("[nul_characters]")
     body, truncated = fields.strip_api_truncation(body)
     if truncated:
         removed.append("[api_truncation_marker]")
