@@ -244,6 +244,13 @@ def test_long_body_is_chunked_or_truncated(nlp, mode):
     amounts = out.tables["amounts"]
     for row in out.tables["mentions"].iter_rows(named=True):  # every offset indexes the whole body
         assert body[row["start_char"]:row["end_char"]] == row["text"]
+    for row in amounts.iter_rows(named=True):
+        assert body[row["start_char"]:row["end_char"]] == row["text"]
+    claims = out.tables["claims"]
+    for row in claims.iter_rows(named=True):
+        assert body[row["start_char"]:row["end_char"]] == row["sentence"]
+    assert set(claims["amount_id"].drop_nulls()) <= set(amounts["amount_id"])
+    assert amounts["amount_id"].n_unique() == amounts.height and claims["sentence_index"].is_sorted()
     if mode == "chunk":
         assert article["nlp_status"] == "processed"
         assert amounts["start_char"].max() > 7000 and out.tables["claims"]["start_char"].max() > 7000

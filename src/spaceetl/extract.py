@@ -51,7 +51,7 @@ def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
 def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
                      rejected: Sequence[Rejected] = ()) -> BatchOutput:
     from .nlp.pipeline import get_nlp
-    from .nlp.rows import ArticleContext, article_rows
+    from .nlp.rows import ArticleContext, article_rows, sentence_spans
 
     now = datetime.now(timezone.utc)
     records: list[dict] = []
@@ -76,16 +76,17 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     nlp = get_nlp(settings.spacy_model)
     english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
     pieces = [nlp_pieces(art.body, settings.max_nlp_chars, settings.long_article) for art, _ in english]
-    texts = [t for p in pieces for t in p]
+    short = [(p[0], pair) for p, pair in zip(pieces, english) if len(p) == 1]
+    long = [(p, pair) for p, pair in zip(pieces, english) if len(p) > 1]
     t_nlp = time.perf_counter()
-    n_process = settings.effective_n_process(len(texts))
-    docs = _regroup(nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process), [len(p) for p in pieces])
+    n_process = settings.effective_n_process(len(short))
+    docs = nlp.pipe([t for t, _ in short], batch_size=settings.nlp_batch_size, n_process=n_process)
 
     rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims")}
     article_rows_out: list[dict] = []
     rows_seconds = 0.0
     words = 0
-    for doc, (art, meta) in zip(docs, english):  # docs first: the generator is drained and its workers end cleanly
+    for doc, (_text, (art, meta)) in zip(docs, short):  # docs first: the generator is drained and its workers end cleanly
         t_rows = time.perf_counter()
         ctx = ArticleContext(article_id=meta["article_id"], body=art.body,
                              published=art.published_at.date() if art.published_at else None, run_id=run_id)
@@ -94,6 +95,21 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             rows[name].extend(produced_rows)
         rows_seconds += time.perf_counter() - t_rows
         words += len(art.body.split())
+    for texts, (art, meta) in long:
+        published = art.published_at.date() if art.published_at else None
+        offset = sentences = 0
+        # One piece at a time: memory stays that of one piece's parse however long the article is.
+        for i, doc in enumerate(nlp.pipe(texts, batch_size=1)):
+            t_rows = time.perf_counter()
+            produced = article_rows(doc, ArticleContext(article_id=f"{meta['article_id']}#{i}", body=texts[i],
+                                                        published=published, run_id=run_id))
+            for name, produced_rows in produced.items():
+                rows[name].extend(_shift(produced_rows, meta["article_id"], offset, sentences))
+            offset += len(texts[i])
+            sentences += len(sentence_spans(doc))
+            rows_seconds += time.perf_counter() - t_rows
+        words += len(art.body.split())
+    texts = [t for p in pieces for t in p]
     nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
 
     from .ingest.neardup import band_hashes, signature
@@ -148,7 +164,8 @@ def _unique_by(rows: list[dict], key: str) -> list[dict]:
 def nlp_pieces(body: str, max_chars: int, mode: str = "chunk") -> list[str]:
     """The text(s) the NLP stage sees for one body. 'truncate': its first ``max_chars``. 'chunk': consecutive
     pieces of at most ``max_chars`` that concatenate back to the body exactly, cut after a paragraph break when
-    there is one (else a line break, a sentence end, a space), so parses rarely straddle a cut."""
+    there is one (else a line break, a sentence end, a space), so parses rarely straddle a cut. Pieces are parsed
+    one at a time and their rows shifted into the body (a surname is joined to a full name only within a piece)."""
     if len(body) <= max_chars:
         return [body]
     if mode == "truncate":
@@ -172,12 +189,15 @@ def nlp_pieces(body: str, max_chars: int, mode: str = "chunk") -> list[str]:
     return pieces
 
 
-def _regroup(docs, sizes: Sequence[int]):
-    """One Doc per article from its pieces' Docs: ``Doc.from_docs`` shifts every offset (tokens, sentences,
-    entities and their ``._.source``) so the joined Doc's text is the whole body."""
-    from spacy.tokens import Doc
-
-    it = iter(docs)
-    for n in sizes:
-        parts = [next(it) for _ in range(n)]
-        yield parts[0] if n == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+def _shift(rows: list[dict], article_id: str, offset: int, sentences: int) -> list[dict]:
+    """Rows of one piece of a long body -> rows of the body: offsets and sentence numbers moved by the piece's
+    start, the article id restored (row ids were made with a per-piece id, so they stay unique and stable)."""
+    for row in rows:
+        if "article_id" in row:
+            row["article_id"] = article_id
+        if "start_char" in row:
+            row["start_char"] += offset
+            row["end_char"] += offset
+        if "sentence_index" in row:
+            row["sentence_index"] += sentences
+    return rows
