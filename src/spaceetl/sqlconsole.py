@@ -114,6 +114,8 @@ def _plain(value: Any) -> Any:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, (datetime, date, time)):
+        return str(value)  # "2025-06-12 09:15:00+00:00", as the DuckDB CLI shows it
     if isinstance(value, (list, dict)):
         return json.dumps(_plain(value), ensure_ascii=False)
     text = str(_plain(value))
