@@ -123,6 +123,10 @@ def test_non_article_files_are_skipped_and_rerun_cheaply(tmp_path, settings_for)
     again = run_locally(settings)["summary"]
     assert again["files_unchanged"] == 7 and again["files_skipped"] == 0 and again["records_read"] == 0
     assert rows(settings, "SELECT DISTINCT outcome FROM sources WHERE source_path = 'manifest.csv'") == [("skipped",)]
+    readme_too = settings.model_copy(update={"exclude": "*.csv,*.png,LICENSE*"})  # README now wanted
+    third = run_locally(readme_too)["summary"]
+    assert third["records_read"] == 1 and third["files_unchanged"] == 6
+    assert rows(settings, "SELECT status FROM sources WHERE source_path = 'README.md'") in ([("loaded",)], [("quarantined",)])
 
 
 def test_include_glob_and_tabular_check():

@@ -104,6 +104,9 @@ def plan_files(run: RunContext) -> Plan:
                 rejected.append(item)
             continue
         verdict = is_unchanged(item, known)
+        prev = known.get(item.rel_path)
+        if prev is not None and prev.outcome == "skipped" and prev.file_sha256 is None:
+            verdict = False  # skipped unread last time (by name or kind), readable now: e.g. the globs changed
         if verdict is None:  # same size, new mtime: only the content can tell
             try:
                 with open(item.abs_path, "rb") as fh:  # streamed: a huge file must not be read into memory
