@@ -174,6 +174,9 @@ def test_gzip_ratio_limit_and_normal_gzip(tmp_path):
     with pytest.raises(Exception) as err:
         gunzip_if_needed(gzip.compress(text), "x.gz", max_bytes=50_000_000, max_ratio=100)
     assert err.value.check == "decompression_bomb" and "times" in str(err.value)
+    with pytest.raises(Exception) as err:  # the size limit applies to decompressed bytes, whatever the ratio
+        gunzip_if_needed(gzip.compress(text), "x.gz", max_bytes=2_000_000, max_ratio=10**9)
+    assert err.value.check == "decompression_bomb" and "2,000,000-byte limit" in str(err.value)
     two_members = gzip.compress(b"first part. ") + gzip.compress(b"second part.")
     assert gunzip_if_needed(two_members, "x.gz") == (b"first part. second part.", True)
     with pytest.raises(Exception) as err:
