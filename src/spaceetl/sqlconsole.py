@@ -30,7 +30,6 @@ import duckdb
 from .errors import SpaceetlError
 
 ALLOWED = {duckdb.StatementType.SELECT: "a query", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
-FORMATS = ("table", "csv", "json", "markdown")
 MAX_CELL = 40
 
 

@@ -166,18 +166,17 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
-    utf8_high = legacy = 0
-    for line in lines:
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_high += 1
-        except UnicodeDecodeError:
-            legacy += 1
-    if utf8_high:
-        return _decode_mixed(lines, path)
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        return _decode_mixed(lines, path)  # some lines are UTF-8 with non-ASCII text: a concatenated scrape
     return _decode_detected(data, path)
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode_detected(data: bytes, path: str) -> tuple[str, str]:
