@@ -50,6 +50,8 @@ ATTEMPTS = {
     "pragma": "PRAGMA create_fts_index('articles', 'article_id', 'body', overwrite=1)",
     "call_checkpoint": "CALL checkpoint()",
     "set_variable": "SET VARIABLE x = 1",
+    "explain_analyze_copy": "EXPLAIN ANALYZE COPY (SELECT 'x') TO '{wh}' (FORMAT csv)",
+    "explain_analyze_delete": "EXPLAIN ANALYZE DELETE FROM articles",
 }
 
 
@@ -88,6 +90,7 @@ def test_readme_full_text_search_query_works(warehouse, capsys):
 
 @pytest.mark.parametrize("query", ["WITH a AS (SELECT 1 AS n) SELECT n FROM a", "FROM articles SELECT count(*)",
                                    "DESCRIBE articles", "SHOW TABLES", "EXPLAIN SELECT count(*) FROM articles",
+                                   "EXPLAIN ANALYZE SELECT count(*) FROM articles",
                                    "SUMMARIZE SELECT word_count FROM articles"])
 def test_read_only_statement_kinds_are_allowed(warehouse, query):
     assert main(["sql", query, "--warehouse", str(warehouse), "--format", "csv"]) == 0

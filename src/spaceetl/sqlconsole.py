@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -31,6 +32,7 @@ from .errors import SpaceetlError
 
 ALLOWED = {duckdb.StatementType.SELECT: "a query", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
 MAX_CELL = 40
+_EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E)?(\s*\([^)]*\))?\s+", re.IGNORECASE)
 
 
 class QueryRefused(SpaceetlError):
@@ -57,6 +59,15 @@ def check_query(query: str) -> str:
     if len(statements) > 1:
         raise QueryRefused(f"one statement at a time ({len(statements)} given)")
     kind = statements[0].type
+    if kind == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs its statement: what is explained must itself be a query (parsed by DuckDB again).
+        inner = _EXPLAIN.sub("", statements[0].query, count=1)
+        try:
+            inner_kinds = [st.type for st in duckdb.extract_statements(inner)]
+        except duckdb.Error:
+            inner_kinds = []
+        if inner_kinds != [duckdb.StatementType.SELECT]:
+            raise QueryRefused("EXPLAIN is allowed only for a query (SELECT, WITH, FROM, ...)")
     if kind not in ALLOWED:
         raise QueryRefused(f"{kind.name} statements are not allowed: the console runs read-only queries "
                            "(SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); export a result with "
