@@ -15,6 +15,11 @@ memory, the whole-process ratio (e) and how long ``spaceetl --help`` takes.
     python benchmarks/bench_pipeline.py --articles 5000 # a synthetic corpus of that size
     python benchmarks/bench_pipeline.py --ci            # the bundled sample corpus (small, quick)
     python benchmarks/bench_pipeline.py --whole-only    # only (e)
+    python benchmarks/bench_pipeline.py --long          # one 5 MB and one 15 MB article against normal ones
+
+``--long`` times the extraction of a batch (read, NLP, rows: what a worker does) in this process with one spaCy
+process, for 40 normal-size articles and for single articles of ``--long-mb`` megabytes, and prints words/s for
+each next to the normal figure (the target is within 2x), with the peak memory of each case.
 """
 
 from __future__ import annotations
@@ -162,6 +167,60 @@ def whole_process(raw: Path, settings, tmp: Path, cores: int, words: int, overri
                 load_average=os.getloadavg())
 
 
+def long_articles(sizes_mb: list[float], out_dir: Path) -> int:
+    """Cost per word of very long articles against normal ones: every stage must stay linear in length."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    from spaceetl.config import load_settings
+    from spaceetl.extract import process_files
+    from spaceetl.ingest.discover import walk
+    from spaceetl.ingest.models import FileEntry
+    from spaceetl.nlp.pipeline import get_nlp
+
+    tmp = Path(tempfile.mkdtemp(prefix="spaceetl-long-"))
+    normal_dir = synthetic_corpus(tmp / "normal", 40)
+    paragraphs = [p for b in corpus_bodies(normal_dir) for p in b.split("\n\n") if len(p) > 80]
+    settings = load_settings(raw_dir=tmp, warehouse=tmp / "w.duckdb", n_process=1, max_file_bytes=10**9)
+    get_nlp(settings.spacy_model)
+    results: dict = {"settings": {"long_article": settings.long_article, "max_nlp_chars": settings.max_nlp_chars}}
+
+    def timed(entries: list, label: str) -> float:
+        with PeakRSS() as rss:
+            t0 = time.perf_counter()
+            batch = process_files(entries, settings, "bench")
+            seconds = time.perf_counter() - t0
+        words = int(batch.stats["nlp_words"])
+        rate = words / seconds
+        results[label] = {"seconds": round(seconds, 1), "words": words, "words_per_s": round(rate),
+                          "peak_rss_mb": round(rss.peak / 2**20), "claims": batch.tables["claims"].height}
+        return rate
+
+    normal = timed([e for e in walk(normal_dir) if isinstance(e, FileEntry)], "normal_40_articles")
+    print(f"normal articles (40): {normal:,.0f} words/s, peak RSS {results['normal_40_articles']['peak_rss_mb']:,} MiB")
+    rng = random.Random(11)
+    for mb in sizes_mb:
+        parts: list[str] = []
+        size = 0
+        while size < mb * 1e6:
+            p = rng.choice(paragraphs).replace("$", f"${rng.randint(1, 9)}")
+            parts.append(p)
+            size += len(p) + 2
+        path = tmp / f"long_{mb:g}mb.txt"
+        path.write_text("A Very Long Report\n\n" + "\n\n".join(parts), encoding="utf-8")
+        st = path.stat()
+        rate = timed([FileEntry(path.name, path, st.st_size, st.st_mtime_ns)], f"long_{mb:g}mb")
+        r = results[f"long_{mb:g}mb"]
+        print(f"{mb:g} MB article: {rate:,.0f} words/s (per-word time {normal / rate:.2f}x that of normal articles; target <= 2x), "
+              f"{r['seconds']} s, peak RSS {r['peak_rss_mb']:,} MiB")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"bench-long-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     if "--raw-process" in sys.argv:  # the child process of (e)
         ap = argparse.ArgumentParser()
@@ -183,7 +242,11 @@ def main() -> int:
     ap.add_argument("--skip-raw", action="store_true", help="skip (a), e.g. when comparing runner settings")
     ap.add_argument("--whole-only", action="store_true", help="only (e): whole processes, as the user sees them")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--long", action="store_true", help="long-article cost: words/s of 5 MB and 15 MB articles")
+    ap.add_argument("--long-mb", default="5,15", help="sizes for --long, in MB (comma-separated)")
     args = ap.parse_args()
+    if args.long:
+        return long_articles([float(x) for x in args.long_mb.split(",")], args.out)
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     import logging

@@ -5,7 +5,7 @@ import polars as pl
 
 from ._base import ForeignKey, TableSpec
 
-STATUSES = ["loaded", "duplicate", "unchanged", "quarantined", "deleted"]
+STATUSES = ["loaded", "duplicate", "unchanged", "quarantined", "skipped", "deleted"]
 
 
 class Sources(pa.DataFrameModel):
@@ -17,11 +17,11 @@ class Sources(pa.DataFrameModel):
     format: str = pa.Field(nullable=True, description="Detected format: txt, html, json, jsonl, md (+ '.gz').")
     encoding: str = pa.Field(nullable=True, description="Detected text encoding, e.g. utf-8, cp1252.")
     article_id: str = pa.Field(nullable=True, description="Article this record produced (also for duplicates); None "
-                               "when quarantined, or deleted with SPACEETL_ON_DELETE=remove.")
+                               "when quarantined or skipped, or deleted with SPACEETL_ON_DELETE=remove.")
     status: str = pa.Field(isin=STATUSES, description="What the latest run that saw the record did with it; 'deleted': "
                            "the file was gone from the raw folder (its article is kept unless SPACEETL_ON_DELETE=remove).")
-    outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined"], description="What became of the content when it was last processed (never 'unchanged').")
-    reason: str = pa.Field(nullable=True, description="Why a record was quarantined, is a duplicate, or lost its article.")
+    outcome: str = pa.Field(isin=["loaded", "duplicate", "quarantined", "skipped"], description="What became of the content when it was last processed (never 'unchanged'); 'skipped' = not an article (excluded name, tabular content, special file, link leaving the raw folder), never read as one.")
+    reason: str = pa.Field(nullable=True, description="Why a record was quarantined or skipped, is a duplicate, or lost its article.")
     loaded_run_id: str = pa.Field(description="Run that last processed the content.")
     run_id: str = pa.Field(description="Latest run that saw the file (or found it deleted).")
 

@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse and print the result")
     sql.add_argument("query")
     _common(sql)
-    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table",
+                     help="table (aligned, for reading) or csv / json / markdown on standard output (for export)")
     sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
 
     serve = sub.add_parser("serve", help="run the flow on a schedule over a raw folder (needs a Prefect server: PREFECT_API_URL)")
@@ -442,7 +443,8 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
     status = s["status"].upper()
     lines = [
         f"spaceetl run {s['run_id']}: {status}" + (f" ({s['message']})" if s.get("message") else ""),
-        f"  files seen        {s['files_seen']:>7}   (unchanged, skipped: {s['files_unchanged']})",
+        f"  files seen        {s['files_seen']:>7}   (unchanged: {s['files_unchanged']}, "
+        f"skipped as not articles: {s.get('files_skipped', 0)})",
         f"  records read      {s['records_read']:>7}",
         f"  articles loaded   {s['articles_loaded']:>7}",
         f"  duplicates        {s['duplicates']:>7}   near-duplicates linked: {s['near_duplicates']}",
@@ -553,29 +555,12 @@ def cmd_fts_load(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from . import warehouse as wh
+    """Read-only by construction: see :mod:`spaceetl.sqlconsole`."""
+    from .sqlconsole import render, run_query
 
     settings = _settings(args, "warehouse")
-    if not Path(settings.warehouse).exists():
-        log.error("no warehouse at %s: run `spaceetl run` first", settings.warehouse)
-        return 2
-    import duckdb
-
-    with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
-        try:
-            df = conn.execute(args.query).pl()
-        except duckdb.Error as exc:
-            log.error("query failed: %s", exc)
-            return 2
-    if args.format == "csv":
-        sys.stdout.write(df.write_csv())
-    elif args.format == "json":
-        sys.stdout.write(df.write_json() + "\n")
-    else:
-        import polars as pl
-
-        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
-            sys.stdout.write(f"{df}\n")
+    result = run_query(settings.warehouse, args.query, retry_s=settings.busy_retry_s)
+    sys.stdout.write(render(result, args.format, max_rows=args.max_rows))
     return 0
 
 

@@ -69,6 +69,23 @@ class Settings(BaseSettings):
         parse_thresholds(value)  # a ValueError here is reported as a settings error before the run starts
         return value
 
+    follow_outside_links: bool = Field(False, description="Read symbolic links whose target is outside the raw folder "
+                                                          "(by default they are recorded as skipped, never read).")
+    include: str = Field("*", description="Comma-separated globs (file name or relative path, any case): only "
+                                          "matching files are read; the others are recorded as skipped.")
+    exclude: str = Field(
+        "README*,LICENSE*,LICENCE*,COPYING*,NOTICE*,CHANGELOG*,MANIFEST*,*.csv,*.tsv,*.xls,*.xlsx,*.parquet,*.pdf,"
+        "*.doc,*.docx,*.png,*.jpg,*.jpeg,*.gif,*.webp,*.bmp,*.tif,*.tiff,*.svg,*.ico,*.mp3,*.mp4,*.mov,*.zip,*.tar,"
+        "*.tgz,*.7z,*.duckdb,*.lock",
+        description="Comma-separated globs of files that are not articles (READMEs, licences, manifests, images, "
+                    "archives): recorded as skipped with the reason, never read or quarantined.")
+    max_gzip_ratio: float = Field(100.0, ge=1, description="A gzip file that expands more than this many times "
+                                                          "(once past 1 MB) is quarantined as a decompression bomb.")
+    long_article: Literal["chunk", "truncate"] = Field(
+        "chunk", description="Bodies over max_nlp_chars: 'chunk' runs the NLP stage on paragraph-aligned pieces "
+                             "(every offset still indexes the whole body), 'truncate' processes only the start "
+                             "(nlp_status = 'truncated').")
+
     def resolved_spill_dir(self) -> Path | None:
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""
         if self.spill_dir is not None:

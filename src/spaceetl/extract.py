@@ -34,7 +34,8 @@ def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list
     rejected: list[Rejected] = []
     for entry in entries:
         try:
-            items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars)
+            items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars,
+                                 max_gzip_ratio=settings.max_gzip_ratio)
         except RecursionError:  # JSON (or markup) nested deeper than any parser here follows: bad input, not a bug
             rejected.append(Rejected(entry.rel_path, 0, "parse", "nested_too_deep",
                                      "the file is nested too deeply to parse (thousands of levels of brackets or tags)"))
@@ -58,7 +59,7 @@ def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
 def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
                      rejected: Sequence[Rejected] = ()) -> BatchOutput:
     from .nlp.pipeline import get_nlp
-    from .nlp.rows import ArticleContext, article_rows
+    from .nlp.rows import ArticleContext, article_rows, sentence_spans
 
     now = datetime.now(timezone.utc)
     records: list[dict] = []
@@ -75,20 +76,25 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             unique[article_id] = (art, dict(article_id=article_id, content_sha256=digest, language=language))
     for r in rejected:
         records.append(dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
-                            encoding=r.encoding, file_sha256=r.file_sha256, status="quarantined", reason=r.reason))
+                            encoding=r.encoding, file_sha256=r.file_sha256,
+                            status="skipped" if r.skipped else "quarantined", reason=r.reason))
+    skipped = [r for r in rejected if r.skipped]
+    rejected = [r for r in rejected if not r.skipped]  # skipped files are not bad articles: no quarantine row
 
     nlp = get_nlp(settings.spacy_model)
     english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
-    texts = [art.body[: settings.max_nlp_chars] for art, _ in english]
+    pieces = [nlp_pieces(art.body, settings.max_nlp_chars, settings.long_article) for art, _ in english]
+    short = [(p[0], pair) for p, pair in zip(pieces, english) if len(p) == 1]
+    long = [(p, pair) for p, pair in zip(pieces, english) if len(p) > 1]
     t_nlp = time.perf_counter()
-    n_process = settings.effective_n_process_in(len(texts), multiprocessing.current_process().daemon)
-    docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=n_process)
+    n_process = settings.effective_n_process_in(len(short), multiprocessing.current_process().daemon)
+    docs = nlp.pipe([t for t, _ in short], batch_size=settings.nlp_batch_size, n_process=n_process)
 
     rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims", "references")}
     article_rows_out: list[dict] = []
     rows_seconds = 0.0
     words = 0
-    for doc, (art, meta) in zip(docs, english):  # docs first: the generator is drained and its workers end cleanly
+    for doc, (_text, (art, meta)) in zip(docs, short):  # docs first: the generator is drained and its workers end cleanly
         t_rows = time.perf_counter()
         ctx = ArticleContext(article_id=meta["article_id"], body=art.body,
                              published=art.published_at.date() if art.published_at else None, run_id=run_id)
@@ -98,6 +104,21 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         rows_seconds += time.perf_counter() - t_rows
         words += len(art.body.split())
         progress.tick()
+    for texts, (art, meta) in long:
+        published = art.published_at.date() if art.published_at else None
+        offset = sentences = 0
+        # One piece at a time: memory stays that of one piece's parse however long the article is.
+        for i, doc in enumerate(nlp.pipe(texts, batch_size=1)):
+            t_rows = time.perf_counter()
+            produced = article_rows(doc, ArticleContext(article_id=f"{meta['article_id']}#{i}", body=texts[i],
+                                                        published=published, run_id=run_id))
+            for name, produced_rows in produced.items():
+                rows[name].extend(_shift(produced_rows, meta["article_id"], offset, sentences))
+            offset += len(texts[i])
+            sentences += len(sentence_spans(doc))
+            rows_seconds += time.perf_counter() - t_rows
+        words += len(art.body.split())
+    texts = [t for p in pieces for t in p]
     nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
 
     from .ingest.neardup import band_hashes, signature
@@ -110,7 +131,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         bands.extend(dict(article_id=meta["article_id"], band=b, bucket=h, run_id=run_id)
                      for b, h in enumerate(band_hashes(sig)))
         nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
-        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars:
+        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars and settings.long_article == "truncate":
             nlp_status = "truncated"
         article_rows_out.append(dict(
             article_id=meta["article_id"], title=art.title, authors=art.authors, publisher=art.publisher, url=art.url,
@@ -138,7 +159,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         tables=tables,
         records=pl.DataFrame(records, schema=RECORD_SCHEMA) if records else pl.DataFrame(schema=RECORD_SCHEMA),
         quarantine=QUARANTINE.frame(quarantine),
-        stats={"records_read": len(raw) + len(rejected), "nlp_docs": len(texts), "nlp_words": words,
+        stats={"records_read": len(raw) + len(rejected), "files_skipped": len(skipped), "nlp_docs": len(texts), "nlp_words": words,
                "nlp_seconds": nlp_seconds, "rows_seconds": rows_seconds, "n_process": n_process},
     )
 
@@ -148,3 +169,48 @@ def _unique_by(rows: list[dict], key: str) -> list[dict]:
     for r in rows:
         seen.setdefault(r[key], r)
     return list(seen.values())
+
+
+def nlp_pieces(body: str, max_chars: int, mode: str = "chunk") -> list[str]:
+    """The text(s) the NLP stage sees for one body. 'truncate': its first ``max_chars``. 'chunk': consecutive
+    pieces of at most ``max_chars`` that concatenate back to the body exactly, cut after a paragraph break when
+    there is one (else a line break, a sentence end, a space), so parses rarely straddle a cut. Pieces are parsed
+    one at a time and their rows shifted into the body (a surname is joined to a full name only within a piece)."""
+    if len(body) <= max_chars:
+        return [body]
+    if mode == "truncate":
+        return [body[:max_chars]]
+    pieces: list[str] = []
+    start = 0
+    while len(body) - start > max_chars:
+        end = start + max_chars
+        floor = start + max_chars // 2
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = body.rfind(sep, floor, end)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = end
+        pieces.append(body[start:cut])
+        start = cut
+    pieces.append(body[start:])
+    return pieces
+
+
+def _shift(rows: list[dict], article_id: str, offset: int, sentences: int) -> list[dict]:
+    """Rows of one piece of a long body -> rows of the body: offsets and sentence numbers moved by the piece's
+    start, the article id restored (row ids were made with a per-piece id, so they stay unique and stable)."""
+    for row in rows:
+        if "article_id" in row:
+            row["article_id"] = article_id
+        if "start_char" in row:
+            row["start_char"] += offset
+            row["end_char"] += offset
+        for key in ("antecedent_start", "antecedent_end"):  # entity_references
+            if row.get(key) is not None:
+                row[key] += offset
+        if "sentence_index" in row:
+            row["sentence_index"] += sentences
+    return rows

@@ -20,7 +20,7 @@ from . import warehouse as wh
 from .config import Settings
 from .data import current_data_dir, data_files, use_data_dir
 from .extract import process_files
-from .ingest.discover import is_unchanged, walk
+from .ingest.discover import is_unchanged, split_globs, walk
 from .ingest.models import FileEntry, Rejected
 from .validate import CheckTally, ValidatedBatch, validate_batch, validate_table
 
@@ -82,7 +82,7 @@ def begin_run(settings: Settings, flow_run_id: str | None = None) -> RunContext:
 
 def plan_files(run: RunContext) -> Plan:
     """Walk the raw folder; skip unchanged files; cut the rest into batches of ``batch_files`` files."""
-    from .ids import sha256_bytes
+    import hashlib
 
     settings = run.settings
     raw_dir = Path(settings.raw_dir)
@@ -98,27 +98,37 @@ def plan_files(run: RunContext) -> Plan:
     rejected: list[Rejected] = []
     new_mtimes: dict[str, int] = {}
     seen = 0
-    for item in walk(raw_dir, settings.include_hidden):
+    for item in walk(raw_dir, settings.include_hidden, follow_outside_links=settings.follow_outside_links,
+                     include=split_globs(settings.include), exclude=split_globs(settings.exclude)):
         seen += 1
         missing.discard(item.source_path if isinstance(item, Rejected) else item.rel_path)
         if isinstance(item, Rejected):
-            rejected.append(item)
+            prev = known.get(item.source_path)
+            if item.skipped and prev is not None and prev.outcome == "skipped":
+                unchanged.append(item.source_path)  # skipped before, skipped again: nothing to re-record
+            else:
+                rejected.append(item)
             continue
         verdict = is_unchanged(item, known)
+        prev = known.get(item.rel_path)
+        if prev is not None and prev.outcome == "skipped" and prev.file_sha256 is None:
+            verdict = False  # skipped unread last time (by name or kind), readable now: e.g. the globs changed
         if verdict is None:  # same size, new mtime: only the content can tell
             try:
-                verdict = sha256_bytes(item.abs_path.read_bytes()) == known[item.rel_path].file_sha256
+                with open(item.abs_path, "rb") as fh:  # streamed: a huge file must not be read into memory
+                    verdict = hashlib.file_digest(fh, "sha256").hexdigest() == known[item.rel_path].file_sha256
             except OSError:
                 verdict = False
             if verdict:
                 new_mtimes[item.rel_path] = item.mtime_ns
         (unchanged.append(item.rel_path) if verdict else todo.append(item))
     # Rejected-at-discovery entries (broken links) already known as quarantined are unchanged too.
-    rejected = [r for r in rejected if r.source_path not in known]
+    rejected = [r for r in rejected if r.skipped or r.source_path not in known]
     n = settings.batch_files
     batches = [todo[i:i + n] for i in range(0, len(todo), n)]
-    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d deleted since the last run", seen, len(todo),
-             len(batches), len(unchanged), len(missing))
+    skipped = sum(r.skipped for r in rejected)
+    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d skipped, %d deleted since the last run", seen,
+             len(todo), len(batches), len(unchanged), skipped, len(missing))
     return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes,
                 deleted=sorted(missing))
 
@@ -282,11 +292,13 @@ def finish_run(run: RunContext, plan: Plan, totals: RunTotals) -> dict:
         reports_dir = settings.resolved_reports_dir()
         wh.finish_run(conn, run.run_id, report_path=str(reports_dir / f"{run.run_id}.html"))
         report = collect(conn, run.run_id)
+        files_skipped = conn.execute("SELECT count(DISTINCT source_path) FROM sources WHERE run_id = ? AND status = 'skipped'",
+                                     [run.run_id]).fetchone()[0]
     html_path, json_path = write_report(report, reports_dir)
     summary = dict(run_id=run.run_id, status=status, message="; ".join(problems) or None, files_seen=plan.files_seen,
                    files_unchanged=len(plan.unchanged), records_read=totals.records_read,
                    articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,
-                   near_duplicates=totals.near_duplicates, quarantined=totals.quarantined,
+                   near_duplicates=totals.near_duplicates, quarantined=totals.quarantined, files_skipped=files_skipped,
                    report_html=str(html_path), report_json=str(json_path), warehouse=str(settings.warehouse),
                    worker_pids=sorted(totals.worker_pids), files_failed=totals.files_failed,
                    first_error=totals.first_error(), worker_restarts=totals.worker_restarts)

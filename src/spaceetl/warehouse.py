@@ -89,12 +89,19 @@ def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fh = open(lock_path, "a+")
     deadline = time.monotonic() + timeout_s
+    waiting = False
     try:
         while True:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not waiting:
+                    waiting = True
+                    fh.seek(0)
+                    holder = fh.read().strip()
+                    log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
+                                "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
                 if time.monotonic() >= deadline:
                     raise RunLockedError(
                         f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
@@ -191,10 +198,10 @@ def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
     """Files whose content the warehouse holds, for change detection. A deleted file whose article was removed
     (``on_delete = remove``) is not known any more: if it comes back it is read again."""
     rows = conn.execute(
-        "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256) "
+        "SELECT source_path, any_value(file_size), any_value(mtime_ns), any_value(file_sha256), any_value(outcome) "
         "FROM sources WHERE source_path NOT IN (SELECT source_path FROM sources WHERE status = 'deleted' "
         "AND article_id IS NULL AND outcome <> 'quarantined') GROUP BY source_path").fetchall()
-    return {p: KnownFile(size, mtime, sha) for p, size, mtime, sha in rows}
+    return {p: KnownFile(size, mtime, sha, outcome) for p, size, mtime, sha, outcome in rows}
 
 
 def present_files(conn: duckdb.DuckDBPyConnection, raw_dir: str) -> set[str]:
@@ -279,6 +286,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
 
         status = (
             pl.when(pl.col("status") == "quarantined").then(pl.lit("quarantined"))
+            .when(pl.col("status") == "skipped").then(pl.lit("skipped"))
             .when(pl.col("status") == "duplicate").then(pl.lit("duplicate"))
             .when(pl.col("article_id").is_in(list(existing))).then(pl.lit("duplicate"))
             .otherwise(pl.lit("loaded"))

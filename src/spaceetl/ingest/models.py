@@ -39,7 +39,9 @@ class RawArticle:
 
 @dataclass
 class Rejected:
-    """An input that cannot become an article. Becomes a quarantine row (and a ``sources`` row)."""
+    """An input that cannot become an article. Becomes a quarantine row (and a ``sources`` row); with ``skipped``
+    it is not a bad article but not an article at all (a README, a manifest, a FIFO): a ``sources`` row with
+    status ``skipped`` and no quarantine row."""
 
     source_path: str
     record: int
@@ -50,3 +52,4 @@ class Rejected:
     format: str | None = None
     encoding: str | None = None
     file_sha256: str | None = None
+    skipped: bool = False

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import InputError
 from . import fields
-from .decode import decode_text, gunzip_if_needed
+from .decode import decode_text, gunzip_if_needed, looks_tabular, read_limited
 from .formats import detect_format
 from .models import FileEntry, RawArticle, Rejected
 from .textclean import clean_scraped_text
@@ -18,7 +18,8 @@ from .textclean import clean_scraped_text
 Item = RawArticle | Rejected
 
 
-def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int) -> tuple[list[Item], str | None]:
+def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int,
+              max_gzip_ratio: float = 100.0) -> tuple[list[Item], str | None]:
     """Read one file -> (items, file_sha256). Never raises for bad input: failures come back as Rejected."""
     from ..ids import sha256_bytes
 
@@ -27,14 +28,20 @@ def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int) -> tuple
         return [Rejected(path, 0, "read", "file_too_large",
                          f"file is {entry.size:,} bytes, over the {max_bytes:,}-byte limit (SPACEETL_MAX_FILE_BYTES)")], None
     try:
-        data = entry.abs_path.read_bytes()
+        data = read_limited(entry.abs_path, max_bytes, path)
+    except InputError as err:
+        return [Rejected(path, 0, err.stage, err.check, err.reason, skipped=err.check == "special_file")], None
     except OSError as exc:
         return [Rejected(path, 0, "read", "unreadable_file", f"cannot read file: {exc.strerror or exc}")], None
     digest = sha256_bytes(data)
     fmt = encoding = None
     try:
-        data, gz = gunzip_if_needed(data, path)
+        data, gz = gunzip_if_needed(data, path, max_bytes=max_bytes, max_ratio=max_gzip_ratio)
         text, encoding = decode_text(data, path)
+        table = looks_tabular(text)
+        if table:
+            return [Rejected(path, 0, "read", "tabular_data", table, encoding=encoding, file_sha256=digest,
+                             skipped=True)], digest
         fmt = detect_format(text, path)
         items = list(_parse(fmt, text, path, min_body_chars))
         full_fmt = fmt + (".gz" if gz else "")
@@ -186,11 +193,16 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
 
 def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, removed: list[str] | None = None) -> RawArticle:
     body = fields.first_value(record, "body")
+    if isinstance(body, list) and body and all(isinstance(p, str) for p in body):
+        body = "\n\n".join(p.strip() for p in body if p.strip())  # a body given as its paragraphs
     if not isinstance(body, str) or not body.strip():
         names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
                          path=path, record=index)
     removed = list(removed or [])
+    if "\x00" in body:  # a JSON "\u0000" escape: NUL is never stored
+        body = body.replace("\x00", "")
+        removed.append("[nul_characters]")
     body, truncated = fields.strip_api_truncation(body)
     if truncated:
         removed.append("[api_truncation_marker]")
@@ -200,6 +212,9 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
         body = trafilatura.extract(f"<html><body><article>{body}</article></body></html>", favor_recall=True) or ""
     # Rendered Markdown is written text, like an extractor's output: no page furniture to remove by position.
     clean = clean_scraped_text(body, extracted=fmt == "md")
+    if clean.title and not clean.body.strip():
+        # A record whose whole text is one line: that line is its body, not a headline above an empty body.
+        clean.body, clean.title = clean.title, None
     url = fields.as_text(fields.first_value(record, "url"))
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
     if published_at is None and published_text is None and clean.published_at is not None:

@@ -99,8 +99,12 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
                     links_by_token[tok.i] = link
     claims: list[dict] = []
     seen: set[tuple] = set()
+    # a conversion in parentheses is the same money as the amount it converts: never a claim's amount
+    amounts_i = _ByStart([a for a in amounts if a["converts_amount_id"] is None], lambda a: a["start_char"])
+    dates_i = _ByStart(dates, lambda x: x["start_char"])
+    places_i, parties_i = _ByStart(places, lambda p: p[0]), _ByStart(parties, lambda p: p[0])
     for d in drafts:
-        row = _claim_row(d, ctx, links_by_token, amounts, dates, places, parties, sentence_of)
+        row = _claim_row(d, ctx, links_by_token, amounts_i, dates_i, places_i, parties_i, sentence_of)
         key = (row["start_char"], row["predicate"], row["subject_entity_id"] or row["subject_text"], row["object_text"],
                row["quote_text"])
         if key not in seen:  # one name split by the parser ("Airbus Defence and Space") must not count twice
@@ -199,8 +203,24 @@ def _modifier_of(tok, root, span: Span, link: Link, speaker: bool = False) -> bo
 PARTY_TYPES = {"ORG", "GPE"}
 
 
-def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: list[dict],
-               dates: list[dict], places: list[tuple[int, str]], parties: list[tuple[int, str]], sentence_of) -> dict:
+class _ByStart:
+    """Rows sorted by start offset, so the ones inside a clause are found by bisection: a long article has
+    thousands of claims and amounts, and a scan of every list per claim grows with the square of its length."""
+
+    def __init__(self, items: list, start) -> None:
+        self.items = sorted(items, key=start)  # stable: ties keep their order
+        self.starts = [start(i) for i in self.items]
+
+    def within(self, lo: int, hi: int) -> list:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+
+    def first(self, lo: int, hi: int):
+        i = bisect.bisect_left(self.starts, lo)
+        return self.items[i] if i < len(self.items) and self.starts[i] < hi else None
+
+
+def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: _ByStart,
+               dates: _ByStart, places: _ByStart, parties: _ByStart, sentence_of) -> dict:
     subject = _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links, speaker=True)
@@ -212,14 +232,14 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
         if d.subject is d.speaker:
             subject = speaker
     lo, hi = d.clause_start, d.clause_end
-    amount = next((a for a in amounts if lo <= a["start_char"] < hi and a["converts_amount_id"] is None), None)
-    when = next((x for x in dates if lo <= x["start_char"] < hi), None)
-    place = next((text for start, text in places if lo <= start < hi), None)
-    in_clause = {eid for start, eid in parties if lo <= start < hi}
+    amount = amounts.first(lo, hi)
+    when = dates.first(lo, hi)
+    place = (places.first(lo, hi) or (None, None))[1]
+    in_clause = {eid for _start, eid in parties.within(lo, hi)}
     in_clause |= {x.entity_id for x in (subject, obj) if x is not None and x.entity_type in PARTY_TYPES}
     if len(in_clause) < 2 and d.claim_type in {"agreement", "transaction"}:
         # "Talks between Germany and Airbus ... but no deal has been reached": the deal's parties are in the sentence.
-        in_clause |= {eid for start, eid in parties if d.start_char <= start < d.end_char}
+        in_clause |= {eid for _start, eid in parties.within(d.start_char, d.end_char)}
     confidence = 0.3 + 0.1 * (d.subject is not None) + 0.2 * (subject is not None or speaker is not None) + 0.15 * (obj is not None or d.quote_text is not None) \
         + 0.1 * (d.claim_type != "statement") + 0.1 * (d.subject_text is not None)
     return dict(

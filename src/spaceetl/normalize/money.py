@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..data import cached_per_data_dir, read_csv
 
@@ -158,22 +159,31 @@ def _link_conversions(text: str, found: list[Money]) -> list[Money]:
     return out
 
 
+SENTENCE_WINDOW = 600  # characters searched either side of a "$" for its sentence: cost independent of article length
+
+
 def _resolve_symbol(symbol: str, text: str, start: int, end: int, context: str | None) -> tuple[str, bool]:
     default, hints = AMBIGUOUS_SYMBOLS[symbol]
     before = text[max(0, start - 4):start]
     if symbol == "$" and before.rstrip().endswith(("US", "U.S.")):
         return "USD", False
-    sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    sent_end_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    sentence = text[sent_start:min(sent_end_candidates) if sent_end_candidates else len(text)].lower()
+    lo, hi = max(0, start - SENTENCE_WINDOW), min(len(text), end + SENTENCE_WINDOW)
+    sent_start = max(text.rfind(". ", lo, start), text.rfind("\n", lo, start), lo - 1) + 1
+    sent_end_candidates = [i for i in (text.find(". ", end, hi), text.find("\n", end, hi)) if i != -1]
+    sentence = text[sent_start:min(sent_end_candidates) if sent_end_candidates else hi].lower()
     for hint, code in hints.items():
         if hint in sentence:
             return code, False
-    if context is not None:
-        low = context.lower()
-        if any(h in low for h in hints):
-            return default, True  # the article names another dollar/yen country: say we are not sure
+    if context is not None and _context_names_hint(context, symbol):
+        return default, True  # the article names another dollar/yen country: say we are not sure
     return default, symbol == "¥"
+
+
+@lru_cache(maxsize=8)
+def _context_names_hint(context: str, symbol: str) -> bool:
+    """Once per article and symbol (an article with thousands of "$" is lowercased once, not once per "$")."""
+    low = context.lower()
+    return any(h in low for h in AMBIGUOUS_SYMBOLS[symbol][1])
 
 
 @cached_per_data_dir

@@ -162,6 +162,9 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = 
               for t in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "quarantine")}
     this_run = {t: conn.execute(f'SELECT count(*) FROM "{t}" WHERE run_id = ?', [run_id]).fetchone()[0]
                 for t in ("articles", "entities", "mentions", "amounts", "dates", "claims")}
+    skipped = _rows(conn, f"SELECT source_path, reason FROM sources WHERE run_id = ? AND status = 'skipped' "
+                          f"ORDER BY source_path LIMIT {QUARANTINE_LIMIT}", [run_id])
+    skipped_total = conn.execute("SELECT count(*) FROM sources WHERE run_id = ? AND status = 'skipped'", [run_id]).fetchone()[0]
     source_status = _rows(conn, "SELECT status, count(*) AS n FROM sources WHERE run_id = ? GROUP BY status ORDER BY status", [run_id])
     for c in checks:
         c["sample_rows"] = sample_rows(c.get("sample"))
@@ -182,7 +185,8 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = 
         run=run, status=run["status"], message=run.get("message"),
         stages=[
             dict(stage="discover", label="files in raw folder", count=run.get("files_seen")),
-            dict(stage="discover", label="unchanged, skipped", count=run.get("files_unchanged")),
+            dict(stage="discover", label="unchanged", count=run.get("files_unchanged")),
+            dict(stage="discover", label="skipped (not articles)", count=skipped_total),
             dict(stage="discover", label="deleted since last run", count=run.get("files_deleted")),
             dict(stage="read", label="records read", count=run.get("records_read")),
             dict(stage="dedup", label="exact duplicates", count=run.get("duplicates")),
@@ -192,8 +196,8 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = 
         ],
         source_status=source_status, tables=tables, this_run=this_run, data_files=_data_files(run),
         failing_checks=[c for c in checks if c["status"] == "fail"], checks=checks,
-        quarantine=quarantine, quarantine_total=quarantine_total, metrics=metrics, history=history,
-        **extra,
+        quarantine=quarantine, quarantine_total=quarantine_total, skipped=skipped, skipped_total=skipped_total,
+        metrics=metrics, history=history, **extra,
     )
 
 
@@ -304,4 +308,7 @@ def markdown_summary(report: dict) -> str:
     lines += ["", f"## Quarantined ({report['quarantine_total']})", "", "| file | record | check | reason |", "|---|---|---|---|"]
     lines += [f"| {cell(q['source_path'])} | {cell(q['record'])} | {cell(q['check_name'])} | {cell(q['reason'])} |"
               for q in report["quarantine"][:50]]
+    if report.get("skipped"):
+        lines += ["", f"## Skipped, not articles ({report['skipped_total']})", "", "| file | reason |", "|---|---|"]
+        lines += [f"| {cell(k['source_path'])} | {cell(k['reason'])} |" for k in report["skipped"][:50]]
     return "\n".join(lines)
