@@ -60,24 +60,32 @@ def _watch(parent_pid: int, interval: float = 0.25) -> None:
         return
     me = os.getpid()
     seen: dict[int, float] = {}
-    while True:
+    def parent_gone() -> bool:
         try:
-            if not parent.is_running() or parent.status() == psutil.STATUS_ZOMBIE:
-                break
-            seen = {p.pid: p.create_time() for p in parent.children(recursive=True) if p.pid != me}
+            return not parent.is_running() or parent.status() == psutil.STATUS_ZOMBIE
         except psutil.NoSuchProcess:
-            break
+            return True
         except psutil.Error:
+            return False
+
+    while not parent_gone():
+        try:
+            seen = {p.pid: p.create_time() for p in parent.children(recursive=True) if p.pid != me}
+        except psutil.Error:  # a child ended while being listed: look again next time
             pass
         time.sleep(interval)
-    # Started since the last look: orphans of the run's process group created after the run began.
-    for proc in psutil.process_iter(["ppid", "create_time"]):
-        try:
-            if proc.pid != me and proc.info["ppid"] == 1 and proc.info["create_time"] >= born and \
-                    os.getpgid(proc.pid) == group:
-                seen.setdefault(proc.pid, proc.info["create_time"])
-        except (psutil.Error, OSError):
-            continue
+    # Started since the last look: orphans of the run's process group created after the run began. A dying
+    # process hands its children to init only as its last threads end, so look twice, and accept either parent.
+    for attempt in range(2):
+        if attempt:
+            time.sleep(0.5)
+        for proc in psutil.process_iter(["ppid", "create_time"]):
+            try:
+                if proc.pid != me and proc.info["ppid"] in (1, parent_pid) and proc.info["create_time"] >= born \
+                        and os.getpgid(proc.pid) == group:
+                    seen.setdefault(proc.pid, proc.info["create_time"])
+            except (psutil.Error, OSError):
+                continue
     alive = []
     for pid, created in seen.items():
         try:
