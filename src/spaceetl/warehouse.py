@@ -83,6 +83,19 @@ def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0)
 
 
 @contextlib.contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back on any exception (a kill leaves none of it)."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
 def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
     """Exclusive per-warehouse run lock. Released by the OS if the process dies, so a killed run never blocks."""
     lock_path = Path(f"{path}.lock")
@@ -218,8 +231,7 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
     then keep no ``article_id``. One transaction. Returns the number of articles deleted."""
     if not paths:
         return 0
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.register("_deleted", pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String}).to_arrow())
         held = [r[0] for r in conn.execute(
             "SELECT DISTINCT article_id FROM sources WHERE article_id IS NOT NULL "
@@ -234,11 +246,6 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
                          "WHERE source_path IN (SELECT source_path FROM _deleted)", [run_id])
         conn.unregister("_deleted")
         removed = delete_unreferenced_articles(conn, held) if remove and held else 0
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            conn.execute("ROLLBACK")
-        raise
     return removed
 
 
@@ -270,8 +277,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
     """
     counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0,
               "near_duplicates": 0}
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         records = batch.records.join(files, on="source_path", how="left")
         conn.register("_batch_records", records.to_arrow())
         # Articles already in the warehouse: their records are duplicates of that article.
@@ -320,11 +326,6 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
         counts["quarantined_inputs"] = int(sources.filter(pl.col("status") == "quarantined").height)
         if old_articles:
             counts["deleted_articles"] = delete_unreferenced_articles(conn, old_articles)
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            conn.execute("ROLLBACK")
-        raise
     return counts
 
 
