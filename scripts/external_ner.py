@@ -16,8 +16,11 @@ GUM (``amir-zeldes/gum``, CC-BY 4.0), news section ``dep/GUM_news_*.conllu``
       follows; a person's leading titles ("President", "Mr.") and a leading nested mention of another entity
       ("NASA Administrator ...") are dropped.
 
+    * a name the treebank attaches to a common-noun head as ``flat`` or ``appos`` ("team member Jane Roe",
+      "the security firm Acme.com"): that proper noun and the capitalised run after it.
+
     Left out: coordinations (a head with a ``conj`` inside the mention: each conjunct is its own mention) and
-    plural person heads ("Muslims", "the Rohingya": a group, NORP in the OntoNotes scheme). Types: person →
+    plural person heads, linked or not ("Muslims", "the Rohingya": a group, NORP in the OntoNotes scheme). Types: person →
     PERSON, organization → ORG, place → PLACE (predicted GPE, LOC, FAC and CELESTIAL all count as PLACE).
     Predicted spans of other types (NORP, PRODUCT, EVENT, dates, ...) are not scored.
 
@@ -213,6 +216,8 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
     head_id = toks[h][0]
     if any(toks[k][6] == head_id and toks[k][7] == "conj" for k in range(start, end)):
         return None  # a coordination: its conjuncts are mentions of their own
+    if label == "PERSON" and "Number=Plur" in toks[h][5]:
+        return None  # a group ("Muslims", "the Afghans"), linked to Wikipedia or not
     words = [t[1] for t in toks[start:end]]
     identity = unquote(parts[-1]) if len(parts) > 7 else ""
     if identity:
@@ -222,9 +227,22 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
             if [w.casefold() for w in words[k:k + n]] == [w.casefold() for w in title] and _cap(words[k]):
                 return start + k, start + k + n, label
     if toks[h][3] != "PROPN":
-        return None
-    if label == "PERSON" and "Number=Plur" in toks[h][5]:
-        return None
+        # "team member Jane Roe", "the security firm Acme.com": GUM makes the common noun the head and attaches
+        # the name to it as ``flat`` or ``appos``; the name is that proper noun and the capitalised run after it.
+        named = [k for k in range(h + 1, end) if toks[k][6] == head_id and toks[k][7] in {"flat", "appos"}
+                 and toks[k][3] == "PROPN"]
+        if not named:
+            return None
+        a = b = named[0]
+        while b + 1 < end:
+            w, nxt = toks[b + 1][1], toks[b + 2][1] if b + 2 < end else ""
+            if _cap(w) or w in {"-", "."} and nxt[:1].isalnum():
+                b += 1
+            else:
+                break
+        while b > a and toks[b][1] in {"-", "."}:
+            b -= 1
+        return a, b + 1, label
     # The capitalised run around the head.
     a = b = h
     while a - 1 >= start:

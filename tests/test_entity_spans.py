@@ -143,3 +143,78 @@ def test_official_name_with_and_in_it_is_one_organisation(nlp):
     assert ("Federal Ministry for Economic Affairs and Climate Action", "ORG") in found
     found = ents(nlp, "A report by the Department of Homeland Security and the FBI said so.")
     assert ("Department of Homeland Security", "ORG") in found and ("FBI", "ORG") in found
+
+
+def _model_span(doc, start, end, label):
+    from spacy.tokens import Span
+
+    span = Span(doc, start, end, label=label)
+    span._.source = "model"
+    return span
+
+
+def test_a_title_is_not_part_of_a_person_name(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("President Lena Varga met Ms Okoye and Prime Minister Tomas Relk in Oslo.")
+    assert fix_model_span(_model_span(doc, 0, 3, "PERSON")).text == "Lena Varga"
+    assert fix_model_span(_model_span(doc, 4, 6, "PERSON")).text == "Okoye"
+    assert fix_model_span(_model_span(doc, 7, 11, "PERSON")).text == "Tomas Relk"
+    assert fix_model_span(_model_span(doc, 12, 13, "GPE")).text == "Oslo"  # other types keep their words
+
+
+def test_a_caption_credit_is_not_part_of_the_name(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Crowds at the Harbour Bridge Image: Ana Ruiz.")
+    fixed = fix_model_span(_model_span(doc, 3, 6, "FAC"))
+    assert (fixed.text, fixed.label_) == ("Harbour Bridge", "FAC")
+
+
+def test_an_organisation_word_or_a_code_settles_the_type(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Staff of the Varga Foundation left the Sea Org and tested the XR7 in Oslo.")
+    assert fix_model_span(_model_span(doc, 3, 5, "PERSON")).label_ == "ORG"
+    assert fix_model_span(_model_span(doc, 7, 9, "LOC")).label_ == "ORG"
+    assert fix_model_span(_model_span(doc, 12, 13, "GPE")).label_ == "PRODUCT"
+    assert fix_model_span(_model_span(doc, 14, 15, "GPE")).label_ == "GPE"
+
+
+def test_a_word_the_article_also_writes_in_lower_case_is_not_a_name(nlp):
+    from spaceetl.nlp.span_rules import drop_common_words
+
+    doc = nlp("Lithium prices rose in March. Miners said lithium was scarce, and Brevik agreed.")
+    kept = drop_common_words([_model_span(doc, 0, 1, "ORG"), _model_span(doc, 13, 14, "PERSON")])
+    assert [e.text for e in kept] == ["Brevik"]
+    doc = nlp("Lithium prices rose in March. Miners said so.")  # no lower-case use: left to the model
+    assert [e.text for e in drop_common_words([_model_span(doc, 0, 1, "ORG")])] == ["Lithium"]
+
+
+def test_one_name_has_one_type_in_an_article(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    text = ("Vexio signed the deal. Analysts expect Vexio to grow. The board of Vexio met on Monday. "
+            "Vexio engineers built it, and Vexio Labs tested it.")
+    doc = nlp(text)
+    idx = [t.i for t in doc if t.text == "Vexio"]
+    ents = [_model_span(doc, idx[0], idx[0] + 1, "ORG"), _model_span(doc, idx[1], idx[1] + 1, "ORG"),
+            _model_span(doc, idx[2], idx[2] + 1, "GPE")]
+    out = one_type_per_name(ents)
+    got = [(e.start, e.text, e.label_) for e in out]
+    # the minority type follows the majority; the untagged modifier gets the type; "Vexio Labs" is another name
+    assert got == [(idx[0], "Vexio", "ORG"), (idx[1], "Vexio", "ORG"), (idx[2], "Vexio", "ORG"),
+                   (idx[3], "Vexio", "ORG")]
+    # no strict majority: the model's types stay and nothing is added
+    tie = one_type_per_name([_model_span(doc, idx[0], idx[0] + 1, "ORG"), _model_span(doc, idx[1], idx[1] + 1, "GPE")])
+    assert [(e.text, e.label_) for e in tie] == [("Vexio", "ORG"), ("Vexio", "GPE")]
+
+
+def test_one_type_per_name_leaves_gazetteer_names_alone(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("Jordan said the plan works. Jordan agreed.")
+    gaz = _model_span(doc, 0, 1, "GPE")
+    gaz._.source = "gazetteer"
+    out = one_type_per_name([gaz, _model_span(doc, 6, 7, "PERSON")])
+    assert [(e.text, e.label_) for e in out] == [("Jordan", "GPE"), ("Jordan", "PERSON")]
