@@ -218,3 +218,30 @@ def test_one_type_per_name_leaves_gazetteer_names_alone(nlp):
     gaz._.source = "gazetteer"
     out = one_type_per_name([gaz, _model_span(doc, 6, 7, "PERSON")])
     assert [(e.text, e.label_) for e in out] == [("Jordan", "GPE"), ("Jordan", "PERSON")]
+
+
+def test_untagged_given_name_and_surname_are_the_full_person(nlp):
+    from spaceetl.nlp.pipeline import _fix_people
+
+    doc = nlp("Marta Quintavalle opened the plant. Photo: Marta Quintavalle / Agency archive.")
+    fixed = [(e.text, e.label_) for e in _fix_people([_model_span(doc, 0, 2, "PERSON")])]
+    assert fixed == [("Marta Quintavalle", "PERSON"), ("Marta Quintavalle", "PERSON")]
+
+
+def test_a_building_word_makes_an_organisation_span_a_facility(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Riders left Harbour Street Station for the Nordvik Group offices.")
+    assert fix_model_span(_model_span(doc, 2, 5, "ORG")).label_ == "FAC"
+    assert fix_model_span(_model_span(doc, 7, 9, "ORG")).label_ == "ORG"
+
+
+def test_handles_and_time_zones_are_not_names(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("The agency posted on @OrbitDesk at 15:40 GMT that GMT Holdings had won.")
+    handle = [t.i for t in doc if t.text.startswith("@")][0]
+    assert fix_model_span(_model_span(doc, handle, handle + 1, "ORG")) is None
+    zones = [t.i for t in doc if t.text == "GMT"]
+    assert fix_model_span(_model_span(doc, zones[0], zones[0] + 1, "ORG")) is None
+    assert fix_model_span(_model_span(doc, zones[1], zones[1] + 2, "ORG")).text == "GMT Holdings"

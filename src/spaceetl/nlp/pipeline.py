@@ -285,15 +285,27 @@ def _fix_people(ents: list[Span]) -> list[Span]:
             out.append(span)
         else:
             out.append(ent)
-    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person.
+    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person; with
+    # the untagged given name before it ("Photo: Daniel Montalvo") the full name is.
     taken = {i for ent in out for i in range(ent.start, ent.end)}
     doc = ents[0].doc if ents else None
     if doc is not None and surnames:
+        full = {}
+        for p in people:
+            full.setdefault(p.split()[-1], []).append(p.split())
         for tok in doc:
             if tok.i not in taken and tok.text in surnames and tok.is_title and tok.pos_ == "PROPN":
-                span = Span(doc, tok.i, tok.i + 1, label="PERSON")
+                start = tok.i
+                for parts in full[tok.text]:
+                    first = tok.i - len(parts) + 1
+                    if first >= 0 and not any(j in taken for j in range(first, tok.i)) \
+                            and [t.text for t in doc[first:tok.i + 1]] == parts:
+                        start = first
+                        break
+                span = Span(doc, start, tok.i + 1, label="PERSON")
                 span._.source = "model"
                 out.append(span)
+                taken.update(range(start, tok.i + 1))
         out.sort(key=lambda e: e.start)
     return out
 

@@ -8,11 +8,12 @@ word lists in ``data/entity_rules.yaml``:
 * a person's name does not stop before a surname with a letter outside ASCII ("Zoë Ålund");
 * ships ("USS Nimitz") are PRODUCT and military units ("Carrier Air Wing 11") ORG, never PERSON;
 * single capitalised common words are not names: a plural noun or a verb the model tagged (at the start of a
-  sentence), technical acronyms ("SMS");
+  sentence), technical acronyms ("SMS"), handles and hashtags ("@agency"), a time zone after a time ("15:40 GMT");
 * an ambiguous acronym alias ("CSG") is linked only when the article names its context;
 * a person's span does not start with a title ("President Lena Varga" -> Lena Varga) and a name does not end with
   a photo caption's credit word ("Harbour Bridge Image: ...");
-* a name ending with an organisation word ("Sea Org", "Varga Foundation") is an ORG, and a code of capitals and
+* a name ending with an organisation word ("Sea Org", "Varga Foundation") is an ORG, one ending with a building's
+  ("Harbour Street Station") a FAC, and a code of capitals and
   digits ("XR7", "IE9") is a PRODUCT, never a person or a place;
 * a capitalised first word of a sentence that the article also uses as an ordinary lower-case word ("Iodine
   levels fell ... iodine in bread") is not a name;
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from ..data import cached_per_data_dir, read_yaml
+from ..data import cached_per_data_dir, read_csv, read_yaml
 
 NAME_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "CELESTIAL"}
 NOT_A_NAME_TAGS = {"NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB", "MD", "PRP", "DT", "IN"}
@@ -53,6 +54,8 @@ class EntityRules:
     leading_titles: frozenset[str]
     caption_words: frozenset[str]
     org_last_words: frozenset[str]
+    fac_last_words: frozenset[str]
+    zone_abbreviations: frozenset[str]
 
 
 @cached_per_data_dir
@@ -72,6 +75,8 @@ def entity_rules() -> EntityRules:
         leading_titles=frozenset(w.lower() for w in (data.get("leading_titles") or []) + (data.get("person_titles") or [])),
         caption_words=frozenset(data.get("caption_words") or []),
         org_last_words=frozenset(w.lower() for w in data.get("org_last_words") or []),
+        fac_last_words=frozenset(w.lower() for w in data.get("fac_last_words") or []),
+        zone_abbreviations=frozenset(r["abbreviation"] for r in read_csv("time_zones.csv") if len(r["abbreviation"]) > 1),
     )
 
 
@@ -128,6 +133,10 @@ def fix_model_span(ent: Span) -> Span | None:
             return None
         if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
             return None  # "Engineers said ...", "Deploy the antenna": a capitalised common word
+        if tok.text[:1] in {"@", "#"}:
+            return None  # a social-media handle or hashtag, not a name
+        if tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text):
+            return None  # "15:40 GMT": a time zone
     start, end, label = ent.start, ent.end, ent.label_
     if end - start >= 2 and doc[end - 1].text in rules.caption_words and end < len(doc) and doc[end].text == ":":
         end -= 1  # "Harbour Bridge Image: J. Doe": the caption's credit, not the name
@@ -136,6 +145,8 @@ def fix_model_span(ent: Span) -> Span | None:
             start += 1  # "President Lena Varga", "Ms Okoye": the title is not part of the name
     if label in {"PERSON", "GPE", "LOC", "NORP"} and end - start >= 2 and doc[end - 1].lower_ in rules.org_last_words:
         label = "ORG"  # "Sea Org", "Varga Foundation"
+    elif label == "ORG" and end - start >= 2 and doc[end - 1].lower_ in rules.fac_last_words:
+        label = "FAC"  # "Harbour Street Station": a place, not a body
     elif label in {"PERSON", "GPE", "NORP"} and end - start == 1 and CODE_NAME.match(doc[start].text):
         label = "PRODUCT"  # "XR7", "IE9": a model or version code
     # Ships: the prefix belongs to the name and the type is PRODUCT.
