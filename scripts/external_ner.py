@@ -358,3 +358,33 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
                 s += len(doc.text[s:e].split(" ", 1)[0]) + 1
         doc.gold.add((s, e, label))
     return [d for d in docs.values()]
+
+
+# ------------------------------------------------------------------------------------------ convention differences
+
+ROLE_WORDS = PERSON_TITLES | {"home", "shadow", "high", "man", "woman"}
+
+
+def gum_convention_kinds(doc: ExtDoc, is_country) -> dict[tuple[int, int, str], str]:
+    """Gold mentions that follow a GUM convention a flat OntoNotes-style recogniser does not share, by kind:
+
+    * ``nested``: a name inside another gold name ("Texas" in "University of Texas"); a flat tagger marks one;
+    * ``role``: a title standing for a person ("the President", "the Home Secretary");
+    * ``team``: a country name typed as an organisation (a national team: "Belgium beat Panama");
+    * ``determiner``: a name given with its leading "The" ("The Guardian"), which the project strips by design.
+
+    Used only for the separate, clearly labelled line of ``--conventions``; the headline figures keep them all."""
+    kinds: dict[tuple[int, int, str], str] = {}
+    for g in doc.gold:
+        s, e, label = g
+        words = doc.text[s:e].split()
+        if any(o != g and o[0] <= s and e <= o[1] for o in doc.gold):
+            kinds[g] = "nested"
+        elif label == "PERSON" and all(w.lower() in ROLE_WORDS for w in words):
+            kinds[g] = "role"
+        elif label == "ORG" and is_country(doc.text[s:e]):
+            kinds[g] = "team"
+        elif len(words) > 1 and words[0] == "The":
+            kinds[g] = "determiner"
+    return kinds
+

@@ -245,3 +245,18 @@ def test_handles_and_time_zones_are_not_names(nlp):
     zones = [t.i for t in doc if t.text == "GMT"]
     assert fix_model_span(_model_span(doc, zones[0], zones[0] + 1, "ORG")) is None
     assert fix_model_span(_model_span(doc, zones[1], zones[1] + 2, "ORG")).text == "GMT Holdings"
+
+
+def test_without_a_majority_a_place_reading_needs_a_place_context(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    text = "Members of Zelvan spoke. Zelvan officials agreed. Money from Zelvan paid for it. Zelvan staff left."
+    doc = nlp(text)
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    labels = ["ORG", "GPE", "ORG", "PERSON"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx, labels)])
+    assert {e.label_ for e in out} == {"ORG"}  # never "in Zelvan": the place vote is dropped, ORG has a majority
+    doc = nlp("Crews worked in Zelvan. Zelvan officials agreed. Money from Zelvan paid for it. Zelvan staff left.")
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx, labels)])
+    assert [e.label_ for e in out] == labels  # "in Zelvan": no majority, the model's types stay

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from external_ner import read_gum, read_re3d, trim_money  # noqa: E402
+from external_ner import ExtDoc, gum_convention_kinds, read_gum, read_re3d, trim_money  # noqa: E402
 
 CONLLU = """# newdoc id = GUM_news_test
 # newpar
@@ -69,6 +69,18 @@ def test_gum_name_under_a_common_noun_head_counts_and_a_linked_group_does_not(tm
     doc = read_gum(path)
     # the unlinked name the treebank hangs off "pilot" is scored; a plural person head is a group even when linked
     assert {(doc.text[s:e], label) for s, e, label in doc.gold} == {("Ines Varga-Holm", "PERSON")}
+
+
+def test_gum_convention_kinds_are_named_and_the_rest_is_left_alone():
+    text = "The Courier said the University of Turin and the President praised Norway, and Lena Varga left."
+    def at(sub, label):
+        s = text.index(sub)
+        return (s, s + len(sub), label)
+    doc = ExtDoc("d", text, {at("The Courier", "ORG"), at("University of Turin", "ORG"), at("Turin", "PLACE"),
+                             at("President", "PERSON"), at("Norway", "ORG"), at("Lena Varga", "PERSON")})
+    kinds = gum_convention_kinds(doc, lambda t: t == "Norway")
+    assert {text[s:e]: k for (s, e, _), k in kinds.items()} == {
+        "The Courier": "determiner", "Turin": "nested", "President": "role", "Norway": "team"}
 
 
 def test_re3d_keeps_names_and_amounts_with_the_most_confident_type(tmp_path):

@@ -246,6 +246,11 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
     for text, count in votes.items():
         if text in listed or text in rules.not_names or not text[:1].isupper():
             continue
+        if not any(count.get(k, 0) * 2 > sum(count.values()) for k in count) \
+                and any(k in PLACE_LABELS for k in count) and not _used_as_place(doc, text):
+            # No majority, and nothing in the article says it is a place (never "in X", "at X", "near X"):
+            # the place readings do not count.
+            count = {k: v for k, v in count.items() if k not in PLACE_LABELS} or count
         label, n = max(count.items(), key=lambda kv: kv[1])
         if 2 * n > sum(count.values()):
             decided[text] = label
@@ -281,6 +286,22 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
     if not added:
         return out
     return sorted(out + added, key=lambda e: e.start)
+
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+LOCATIVE = {"in", "at", "near", "across", "throughout", "outside", "inside", "around", "into", "towards", "toward"}
+
+
+def _used_as_place(doc: Doc, text: str) -> bool:
+    """Some mention of the name is the object of a locative preposition ("in X", "near X")."""
+    first = text.split()[0]
+    n = len(text.split())
+    for tok in doc:
+        if tok.text == first and doc[tok.i:tok.i + n].text == text:
+            root = doc[tok.i:tok.i + n].root
+            if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
+                return True
+    return False
 
 
 def _standalone(doc: Doc, start: int, end: int) -> bool:
