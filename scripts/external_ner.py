@@ -236,7 +236,9 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
         a = b = named[0]
         while b + 1 < end:
             w, nxt = toks[b + 1][1], toks[b + 2][1] if b + 2 < end else ""
-            if _cap(w) or w in {"-", "."} and nxt[:1].isalnum():
+            if w == "-" and nxt[:1].isalnum():
+                b += 2
+            elif _cap(w) or w == "." and _cap(nxt):
                 b += 1
             else:
                 break
@@ -257,7 +259,9 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
     while b + 1 < end:
         w = toks[b + 1][1]
         nxt = toks[b + 2][1] if b + 2 < end else ""
-        if _cap(w) or w in {"-", "."} and _cap(nxt) or w == "-" and nxt[:1].isalnum():
+        if w == "-" and nxt[:1].isalnum():
+            b += 2  # "Kim Jong-un", "Facility-1": the part after the hyphen belongs to the name
+        elif _cap(w) or w == "." and _cap(nxt):
             b += 1
         elif label != "PERSON" and w.lower() in NAME_JOINERS and (_cap(nxt) or nxt.lower() == "the" and b + 3 < end
                                                                  and _cap(toks[b + 3][1])):
