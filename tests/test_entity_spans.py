@@ -260,3 +260,12 @@ def test_without_a_majority_a_place_reading_needs_a_place_context(nlp):
     idx = [t.i for t in doc if t.text == "Zelvan"]
     out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx, labels)])
     assert [e.label_ for e in out] == labels  # "in Zelvan": no majority, the model's types stay
+
+
+def test_a_list_the_model_took_for_one_name_is_not_spread(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("The squad: Ruiz, Okafor and others. Later Ruiz, Okafor trained.")
+    idx = [t.i for t in doc if t.text == "Ruiz"]
+    out = one_type_per_name([_model_span(doc, idx[0], idx[0] + 3, "ORG")])
+    assert [(e.start, e.text) for e in out] == [(idx[0], "Ruiz, Okafor")]

@@ -266,8 +266,9 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
     # The token sequences of the decided names, taken from one of their spans.
     seqs: dict[tuple[str, ...], str] = {}
     for e in out:
-        if e.text in decided and e._.source == "model":
-            seqs.setdefault(tuple(t.text for t in e), decided[e.text])
+        if e.text in decided and e._.source == "model" \
+                and not any(t.is_punct and t.text not in {"-", ".", "&", "'", "’"} for t in e):
+            seqs.setdefault(tuple(t.text for t in e), decided[e.text])  # not a list ("Ruiz, Okafor")
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for seq in seqs:
         by_first.setdefault(seq[0], []).append(seq)
