@@ -206,8 +206,9 @@ def test_one_name_has_one_type_in_an_article(nlp):
     assert got == [(idx[0], "Vexio", "ORG"), (idx[1], "Vexio", "ORG"), (idx[2], "Vexio", "ORG"),
                    (idx[3], "Vexio", "ORG")]
     # no strict majority: the model's types stay and nothing is added
-    tie = one_type_per_name([_model_span(doc, idx[0], idx[0] + 1, "ORG"), _model_span(doc, idx[1], idx[1] + 1, "GPE")])
-    assert [(e.text, e.label_) for e in tie] == [("Vexio", "ORG"), ("Vexio", "GPE")]
+    tie = one_type_per_name([_model_span(doc, idx[0], idx[0] + 1, "ORG"),
+                             _model_span(doc, idx[1], idx[1] + 1, "PERSON")])
+    assert [(e.text, e.label_) for e in tie] == [("Vexio", "ORG"), ("Vexio", "PERSON")]
 
 
 def test_one_type_per_name_leaves_gazetteer_names_alone(nlp):
@@ -269,3 +270,14 @@ def test_a_list_the_model_took_for_one_name_is_not_spread(nlp):
     idx = [t.i for t in doc if t.text == "Ruiz"]
     out = one_type_per_name([_model_span(doc, idx[0], idx[0] + 3, "ORG")])
     assert [(e.start, e.text) for e in out] == [(idx[0], "Ruiz, Okafor")]
+
+
+def test_an_untagged_place_use_is_place_context_too(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("Crews worked in Zelvan. Zelvan officials agreed. Money from Zelvan paid. Zelvan staff left. "
+              "Zelvan grew.")
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    labels = ["ORG", "GPE", "ORG", "PERSON"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx[1:], labels)])
+    assert [e.label_ for e in out] == labels  # the untagged "in Zelvan" keeps the place reading alive

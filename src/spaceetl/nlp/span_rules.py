@@ -243,11 +243,18 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
             count[e.label_] = count.get(e.label_, 0) + 1
     decided: dict[str, str] = {}
     lower = lower_case_words(doc)
+    cache: list[set[str]] = []
+
+    def place_texts() -> set[str]:
+        if not cache:
+            cache.append(_place_texts(doc))
+        return cache[0]
+
     for text, count in votes.items():
         if text in listed or text in rules.not_names or not text[:1].isupper():
             continue
         if not any(count.get(k, 0) * 2 > sum(count.values()) for k in count) \
-                and any(k in PLACE_LABELS for k in count) and not _used_as_place(doc, text):
+                and any(k in PLACE_LABELS for k in count) and text not in place_texts():
             # No majority, and nothing in the article says it is a place (never "in X", "at X", "near X"):
             # the place readings do not count.
             count = {k: v for k, v in count.items() if k not in PLACE_LABELS} or count
@@ -293,16 +300,14 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 LOCATIVE = {"in", "at", "near", "across", "throughout", "outside", "inside", "around", "into", "towards", "toward"}
 
 
-def _used_as_place(doc: Doc, text: str) -> bool:
-    """Some mention of the name is the object of a locative preposition ("in X", "near X")."""
-    first = text.split()[0]
-    n = len(text.split())
-    for tok in doc:
-        if tok.text == first and doc[tok.i:tok.i + n].text == text:
-            root = doc[tok.i:tok.i + n].root
-            if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
-                return True
-    return False
+def _place_texts(doc: Doc) -> set[str]:
+    """The texts (up to four words) ending with the object of a locative preposition ("in X", "near New X"),
+    tagged or not: one pass over the article."""
+    out: set[str] = set()
+    for t in doc:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            out.update(doc[j:t.i + 1].text for j in range(max(t.head.i + 1, t.i - 3), t.i + 1))
+    return out
 
 
 def _standalone(doc: Doc, start: int, end: int) -> bool:
