@@ -281,3 +281,12 @@ def test_an_untagged_place_use_is_place_context_too(nlp):
     labels = ["ORG", "GPE", "ORG", "PERSON"]
     out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx[1:], labels)])
     assert [e.label_ for e in out] == labels  # the untagged "in Zelvan" keeps the place reading alive
+
+
+def test_title_stripping_and_organisation_words_keep_their_limits(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Secretary of State Ana Ruiz flew over the Soviet Union and the Russian Federation.")
+    assert fix_model_span(_model_span(doc, 0, 5, "PERSON")).text == "Secretary of State Ana Ruiz"
+    assert fix_model_span(_model_span(doc, 9, 11, "GPE")).label_ == "GPE"
+    assert fix_model_span(_model_span(doc, 13, 15, "GPE")).label_ == "GPE"

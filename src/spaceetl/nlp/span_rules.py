@@ -141,8 +141,11 @@ def fix_model_span(ent: Span) -> Span | None:
     if end - start >= 2 and doc[end - 1].text in rules.caption_words and end < len(doc) and doc[end].text == ":":
         end -= 1  # "Harbour Bridge Image: J. Doe": the caption's credit, not the name
     if label == "PERSON":
-        while end - start >= 2 and doc[start].lower_ in rules.leading_titles:
-            start += 1  # "President Lena Varga", "Ms Okoye": the title is not part of the name
+        bare = start
+        while end - bare >= 2 and doc[bare].lower_ in rules.leading_titles:
+            bare += 1  # "President Lena Varga", "Ms Okoye": the title is not part of the name
+        if doc[bare].text[:1].isupper():  # not "Secretary of State Ana Ruiz" -> "of State Ana Ruiz"
+            start = bare
     if label in {"PERSON", "GPE", "LOC", "NORP"} and end - start >= 2 and doc[end - 1].lower_ in rules.org_last_words:
         label = "ORG"  # "Sea Org", "Varga Foundation"
     elif label == "ORG" and end - start >= 2 and doc[end - 1].lower_ in rules.fac_last_words:
