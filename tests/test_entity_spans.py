@@ -290,3 +290,22 @@ def test_title_stripping_and_organisation_words_keep_their_limits(nlp):
     assert fix_model_span(_model_span(doc, 0, 5, "PERSON")).text == "Secretary of State Ana Ruiz"
     assert fix_model_span(_model_span(doc, 9, 11, "GPE")).label_ == "GPE"
     assert fix_model_span(_model_span(doc, 13, 15, "GPE")).label_ == "GPE"
+
+
+def test_an_unclosed_parenthesis_splits_a_name_from_its_acronym(nlp):
+    from spaceetl.nlp.pipeline import _split_on_open_parenthesis
+
+    doc = nlp.make_doc("Talks with the Nordic Orbital Council (NOC) and Vexio (Pty) Ltd went on.")
+    start = [t.text for t in doc].index("Nordic")
+    parts = _split_on_open_parenthesis(_model_span(doc, start, start + 5, "ORG"))  # the model stopped before ")"
+    assert [(p.text, p.label_) for p in parts] == [("Nordic Orbital Council", "ORG"), ("NOC", "ORG")]
+    vexio = [t.text for t in doc].index("Vexio")
+    whole = _model_span(doc, vexio, vexio + 5, "ORG")
+    assert _split_on_open_parenthesis(whole) == [whole]
+
+
+def test_a_newspaper_name_is_an_organisation(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("A reporter for the Harbour Times wrote it.")
+    assert fix_model_span(_model_span(doc, 4, 6, "PERSON")).label_ == "ORG"

@@ -3,7 +3,7 @@
 * ``paragraph_boundaries`` (before the parser): a blank line always starts a new sentence, so no sentence, and
   hence no entity, spans a paragraph break.
 * ``span_cleanup`` (after the NER): no leading determiners, trailing possessives or punctuation in entity spans;
-  spans crossing a line break are split.
+  spans crossing a line break or an unclosed parenthesis ("European Space Agency (ESA") are split.
 * ``gazetteer_entities`` (last): known names from the reviewed gazetteer are found and typed right. Model and
   gazetteer spans are merged: the longer span wins, and on equal spans the gazetteer's label wins (so "SpaceX" is
   an ORG, not a PERSON, and "COSMO-SkyMed" is not cut to "COSMO").
@@ -77,11 +77,24 @@ def _split_on_possessive(span: Span) -> list[Span]:
     return [span]
 
 
+def _split_on_open_parenthesis(span: Span) -> list[Span]:
+    """"European Space Agency (ESA": a name and its acronym in an unclosed parenthesis are two mentions. A closed
+    one inside the name ("Vexio (Pty) Ltd") is left alone."""
+    opens = [t.i for t in span if t.text == "("]
+    if not opens or any(t.text == ")" for t in span):
+        return [span]
+    k = opens[0]
+    parts = [Span(span.doc, span.start, k, label=span.label_)] if k > span.start else []
+    if k + 1 < span.end:
+        parts.append(Span(span.doc, k + 1, span.end, label=span.label_))
+    return parts
+
+
 @Language.component("span_cleanup")
 def span_cleanup(doc: Doc) -> Doc:
     cleaned: list[Span] = []
     for ent in doc.ents:
-        for part in _split_on_breaks(ent):
+        for part in (p for b in _split_on_breaks(ent) for p in _split_on_open_parenthesis(b)):
             for piece in _split_on_possessive(part):
                 trimmed = _trim(piece)
                 if trimmed is not None:
