@@ -321,6 +321,27 @@ def _is_name(value: str) -> bool:
     return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
+ROLE_TITLES = PERSON_TITLES | {"envoy", "special", "adviser", "advisor", "acting", "assistant", "high", "spokeswoman"}
+DEPARTMENT_WORDS = {"of", "for", "the", "state", "defense", "defence", "homeland", "security", "foreign", "affairs",
+                    "interior", "treasury", "health", "justice", "energy", "education", "commerce", "labor", "labour",
+                    "agriculture", "transportation", "veterans", "army", "navy", "air", "force"}
+
+
+def _after_last_title(text: str, s: int, e: int) -> int:
+    """Where the name starts in a person's full mention: after the last title word and the department named after it
+    ("U.S. Secretary of State John Kerry", "UN Special Envoy Staffan de Mistura" -> the name), when a name follows."""
+    words = [(m.start() + s, m.group()) for m in re.finditer(r"\S+", text[s:e])]
+    last = max((k for k, (_, w) in enumerate(words) if w.lower().strip(",") in ROLE_TITLES), default=None)
+    if last is None:
+        return s
+    k = last + 1
+    while k < len(words) - 1 and words[k][1].lower() in DEPARTMENT_WORDS:
+        k += 1
+    if k >= len(words) or not words[k][1][:1].isupper():
+        return s  # "Iraqi Foreign Minister": no name after the title
+    return words[k][0]
+
+
 def read_re3d(checkout: Path) -> list[ExtDoc]:
     folders = sorted(p for p in checkout.iterdir() if (p / "documents.json").is_file())
     if not folders:
@@ -360,6 +381,10 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
             drop = {"the", "a", "an"} | (PERSON_TITLES if label == "PERSON" else set())
             while " " in doc.text[s:e] and doc.text[s:e].split(" ", 1)[0].lower() in drop:
                 s += len(doc.text[s:e].split(" ", 1)[0]) + 1
+            if label == "PERSON":
+                s = _after_last_title(doc.text, s, e)
+            while doc.text[s:e].endswith(("'s", "’s")) and e - s > 2:
+                e -= 2  # "Federica Mogherini’s": the possessive is not part of the name
         doc.gold.add((s, e, label))
     return [d for d in docs.values()]
 

@@ -101,3 +101,24 @@ def test_re3d_keeps_names_and_amounts_with_the_most_confident_type(tmp_path):
         ("Coalition", "ORG"), ("$4 million", "MONEY"), ("Anbar", "PLACE")}
     s = text.index("more")
     assert text[slice(*trim_money(text, s, s + len("more than $4 million")))] == "$4 million"
+
+
+def test_re3d_person_mentions_are_reduced_to_the_name(tmp_path):
+    folder = tmp_path / "Source B"
+    folder.mkdir()
+    text = ("U.S. Secretary of State Lena Varga met UN Special Envoy Tomas Relk, the Nordic Foreign Minister and "
+            "John Major; Varga’s aide took notes.")
+    (folder / "documents.json").write_text(json.dumps({"_id": "D2", "text": text}) + "\n", encoding="utf-8")
+    values = ["U.S. Secretary of State Lena Varga", "UN Special Envoy Tomas Relk", "Nordic Foreign Minister",
+              "John Major", "Varga’s"]
+    lines = []
+    for value in values:
+        s = text.index(value)
+        lines.append(json.dumps({"documentId": "D2", "begin": s, "end": s + len(value), "type": "Person",
+                                 "value": value, "confidence": 1.0}))
+    (folder / "entities.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (doc,) = read_re3d(tmp_path)
+    # the name after the last title and its department; a title with no name after it, and a surname that is
+    # also a title word, are left as they are; no possessive
+    assert {doc.text[s:e] for s, e, _ in doc.gold} == {"Lena Varga", "Tomas Relk", "Nordic Foreign Minister",
+                                                     "John Major", "Varga"}
