@@ -48,7 +48,10 @@ re3d (``dstl/re3d``; each source folder has its own licence: OGL v3, public doma
     re3d also annotates pronouns and descriptions ("He", "the regime", "rebels"), which no name recogniser
     is meant to find: only names are scored, i.e. spans whose words (after a leading determiner) are all
     capitalised apart from function words, and money spans that contain a number. For MONEY a leading
-    qualifier ("more than", "over", "about", ...) is trimmed from gold and predicted spans alike.
+    qualifier ("more than", "over", "about", ...) is trimmed from gold and predicted spans alike. A person's
+    mention is reduced to its name: leading titles dropped, then everything up to the last title word and the
+    department after it ("U.S. Secretary of State John Kerry" -> "John Kerry") when a capitalised name follows;
+    a trailing possessive is not part of a name.
 """
 
 from __future__ import annotations
