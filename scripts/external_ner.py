@@ -16,8 +16,11 @@ GUM (``amir-zeldes/gum``, CC-BY 4.0), news section ``dep/GUM_news_*.conllu``
       follows; a person's leading titles ("President", "Mr.") and a leading nested mention of another entity
       ("NASA Administrator ...") are dropped.
 
+    * a name the treebank attaches to a common-noun head as ``flat`` or ``appos`` ("team member Jane Roe",
+      "the security firm Acme.com"): that proper noun and the capitalised run after it.
+
     Left out: coordinations (a head with a ``conj`` inside the mention: each conjunct is its own mention) and
-    plural person heads ("Muslims", "the Rohingya": a group, NORP in the OntoNotes scheme). Types: person →
+    plural person heads, linked or not ("Muslims", "the Rohingya": a group, NORP in the OntoNotes scheme). Types: person →
     PERSON, organization → ORG, place → PLACE (predicted GPE, LOC, FAC and CELESTIAL all count as PLACE).
     Predicted spans of other types (NORP, PRODUCT, EVENT, dates, ...) are not scored.
 
@@ -45,7 +48,10 @@ re3d (``dstl/re3d``; each source folder has its own licence: OGL v3, public doma
     re3d also annotates pronouns and descriptions ("He", "the regime", "rebels"), which no name recogniser
     is meant to find: only names are scored, i.e. spans whose words (after a leading determiner) are all
     capitalised apart from function words, and money spans that contain a number. For MONEY a leading
-    qualifier ("more than", "over", "about", ...) is trimmed from gold and predicted spans alike.
+    qualifier ("more than", "over", "about", ...) is trimmed from gold and predicted spans alike. A person's
+    mention is reduced to its name: leading titles dropped, then everything up to the last title word and the
+    department after it ("U.S. Secretary of State John Kerry" -> "John Kerry") when a capitalised name follows;
+    a trailing possessive is not part of a name.
 """
 
 from __future__ import annotations
@@ -213,6 +219,8 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
     head_id = toks[h][0]
     if any(toks[k][6] == head_id and toks[k][7] == "conj" for k in range(start, end)):
         return None  # a coordination: its conjuncts are mentions of their own
+    if label == "PERSON" and "Number=Plur" in toks[h][5]:
+        return None  # a group ("Muslims", "the Afghans"), linked to Wikipedia or not
     words = [t[1] for t in toks[start:end]]
     identity = unquote(parts[-1]) if len(parts) > 7 else ""
     if identity:
@@ -222,9 +230,24 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
             if [w.casefold() for w in words[k:k + n]] == [w.casefold() for w in title] and _cap(words[k]):
                 return start + k, start + k + n, label
     if toks[h][3] != "PROPN":
-        return None
-    if label == "PERSON" and "Number=Plur" in toks[h][5]:
-        return None
+        # "team member Jane Roe", "the security firm Acme.com": GUM makes the common noun the head and attaches
+        # the name to it as ``flat`` or ``appos``; the name is that proper noun and the capitalised run after it.
+        named = [k for k in range(h + 1, end) if toks[k][6] == head_id and toks[k][7] in {"flat", "appos"}
+                 and toks[k][3] == "PROPN"]
+        if not named:
+            return None
+        a = b = named[0]
+        while b + 1 < end:
+            w, nxt = toks[b + 1][1], toks[b + 2][1] if b + 2 < end else ""
+            if w == "-" and nxt[:1].isalnum():
+                b += 2
+            elif _cap(w) or w == "." and _cap(nxt):
+                b += 1
+            else:
+                break
+        while b > a and toks[b][1] in {"-", "."}:
+            b -= 1
+        return a, b + 1, label
     # The capitalised run around the head.
     a = b = h
     while a - 1 >= start:
@@ -239,7 +262,9 @@ def _gum_name(toks: list[list[str]], start: int, end: int, attrs: str) -> tuple[
     while b + 1 < end:
         w = toks[b + 1][1]
         nxt = toks[b + 2][1] if b + 2 < end else ""
-        if _cap(w) or w in {"-", "."} and _cap(nxt) or w == "-" and nxt[:1].isalnum():
+        if w == "-" and nxt[:1].isalnum():
+            b += 2  # "Kim Jong-un", "Facility-1": the part after the hyphen belongs to the name
+        elif _cap(w) or w == "." and _cap(nxt):
             b += 1
         elif label != "PERSON" and w.lower() in NAME_JOINERS and (_cap(nxt) or nxt.lower() == "the" and b + 3 < end
                                                                  and _cap(toks[b + 3][1])):
@@ -299,6 +324,27 @@ def _is_name(value: str) -> bool:
     return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
+ROLE_TITLES = PERSON_TITLES | {"envoy", "special", "adviser", "advisor", "acting", "assistant", "high", "spokeswoman"}
+DEPARTMENT_WORDS = {"of", "for", "the", "state", "defense", "defence", "homeland", "security", "foreign", "affairs",
+                    "interior", "treasury", "health", "justice", "energy", "education", "commerce", "labor", "labour",
+                    "agriculture", "transportation", "veterans", "army", "navy", "air", "force"}
+
+
+def _after_last_title(text: str, s: int, e: int) -> int:
+    """Where the name starts in a person's full mention: after the last title word and the department named after it
+    ("U.S. Secretary of State John Kerry", "UN Special Envoy Staffan de Mistura" -> the name), when a name follows."""
+    words = [(m.start() + s, m.group()) for m in re.finditer(r"\S+", text[s:e])]
+    last = max((k for k, (_, w) in enumerate(words) if w.lower().strip(",") in ROLE_TITLES), default=None)
+    if last is None:
+        return s
+    k = last + 1
+    while k < len(words) - 1 and words[k][1].lower() in DEPARTMENT_WORDS:
+        k += 1
+    if k >= len(words) or not words[k][1][:1].isupper():
+        return s  # "Iraqi Foreign Minister": no name after the title
+    return words[k][0]
+
+
 def read_re3d(checkout: Path) -> list[ExtDoc]:
     folders = sorted(p for p in checkout.iterdir() if (p / "documents.json").is_file())
     if not folders:
@@ -338,5 +384,39 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
             drop = {"the", "a", "an"} | (PERSON_TITLES if label == "PERSON" else set())
             while " " in doc.text[s:e] and doc.text[s:e].split(" ", 1)[0].lower() in drop:
                 s += len(doc.text[s:e].split(" ", 1)[0]) + 1
+            if label == "PERSON":
+                s = _after_last_title(doc.text, s, e)
+            while doc.text[s:e].endswith(("'s", "’s")) and e - s > 2:
+                e -= 2  # "Federica Mogherini’s": the possessive is not part of the name
         doc.gold.add((s, e, label))
     return [d for d in docs.values()]
+
+
+# ------------------------------------------------------------------------------------------ convention differences
+
+ROLE_WORDS = PERSON_TITLES | {"home", "shadow", "high", "man", "woman"}
+
+
+def gum_convention_kinds(doc: ExtDoc, is_country) -> dict[tuple[int, int, str], str]:
+    """Gold mentions that follow a GUM convention a flat OntoNotes-style recogniser does not share, by kind:
+
+    * ``nested``: a name inside another gold name ("Texas" in "University of Texas"); a flat tagger marks one;
+    * ``role``: a title standing for a person ("the President", "the Home Secretary");
+    * ``team``: a country name typed as an organisation (a national team: "Belgium beat Panama");
+    * ``determiner``: a name given with its leading "The" ("The Guardian"), which the project strips by design.
+
+    Used only for the separate, clearly labelled line of ``--conventions``; the headline figures keep them all."""
+    kinds: dict[tuple[int, int, str], str] = {}
+    for g in doc.gold:
+        s, e, label = g
+        words = doc.text[s:e].split()
+        if any(o != g and o[0] <= s and e <= o[1] for o in doc.gold):
+            kinds[g] = "nested"
+        elif label == "PERSON" and all(w.lower() in ROLE_WORDS for w in words):
+            kinds[g] = "role"
+        elif label == "ORG" and is_country(doc.text[s:e]):
+            kinds[g] = "team"
+        elif len(words) > 1 and words[0] == "The":
+            kinds[g] = "determiner"
+    return kinds
+

@@ -143,3 +143,169 @@ def test_official_name_with_and_in_it_is_one_organisation(nlp):
     assert ("Federal Ministry for Economic Affairs and Climate Action", "ORG") in found
     found = ents(nlp, "A report by the Department of Homeland Security and the FBI said so.")
     assert ("Department of Homeland Security", "ORG") in found and ("FBI", "ORG") in found
+
+
+def _model_span(doc, start, end, label):
+    from spacy.tokens import Span
+
+    span = Span(doc, start, end, label=label)
+    span._.source = "model"
+    return span
+
+
+def test_a_title_is_not_part_of_a_person_name(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("President Lena Varga met Ms Okoye and Prime Minister Tomas Relk in Oslo.")
+    assert fix_model_span(_model_span(doc, 0, 3, "PERSON")).text == "Lena Varga"
+    assert fix_model_span(_model_span(doc, 4, 6, "PERSON")).text == "Okoye"
+    assert fix_model_span(_model_span(doc, 7, 11, "PERSON")).text == "Tomas Relk"
+    assert fix_model_span(_model_span(doc, 12, 13, "GPE")).text == "Oslo"  # other types keep their words
+
+
+def test_a_caption_credit_is_not_part_of_the_name(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Crowds at the Harbour Bridge Image: Ana Ruiz.")
+    fixed = fix_model_span(_model_span(doc, 3, 6, "FAC"))
+    assert (fixed.text, fixed.label_) == ("Harbour Bridge", "FAC")
+
+
+def test_an_organisation_word_or_a_code_settles_the_type(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Staff of the Varga Foundation left the Sea Org and tested the XR7 in Oslo.")
+    assert fix_model_span(_model_span(doc, 3, 5, "PERSON")).label_ == "ORG"
+    assert fix_model_span(_model_span(doc, 7, 9, "LOC")).label_ == "ORG"
+    assert fix_model_span(_model_span(doc, 12, 13, "GPE")).label_ == "PRODUCT"
+    assert fix_model_span(_model_span(doc, 14, 15, "GPE")).label_ == "GPE"
+
+
+def test_a_word_the_article_also_writes_in_lower_case_is_not_a_name(nlp):
+    from spaceetl.nlp.span_rules import drop_common_words
+
+    doc = nlp("Lithium prices rose in March. Miners said lithium was scarce, and Brevik agreed.")
+    kept = drop_common_words([_model_span(doc, 0, 1, "ORG"), _model_span(doc, 13, 14, "PERSON")])
+    assert [e.text for e in kept] == ["Brevik"]
+    doc = nlp("Lithium prices rose in March. Miners said so.")  # no lower-case use: left to the model
+    assert [e.text for e in drop_common_words([_model_span(doc, 0, 1, "ORG")])] == ["Lithium"]
+
+
+def test_one_name_has_one_type_in_an_article(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    text = ("Vexio signed the deal. Analysts expect Vexio to grow. The board of Vexio met on Monday. "
+            "Vexio engineers built it, and Vexio Labs tested it.")
+    doc = nlp(text)
+    idx = [t.i for t in doc if t.text == "Vexio"]
+    ents = [_model_span(doc, idx[0], idx[0] + 1, "ORG"), _model_span(doc, idx[1], idx[1] + 1, "ORG"),
+            _model_span(doc, idx[2], idx[2] + 1, "GPE")]
+    out = one_type_per_name(ents)
+    got = [(e.start, e.text, e.label_) for e in out]
+    # the minority type follows the majority; the untagged modifier gets the type; "Vexio Labs" is another name
+    assert got == [(idx[0], "Vexio", "ORG"), (idx[1], "Vexio", "ORG"), (idx[2], "Vexio", "ORG"),
+                   (idx[3], "Vexio", "ORG")]
+    # no strict majority: the model's types stay and nothing is added
+    tie = one_type_per_name([_model_span(doc, idx[0], idx[0] + 1, "ORG"),
+                             _model_span(doc, idx[1], idx[1] + 1, "PERSON")])
+    assert [(e.text, e.label_) for e in tie] == [("Vexio", "ORG"), ("Vexio", "PERSON")]
+
+
+def test_one_type_per_name_leaves_gazetteer_names_alone(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("Jordan said the plan works. Jordan agreed.")
+    gaz = _model_span(doc, 0, 1, "GPE")
+    gaz._.source = "gazetteer"
+    out = one_type_per_name([gaz, _model_span(doc, 6, 7, "PERSON")])
+    assert [(e.text, e.label_) for e in out] == [("Jordan", "GPE"), ("Jordan", "PERSON")]
+
+
+def test_untagged_given_name_and_surname_are_the_full_person(nlp):
+    from spaceetl.nlp.pipeline import _fix_people
+
+    doc = nlp("Marta Quintavalle opened the plant. Photo: Marta Quintavalle / Agency archive.")
+    fixed = [(e.text, e.label_) for e in _fix_people([_model_span(doc, 0, 2, "PERSON")])]
+    assert fixed == [("Marta Quintavalle", "PERSON"), ("Marta Quintavalle", "PERSON")]
+
+
+def test_a_building_word_makes_an_organisation_span_a_facility(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Riders left Harbour Street Station for the Nordvik Group offices.")
+    assert fix_model_span(_model_span(doc, 2, 5, "ORG")).label_ == "FAC"
+    assert fix_model_span(_model_span(doc, 7, 9, "ORG")).label_ == "ORG"
+
+
+def test_handles_and_time_zones_are_not_names(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("The agency posted on @OrbitDesk at 15:40 GMT that GMT Holdings had won.")
+    handle = [t.i for t in doc if t.text.startswith("@")][0]
+    assert fix_model_span(_model_span(doc, handle, handle + 1, "ORG")) is None
+    zones = [t.i for t in doc if t.text == "GMT"]
+    assert fix_model_span(_model_span(doc, zones[0], zones[0] + 1, "ORG")) is None
+    assert fix_model_span(_model_span(doc, zones[1], zones[1] + 2, "ORG")).text == "GMT Holdings"
+
+
+def test_without_a_majority_a_place_reading_needs_a_place_context(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    text = "Members of Zelvan spoke. Zelvan officials agreed. Money from Zelvan paid for it. Zelvan staff left."
+    doc = nlp(text)
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    labels = ["ORG", "GPE", "ORG", "PERSON"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx, labels)])
+    assert {e.label_ for e in out} == {"ORG"}  # never "in Zelvan": the place vote is dropped, ORG has a majority
+    doc = nlp("Crews worked in Zelvan. Zelvan officials agreed. Money from Zelvan paid for it. Zelvan staff left.")
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx, labels)])
+    assert [e.label_ for e in out] == labels  # "in Zelvan": no majority, the model's types stay
+
+
+def test_a_list_the_model_took_for_one_name_is_not_spread(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("The squad: Ruiz, Okafor and others. Later Ruiz, Okafor trained.")
+    idx = [t.i for t in doc if t.text == "Ruiz"]
+    out = one_type_per_name([_model_span(doc, idx[0], idx[0] + 3, "ORG")])
+    assert [(e.start, e.text) for e in out] == [(idx[0], "Ruiz, Okafor")]
+
+
+def test_an_untagged_place_use_is_place_context_too(nlp):
+    from spaceetl.nlp.span_rules import one_type_per_name
+
+    doc = nlp("Crews worked in Zelvan. Zelvan officials agreed. Money from Zelvan paid. Zelvan staff left. "
+              "Zelvan grew.")
+    idx = [t.i for t in doc if t.text == "Zelvan"]
+    labels = ["ORG", "GPE", "ORG", "PERSON"]
+    out = one_type_per_name([_model_span(doc, i, i + 1, lab) for i, lab in zip(idx[1:], labels)])
+    assert [e.label_ for e in out] == labels  # the untagged "in Zelvan" keeps the place reading alive
+
+
+def test_title_stripping_and_organisation_words_keep_their_limits(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("Secretary of State Ana Ruiz flew over the Soviet Union and the Russian Federation.")
+    assert fix_model_span(_model_span(doc, 0, 5, "PERSON")).text == "Secretary of State Ana Ruiz"
+    assert fix_model_span(_model_span(doc, 9, 11, "GPE")).label_ == "GPE"
+    assert fix_model_span(_model_span(doc, 13, 15, "GPE")).label_ == "GPE"
+
+
+def test_an_unclosed_parenthesis_splits_a_name_from_its_acronym(nlp):
+    from spaceetl.nlp.pipeline import _split_on_open_parenthesis
+
+    doc = nlp.make_doc("Talks with the Nordic Orbital Council (NOC) and Vexio (Pty) Ltd went on.")
+    start = [t.text for t in doc].index("Nordic")
+    parts = _split_on_open_parenthesis(_model_span(doc, start, start + 5, "ORG"))  # the model stopped before ")"
+    assert [(p.text, p.label_) for p in parts] == [("Nordic Orbital Council", "ORG"), ("NOC", "ORG")]
+    vexio = [t.text for t in doc].index("Vexio")
+    whole = _model_span(doc, vexio, vexio + 5, "ORG")
+    assert _split_on_open_parenthesis(whole) == [whole]
+
+
+def test_a_newspaper_name_is_an_organisation(nlp):
+    from spaceetl.nlp.span_rules import fix_model_span
+
+    doc = nlp("A reporter for the Harbour Times wrote it.")
+    assert fix_model_span(_model_span(doc, 4, 6, "PERSON")).label_ == "ORG"

@@ -3,7 +3,7 @@
 * ``paragraph_boundaries`` (before the parser): a blank line always starts a new sentence, so no sentence, and
   hence no entity, spans a paragraph break.
 * ``span_cleanup`` (after the NER): no leading determiners, trailing possessives or punctuation in entity spans;
-  spans crossing a line break are split.
+  spans crossing a line break or an unclosed parenthesis ("European Space Agency (ESA") are split.
 * ``gazetteer_entities`` (last): known names from the reviewed gazetteer are found and typed right. Model and
   gazetteer spans are merged: the longer span wins, and on equal spans the gazetteer's label wins (so "SpaceX" is
   an ORG, not a PERSON, and "COSMO-SkyMed" is not cut to "COSMO").
@@ -23,8 +23,8 @@ from spacy.util import filter_spans
 
 from ..normalize.gazetteer import common_word_aliases, load_gazetteer
 from ..normalize.names import lookup_key
-from .span_rules import (acronym_in_context, entity_rules, fix_model_span, join_official_names, ships_by_name,
-                         split_coordination, trim_descriptors, unlinked_acronym)
+from .span_rules import (acronym_in_context, drop_common_words, entity_rules, fix_model_span, join_official_names,
+                         one_type_per_name, ships_by_name, split_coordination, trim_descriptors, unlinked_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,24 @@ def _split_on_possessive(span: Span) -> list[Span]:
     return [span]
 
 
+def _split_on_open_parenthesis(span: Span) -> list[Span]:
+    """"European Space Agency (ESA": a name and its acronym in an unclosed parenthesis are two mentions. A closed
+    one inside the name ("Vexio (Pty) Ltd") is left alone."""
+    opens = [t.i for t in span if t.text == "("]
+    if not opens or any(t.text == ")" for t in span):
+        return [span]
+    k = opens[0]
+    parts = [Span(span.doc, span.start, k, label=span.label_)] if k > span.start else []
+    if k + 1 < span.end:
+        parts.append(Span(span.doc, k + 1, span.end, label=span.label_))
+    return parts
+
+
 @Language.component("span_cleanup")
 def span_cleanup(doc: Doc) -> Doc:
     cleaned: list[Span] = []
     for ent in doc.ents:
-        for part in _split_on_breaks(ent):
+        for part in (p for b in _split_on_breaks(ent) for p in _split_on_open_parenthesis(b)):
             for piece in _split_on_possessive(part):
                 trimmed = _trim(piece)
                 if trimmed is not None:
@@ -155,7 +168,8 @@ class GazetteerEntities:
         fixed = [fix_model_span(_relabel(ent)) for ent in kept_model]
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
         ents = filter_spans(found + [ent for ent in fixed if ent is not None])
-        doc.ents = _fix_people(ships_by_name(join_official_names(ents, {(g.start, g.end) for g in found})))
+        ents = drop_common_words(ships_by_name(join_official_names(ents, {(g.start, g.end) for g in found})))
+        doc.ents = one_type_per_name(_fix_people(ents))
         return doc
 
     def _unglue(self, found: list[Span], keys: dict[tuple[int, int], str]) -> tuple[list[Span], set[tuple[int, int]]]:
@@ -284,15 +298,27 @@ def _fix_people(ents: list[Span]) -> list[Span]:
             out.append(span)
         else:
             out.append(ent)
-    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person.
+    # A surname alone that the model left untagged ("Montalvo said", after "Daniel Montalvo") is the person; with
+    # the untagged given name before it ("Photo: Daniel Montalvo") the full name is.
     taken = {i for ent in out for i in range(ent.start, ent.end)}
     doc = ents[0].doc if ents else None
     if doc is not None and surnames:
+        full = {}
+        for p in people:
+            full.setdefault(p.split()[-1], []).append(p.split())
         for tok in doc:
             if tok.i not in taken and tok.text in surnames and tok.is_title and tok.pos_ == "PROPN":
-                span = Span(doc, tok.i, tok.i + 1, label="PERSON")
+                start = tok.i
+                for parts in full[tok.text]:
+                    first = tok.i - len(parts) + 1
+                    if first >= 0 and not any(j in taken for j in range(first, tok.i)) \
+                            and [t.text for t in doc[first:tok.i + 1]] == parts:
+                        start = first
+                        break
+                span = Span(doc, start, tok.i + 1, label="PERSON")
                 span._.source = "model"
                 out.append(span)
+                taken.update(range(start, tok.i + 1))
         out.sort(key=lambda e: e.start)
     return out
 

@@ -8,8 +8,17 @@ word lists in ``data/entity_rules.yaml``:
 * a person's name does not stop before a surname with a letter outside ASCII ("Zoë Ålund");
 * ships ("USS Nimitz") are PRODUCT and military units ("Carrier Air Wing 11") ORG, never PERSON;
 * single capitalised common words are not names: a plural noun or a verb the model tagged (at the start of a
-  sentence), technical acronyms ("SMS");
-* an ambiguous acronym alias ("CSG") is linked only when the article names its context.
+  sentence), technical acronyms ("SMS"), handles and hashtags ("@agency"), a time zone after a time ("15:40 GMT");
+* an ambiguous acronym alias ("CSG") is linked only when the article names its context;
+* a person's span does not start with a title ("President Lena Varga" -> Lena Varga) and a name does not end with
+  a photo caption's credit word ("Harbour Bridge Image: ...");
+* a name ending with an organisation word ("Sea Org", "Varga Foundation") is an ORG, one ending with a building's
+  ("Harbour Street Station") a FAC, and a code of capitals and
+  digits ("XR7", "IE9") is a PRODUCT, never a person or a place;
+* a capitalised first word of a sentence that the article also uses as an ordinary lower-case word ("Iodine
+  levels fell ... iodine in bread") is not a name;
+* one name, one type per article: the same name typed two ways is given the type most of its mentions have, and
+  its untagged mentions get that type too ("Vexio said ... Vexio engineers ...").
 """
 
 from __future__ import annotations
@@ -19,12 +28,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from ..data import cached_per_data_dir, read_yaml
+from ..data import cached_per_data_dir, read_csv, read_yaml
 
 NAME_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "CELESTIAL"}
 NOT_A_NAME_TAGS = {"NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB", "MD", "PRP", "DT", "IN"}
 PAD_NUMBER = re.compile(r"^-?\d+[A-Z]?$|^[A-Z]?\d+[A-Z]?$")
 UNIT_NUMBER = re.compile(r"^\d+$|^[IVX]+$")
+CODE_NAME = re.compile(r"^[A-Z]{1,5}-?\d{1,4}[A-Za-z]?$")
 
 if not Span.has_extension("linkable"):
     Span.set_extension("linkable", default=True)
@@ -41,6 +51,11 @@ class EntityRules:
     generic_before: frozenset[str]
     state_nouns: frozenset[str]
     org_heads: frozenset[str]
+    leading_titles: frozenset[str]
+    caption_words: frozenset[str]
+    org_last_words: frozenset[str]
+    fac_last_words: frozenset[str]
+    zone_abbreviations: frozenset[str]
 
 
 @cached_per_data_dir
@@ -57,6 +72,11 @@ def entity_rules() -> EntityRules:
         generic_before=frozenset(w.lower() for w in data.get("generic_before") or []),
         state_nouns=frozenset(w.lower() for w in data.get("state_nouns") or []),
         org_heads=frozenset(w.lower() for w in data.get("org_heads") or []),
+        leading_titles=frozenset(w.lower() for w in (data.get("leading_titles") or []) + (data.get("person_titles") or [])),
+        caption_words=frozenset(data.get("caption_words") or []),
+        org_last_words=frozenset(w.lower() for w in data.get("org_last_words") or []),
+        fac_last_words=frozenset(w.lower() for w in data.get("fac_last_words") or []),
+        zone_abbreviations=frozenset(r["abbreviation"] for r in read_csv("time_zones.csv") if len(r["abbreviation"]) > 1),
     )
 
 
@@ -113,7 +133,25 @@ def fix_model_span(ent: Span) -> Span | None:
             return None
         if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
             return None  # "Engineers said ...", "Deploy the antenna": a capitalised common word
+        if tok.text[:1] in {"@", "#"}:
+            return None  # a social-media handle or hashtag, not a name
+        if tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text):
+            return None  # "15:40 GMT": a time zone
     start, end, label = ent.start, ent.end, ent.label_
+    if end - start >= 2 and doc[end - 1].text in rules.caption_words and end < len(doc) and doc[end].text == ":":
+        end -= 1  # "Harbour Bridge Image: J. Doe": the caption's credit, not the name
+    if label == "PERSON":
+        bare = start
+        while end - bare >= 2 and doc[bare].lower_ in rules.leading_titles:
+            bare += 1  # "President Lena Varga", "Ms Okoye": the title is not part of the name
+        if doc[bare].text[:1].isupper():  # not "Secretary of State Ana Ruiz" -> "of State Ana Ruiz"
+            start = bare
+    if label in {"PERSON", "GPE", "LOC", "NORP"} and end - start >= 2 and doc[end - 1].lower_ in rules.org_last_words:
+        label = "ORG"  # "Sea Org", "Varga Foundation"
+    elif label == "ORG" and end - start >= 2 and doc[end - 1].lower_ in rules.fac_last_words:
+        label = "FAC"  # "Harbour Street Station": a place, not a body
+    elif label in {"PERSON", "GPE", "NORP"} and end - start == 1 and CODE_NAME.match(doc[start].text):
+        label = "PRODUCT"  # "XR7", "IE9": a model or version code
     # Ships: the prefix belongs to the name and the type is PRODUCT.
     if start > 0 and doc[start - 1].text in rules.ship_prefixes and label in {"PERSON", "ORG", "GPE", "PRODUCT"}:
         start, label = start - 1, "PRODUCT"
@@ -180,3 +218,136 @@ def join_official_names(ents: list[Span], known: set[tuple[int, int]]) -> list[S
             continue
         out.append(e)
     return out
+
+
+TYPED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "CELESTIAL"}
+LEADING_DETERMINERS = {"the", "a", "an"}
+
+
+def one_type_per_name(ents: list[Span]) -> list[Span]:
+    """Inside one article a name is one thing. The small model types the same name differently from sentence to
+    sentence (an ORG here, a GPE there) and misses some of its mentions, mostly where the name only modifies a
+    noun ("Vexio engineers"). Names the model typed are given, everywhere in the article, the type a strict
+    majority of their mentions has (no majority: left as they are), and the untagged mentions of such a name get
+    it too. Names the gazetteer typed are left to the gazetteer, which already finds every mention."""
+    if not ents:
+        return ents
+    doc = ents[0].doc
+    rules = entity_rules()
+    listed: set[str] = set()
+    votes: dict[str, dict[str, int]] = {}
+    for e in ents:
+        if e.label_ not in TYPED_LABELS:
+            continue
+        if e._.source != "model":
+            listed.add(e.text)
+        else:
+            count = votes.setdefault(e.text, {})
+            count[e.label_] = count.get(e.label_, 0) + 1
+    decided: dict[str, str] = {}
+    lower = lower_case_words(doc)
+    cache: list[set[str]] = []
+
+    def place_texts() -> set[str]:
+        if not cache:
+            cache.append(_place_texts(doc))
+        return cache[0]
+
+    for text, count in votes.items():
+        if text in listed or text in rules.not_names or not text[:1].isupper():
+            continue
+        if not any(count.get(k, 0) * 2 > sum(count.values()) for k in count) \
+                and any(k in PLACE_LABELS for k in count) and text not in place_texts():
+            # No majority, and nothing in the article says it is a place (never "in X", "at X", "near X"):
+            # the place readings do not count.
+            count = {k: v for k, v in count.items() if k not in PLACE_LABELS} or count
+        label, n = max(count.items(), key=lambda kv: kv[1])
+        if 2 * n > sum(count.values()):
+            decided[text] = label
+    if not decided:
+        return ents
+    out: list[Span] = []
+    for e in ents:
+        want = decided.get(e.text) if e._.source == "model" else None
+        if want is not None and want != e.label_ and e.label_ in TYPED_LABELS:
+            e = _span(doc, e.start, e.end, want)
+        out.append(e)
+    taken = {i for e in out for i in range(e.start, e.end)}
+    # The token sequences of the decided names, taken from one of their spans.
+    seqs: dict[tuple[str, ...], str] = {}
+    for e in out:
+        if e.text in decided and e._.source == "model" \
+                and not any(t.is_punct and t.text not in {"-", ".", "&", "'", "’"} for t in e):
+            seqs.setdefault(tuple(t.text for t in e), decided[e.text])  # not a list ("Ruiz, Okafor")
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for seq in seqs:
+        by_first.setdefault(seq[0], []).append(seq)
+    added: list[Span] = []
+    for tok in doc:
+        for seq in by_first.get(tok.text, ()):
+            i, n = tok.i, len(seq)
+            if i + n > len(doc) or any(j in taken for j in range(i, i + n)):
+                continue
+            if tuple(t.text for t in doc[i:i + n]) != seq or not _standalone(doc, i, i + n):
+                continue
+            if n == 1 and tok.is_sent_start and tok.text.lower() in lower:
+                continue  # a first word of a sentence the article also writes in lower case
+            added.append(_span(doc, i, i + n, seqs[seq]))
+            taken.update(range(i, i + n))
+    if not added:
+        return out
+    return sorted(out + added, key=lambda e: e.start)
+
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+LOCATIVE = {"in", "at", "near", "across", "throughout", "outside", "inside", "around", "into", "towards", "toward"}
+
+
+def _place_texts(doc: Doc) -> set[str]:
+    """The texts (up to four words) ending with the object of a locative preposition ("in X", "near New X"),
+    tagged or not: one pass over the article."""
+    out: set[str] = set()
+    for t in doc:
+        if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE:
+            out.update(doc[j:t.i + 1].text for j in range(max(t.head.i + 1, t.i - 3), t.i + 1))
+    return out
+
+
+def _standalone(doc: Doc, start: int, end: int) -> bool:
+    """The words are the whole capitalised run there, not part of a longer name ("Vexio" in "Vexio Labs")."""
+    prev = doc[start - 1] if start > 0 else None
+    nxt = doc[end] if end < len(doc) else None
+    if prev is not None and (prev.text in {"-", "&", "’", "'"} or prev.text[:1].isupper()
+                             and not (prev.is_sent_start and prev.lower_ in LEADING_DETERMINERS)):
+        return False
+    if nxt is not None and (nxt.text[:1].isupper() or nxt.text in {"-", "&"}):
+        return False
+    if end - start == 1 and doc[start].is_sent_start and doc[start].pos_ != "PROPN":
+        return False  # a capitalised first word of a sentence is a name only when tagged as one
+    return True
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span:
+    out = Span(doc, start, end, label=label)
+    out._.source = "model"
+    return out
+
+
+def lower_case_words(doc: Doc) -> set[str]:
+    return {t.text for t in doc if t.is_lower and t.is_alpha}
+
+
+def drop_common_words(ents: list[Span]) -> list[Span]:
+    """A single capitalised word the model tagged at the start of a sentence, or that the tagger itself does not
+    take for a proper noun ("Iodine levels fell", "if Iodine deficiency is ..."), is an ordinary word when the
+    same article also writes it in lower case ("iodine in bread")."""
+    if not ents:
+        return ents
+    doc = ents[0].doc
+    single = [e for e in ents if len(e) == 1 and (e[0].is_sent_start or e[0].tag_ != "NNP")
+              and e._.source == "model" and e.label_ in TYPED_LABELS]
+    if not single:
+        return ents
+    lower = lower_case_words(doc)
+    drop = {e.start for e in single if e.text.lower() in lower}
+    return [e for e in ents if e.start not in drop] if drop else ents
