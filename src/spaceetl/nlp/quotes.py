@@ -348,7 +348,13 @@ _JUDGING = {"call", "describe", "dub", "label", "term", "brand", "praise", "blas
 
 
 @cached_per_data_dir
+def voicing_verbs() -> frozenset[str]:
+    """The speech verbs that voice words rather than judge them: their subject is a speaker."""
+    return speech_verbs() - _JUDGING
+
+
+@cached_per_data_dir
 def speech_forms() -> str:
     """Regex alternation of the inflected forms of the speech verbs that attribute an adjacent quote."""
-    forms = sorted({f for lemma in speech_verbs() - _JUDGING for f in _forms(lemma)}, key=len, reverse=True)
+    forms = sorted({f for lemma in voicing_verbs() for f in _forms(lemma)}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(f) for f in forms) + ")"
