@@ -53,6 +53,31 @@ def test_speaker_layouts(nlp, text, speaker):
     assert q["speaker_name"] == speaker, q
 
 
+def test_new_sentence_after_a_closed_quote_is_not_its_attribution(nlp):
+    """'“... .” Norway insisted that ...' opens a sentence with its own reported clause: Norway does not say the
+    quote before it."""
+    text = ("Sweden branded the plan “a reckless gamble with public money.” Norway insisted that Nordsat "
+            "“stop the delays at once.”")
+    qs = {q["quote_text"][:8]: q["speaker_name"] for q in quotes(nlp, text)}
+    assert qs == {"a reckle": "Sweden", "stop the": "Norway"}
+
+
+def test_lower_case_speaker_phrase_does_not_run_into_a_clause(nlp):
+    text = ("Mayor Jane Holt said Friday that she thinks the report should be published but said "
+            "“the question is the timing.”")
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Jane Holt", q
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("The programme had become, as a ministry memo put it, “a bottomless pit for engineers.”", "a ministry memo"),
+    ("The tender required “proven flight heritage on two missions,” as the Audit Office put it.", "the Audit Office"),
+])
+def test_as_x_put_it_names_the_source(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == speaker, q
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

@@ -52,7 +52,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
         after_end = nxt[0] if nxt else para_end
         after = text[q_close:after_end]
-        attribution = _attribution_after(after, rules)
+        attribution = _attribution_after(after, rules, closed=text[c_start:c_end].rstrip().endswith("."))
         speaker_range = None
         verb = None
         if attribution:
@@ -142,15 +142,36 @@ _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:
 _POSS_ROLE = r"[A-Z][\w.\-]+(?:\s[A-Z][\w.\-]+){0,3}['’]s\s(?:[a-z][\w\-]*\s){0,3}[a-z][\w\-]+"
 _LEAD_NAME = (r"(?:[A-Z][\w'’\-]+\s+)?(?!(?:when|as|after|before|while|because|if|and|but|that|which|who|where|"
               r"since|until|though|although|then|so|or)\b)(?:[a-z][\w\-]+\s+){1,2}" + _NAME) + r"(?:\s*\([^()\n]{1,24}\))?"
+# "the head of the agency", "a Pentagon spokesman": a lower-case noun phrase, never running into a clause of its own
+# ("... that she thinks the video should be released but said “...”": not "the video should be released but").
+_CLAUSE_WORD = (r"(?:should|would|will|could|can|may|might|must|shall|is|are|was|were|be|been|being|has|have|had|"
+                r"do|does|did|but|and|or|that|which|who|whom|whose|if|when|while|because|not)\b")
+_LC_NP = r"(?:an?|the)\s(?!" + _CLAUSE_WORD + r")[a-z][\w'’\-]*(?:\s(?!" + _CLAUSE_WORD + r")[\w'’\-]+){0,8}?"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
 # An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
 _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
 
 
-def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
-    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
+# After a reporting verb, the end of a short attribution: a few words ("on Monday", "in a statement") and a stop.
+_ATTRIBUTION_END = re.compile(r"(?!\s*that\b)(?:\s+[^\s“”\"]+){0,8}?\s*[.,;:!?](?:\s|$)|\s*$")
+
+
+# "as the memo put it": the source of the quote it follows or precedes, whatever it is (a person, a document).
+_AS_SOURCE = r"(?P<spk>it|he|she|they|(?:[Aa]n?|[Tt]he)\s[^.;,“”\"]{2,60}?|" + _NAME_AFFIL + r")\s+put\s+it\b"
+_AS_PUT_IT_AFTER = re.compile(r"\s*,?\s*as\s+" + _AS_SOURCE)
+_AS_PUT_IT_BEFORE = re.compile(r"\bas\s+" + _AS_SOURCE + r"(?:\s[^.;“”\"]{0,60})?\s*[,:]?\s*$")
+
+
+def _attribution_after(after: str, rules: ClaimRules, closed: bool = False) -> tuple[str, int, int, int] | None:
+    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'
+    ``closed``: the quote ended its sentence with a full stop, so "NAME said" after it only attributes it when
+    the attribution ends there too ('“... .” Reed said.'), not when it opens a new sentence with its own
+    reported clause ('“... .” Russia insisted that Pyongyang “stop ...”')."""
     head = after[:220]
     forms = speech_forms()
+    m = _AS_PUT_IT_AFTER.match(head)
+    if m:  # '“...,” as a ministry memo put it.'
+        return "put", m.start("spk"), m.end("spk"), m.end()
     m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
     if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
         return "say", m.start("spk"), m.end("spk"), m.end("spk")
@@ -158,7 +179,7 @@ def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, in
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
-    if m:
+    if m and not (closed and not _ATTRIBUTION_END.match(head, m.end())):
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
 
@@ -168,10 +189,13 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
+    m = _AS_PUT_IT_BEFORE.search(tail)
+    if m:  # 'as the magazine put it in a long profile, “...”'
+        return "put", tail_start + m.start("spk"), tail_start + m.end("spk")
     m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
     if m:  # 'Said Ellis: “...”'
         return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
-    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|" + _LC_NP + r")" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
     if best:
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
