@@ -78,6 +78,23 @@ def test_as_x_put_it_names_the_source(nlp, text, speaker):
     assert q["speaker_text"] == speaker, q
 
 
+def test_pronoun_speaker_carries_the_next_paragraph(nlp):
+    """The paragraph before names her only as "she": the unattributed quote after it is hers, not the last
+    speaker named in full."""
+    text = ("“We need more money for the range,” said Tom Ashby.\n\n"
+            "Helen Carrick was more careful than her colleagues. Though she called the delays “outrageous,” "
+            "she stopped short of a ban.\n\n"
+            "“If any contractor cannot deliver, it should be replaced.”")
+    last = quotes(nlp, text)[-1]
+    assert last["quote_text"].startswith("If any contractor") and last["speaker_name"] == "Helen Carrick", last
+
+
+def test_adverbial_clause_with_its_own_subject_keeps_the_quote(nlp):
+    text = "Mira Holt said little while Dale Ames went on about “how the whole budget is rigged against us.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == "Dale Ames", q
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

@@ -34,6 +34,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
     text = doc.text if text is None else text
     drafts: list[ClaimDraft] = []
     last_speaker: tuple[Span | None, str | None] = (None, None)
+    last_named: tuple[Span | None, str | None] = (None, None)  # the last speaker that is not a pronoun
     last_para, last_verb, last_para_end = -1, None, -1
     i = 0
     while i < len(quotes):
@@ -85,8 +86,11 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         if speaker_range is None and _is_scare(text, q_open, c_start, c_end):
             i += 1  # scare quotes, titles and coined terms are not speech: no quote claim
             continue
+        fallback = None
         if run_speaker is not None:
             speaker, speaker_text = run_speaker
+            if speaker_text.lower() in _PRONOUNS and last_named[1]:
+                fallback = last_named
         elif speaker_range is None and verb is not None and last_para == para_start and drafts:
             # '"A," said X. "B."' - B continues X's quote: one quote, extended.
             prev = drafts[-1]
@@ -96,15 +100,17 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             prev.clause_end = max(prev.clause_end, span_end)
             i += 1
             continue
-        fallback = None
         if speaker_range:
             speaker = doc.char_span(*speaker_range, alignment_mode="expand")
             speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
-            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
-                # The pronoun is resolved by the article's references; the last speaker is the fallback.
-                fallback = last_speaker
+            if speaker_text.lower() in _PRONOUNS and last_named[1]:
+                # The pronoun is resolved by the article's references; the last named speaker is the fallback.
+                fallback = last_named
             if speaker_text.lower() not in _PRONOUNS:
-                last_speaker = (speaker, speaker_text)
+                last_named = (speaker, speaker_text)
+            # A pronoun speaker also carries a run of paragraphs ('Though she called it “outrageous” ... ¶ “If any
+            # bank ...”'): the next paragraph is hers, whoever was named last.
+            last_speaker = (speaker, speaker_text)
         start = min(q_open, speaker_range[0]) if speaker_range else q_open
         end = max(span_end, speaker_range[1]) if speaker_range else span_end
         start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
@@ -263,8 +269,8 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
     seen: set[int] = set()
     for tok in qspan:
         head = tok.head
-        if head.i in inside or head.i in seen:
-            continue
+        if head.i in inside or head.i in seen or tok.is_punct:
+            continue  # (a full stop inside the marks hangs from the sentence's root, whatever the quote hangs from)
         seen.add(head.i)
         anc = head
         for _ in range(8):
@@ -272,7 +278,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                 found = _speaker_of(anc, quotes)
                 if found is not None:
                     return lemma_lc(anc), found[0], found[1]
-            if anc.head is anc or anc.sent.start != sent.start:
+            if anc.head is anc or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
                 break
             anc = anc.head
     # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
@@ -323,6 +329,13 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         if found is not None:
             return lemma_lc(verb), found[0], found[1]
     return None
+
+
+def _own_clause(verb, in_any_quote) -> bool:
+    """An adverbial clause with a subject of its own ('... Melanie said yes, as Trump went on about “how the
+    system is rigged”'): the quoted words belong to its event, not to the speech verb it hangs from."""
+    return verb.dep_ == "advcl" and verb.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ in {"nsubj", "nsubjpass"} and not in_any_quote(c) for c in verb.children)
 
 
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
