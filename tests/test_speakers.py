@@ -95,6 +95,18 @@ def test_adverbial_clause_with_its_own_subject_keeps_the_quote(nlp):
     assert q["speaker_name"] == "Dale Ames", q
 
 
+@pytest.mark.parametrize("text,speaker", [
+    # a participle completing the verb, right after the person it quotes
+    ("The advert uses clips of Donna Price asking, “Why am I not far ahead in the polls?”", "Donna Price"),
+    # a ruling quoted in part
+    ("The Ethics Board later ruled that the claim about “thousands of unpaid invoices” was false, but its report "
+     "noted that some invoices were late.", "Ethics Board"),
+])
+def test_more_speaker_layouts(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert speaker in (q["speaker_name"] or q["speaker_text"] or ""), q
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

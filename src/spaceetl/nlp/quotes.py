@@ -341,9 +341,10 @@ def _own_clause(verb, in_any_quote) -> bool:
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
     doc = verb.doc
     before = doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
+    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
             and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        # 'footage of Trump saying "..."', 'ends with Trump saying "..."': the noun right before the participle.
+        # 'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
+        # "..."': the noun right before the participle.
         start = before.i
         while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
             start -= 1
