@@ -107,6 +107,18 @@ def test_more_speaker_layouts(nlp, text, speaker):
     assert speaker in (q["speaker_name"] or q["speaker_text"] or ""), q
 
 
+@pytest.mark.parametrize("text,speaker", [
+    # a person reports what the document says: the person is the speaker
+    ("City auditor Lena Voss said in a letter that the brochure “plainly and wrongly” suggests that the agency "
+     "backs the launch.", "City auditor Lena Voss"),
+    # nobody reports it: the document is
+    ("The report suggests that costs “doubled in a single year” after the delay.", "The report"),
+])
+def test_document_speaks_only_when_nobody_reports_it(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == speaker, q
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

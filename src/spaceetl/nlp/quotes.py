@@ -273,14 +273,20 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
             continue  # (a full stop inside the marks hangs from the sentence's root, whatever the quote hangs from)
         seen.add(head.i)
         anc = head
+        document = None  # a speech verb whose subject is a document: kept unless a reporter of it is named
         for _ in range(8):
             if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
                 found = _speaker_of(anc, quotes)
                 if found is not None:
-                    return lemma_lc(anc), found[0], found[1]
+                    if not _is_document(doc, found):
+                        return lemma_lc(anc), found[0], found[1]
+                    # 'Holm said in the letter that the advertisement “wrongfully” suggests ...': Holm.
+                    document = document or (lemma_lc(anc), found[0], found[1])
             if anc.head is anc or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
                 break
             anc = anc.head
+        if document is not None:
+            return document
     # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
     # words hang from a verb whose subject is a person.
     for tok in qspan:
@@ -329,6 +335,18 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         if found is not None:
             return lemma_lc(verb), found[0], found[1]
     return None
+
+
+def _is_document(doc: Doc, found: tuple[int, int]) -> bool:
+    """The speaker span is headed by a document or medium ("the advertisement", "the letter")."""
+    span = doc.char_span(*found, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.pos_ == "NOUN" and not span.root.ent_type_ \
+        and lemma_lc(span.root) in document_nouns()
+
+
+@cached_per_data_dir
+def document_nouns() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("document_nouns", ()))
 
 
 def _own_clause(verb, in_any_quote) -> bool:
