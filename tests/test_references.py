@@ -96,6 +96,22 @@ def test_clearly_resolved_speaker_pronoun_tells_the_gender(nlp):
     assert resolved(nlp, text)[("he", "pronoun")] == "Kit Okonjo"
 
 
+def test_first_name_alone_gives_the_gender(nlp):
+    text = "Kevin met Laura Hines at the depot on Friday. She said the convoy would leave at dawn."
+    assert resolved(nlp, text)[("She", "pronoun")] == "Laura Hines"
+
+
+def test_sentences_inside_a_quote_do_not_count_as_distance(nlp):
+    """Five quoted sentences lie between the name and the pronoun; the narrative moved on by one."""
+    text = ("Nadia Ferrante watched the launch from the roof.\n\n"
+            "“Go. Go now. Keep going. Do not stop. Please do not stop,” she says.\n\n"
+            "She then asks the crew to wait, and repeatedly says, “Hold the count.”")
+    out = rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    last = [r for r in out["references"] if r["text"] == "She"][-1]
+    assert names[last["entity_id"]] == "Nadia Ferrante"
+
+
 def test_object_pronoun_is_not_the_subject_of_its_own_verb(nlp):
     text = "Paolo Ferri met Tom Ashby in Rome. Ferri praised him for the launch."
     assert resolved(nlp, text)[("him", "pronoun")] == "Tom Ashby"

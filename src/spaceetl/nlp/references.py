@@ -185,6 +185,23 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
         return root.dep_ in SUBJECT_DEPS and root.head.pos_ == "VERB" and lemma_of(root.head) in speech
 
     rules = reference_rules()
+    # Sentences made only of quoted words do not move the narrative on ('“Don't shoot him,” she says. “He has no
+    # weapon. He has no weapon.” ¶ She then ...'): distances are counted in narrative sentences. One pass.
+    narrative_before: list[int] = []  # per sentence number: narrative sentences before it
+    if len(doc):
+        last_sent = sent_of_token(len(doc) - 1)
+        narrative = [False] * (last_sent + 1)
+        for t in doc:
+            if t.is_alpha and not narrative[sent_of_token(t.i)] and not quoted(t.idx):
+                narrative[sent_of_token(t.i)] = True
+        total = 0
+        for flag in narrative:
+            narrative_before.append(total)
+            total += flag
+
+    def sent_distance(a: int, b: int) -> int:
+        return narrative_before[a] - narrative_before[b] if narrative_before else a - b
+
     res = Resolution(links=list(links))
     history: list[_Seen] = []
     counts: dict[str, int] = {}
@@ -216,7 +233,7 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
             co_subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
         for cand in reversed(history[-HISTORY:]):
-            dist = here - cand.sent
+            dist = sent_distance(here, cand.sent)
             if dist > max_sents:
                 break
             if cand.link.entity_type not in types or cand.end > tok.i:
@@ -291,14 +308,11 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
             elif link.entity_type == "PERSON":
                 if len(ent) >= 2:
                     full_span[link.entity_id] = (ent.start, ent.end)
-                    g = _gender(ent, link, rules)
-                    if g:
-                        gender.setdefault(link.entity_id, g)
                 elif link.entity_id in full_span and text != link.canonical_name:
                     add(ent.start, ent.end, link, full_span[link.entity_id], "surname")
-                    g = _gender(ent, link, rules)  # "Mrs. Clinton"
-                    if g:
-                        gender.setdefault(link.entity_id, g)
+                g = _gender(ent, link, rules)  # "Mrs. Clinton", and a person named by first name only ("Kevin")
+                if g:
+                    gender.setdefault(link.entity_id, g)
                 roles.setdefault(link.entity_id, set()).update(_roles(ent, rules))
             for t in ent:
                 res.token_links[t.i] = link
