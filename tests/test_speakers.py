@@ -119,6 +119,16 @@ def test_document_speaks_only_when_nobody_reports_it(nlp, text, speaker):
     assert q["speaker_text"] == speaker, q
 
 
+def test_signed_answers_with_a_middle_initial_and_no_run(nlp):
+    """A list of answers each signed with a dash: a bare middle initial is part of the name, and an unsigned
+    answer after a signed one is not given to the person who signed the one before."""
+    text = ("“The rockets are too expensive and nobody asks why.” ― Ana N Ruiz Ortega\n\n"
+            "“We waited two years for a slot and got nothing in return.”")
+    qs = quotes(nlp, text)
+    assert qs[0]["speaker_text"] == "Ana N Ruiz Ortega", qs[0]
+    assert all(q["speaker_text"] is None for q in qs[1:]), qs[1:]
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

@@ -131,15 +131,19 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         if fallback is not None:
             d.extra["fallback_speaker"] = fallback
         drafts.append(d)
-        if speaker_text:
+        if speaker_text and not (attribution and _DASH_SIGNED.match(after)):
+            # ('“...” ― Ana Ruiz' signs one quote of a list of people's answers: it starts no run of paragraphs.)
             last_para, last_verb, last_para_end = para_start, verb, para_end
         i += 1
     return drafts
 
 
-# A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
+_DASH_SIGNED = re.compile(r"\s*[―—–]\s*[A-Z]")
+
+# A name word: "Reed", "O'Neill", "Sen.", "U.S.", the middle initial of "Ana N Ruiz" - a period only after an
+# abbreviation, never a sentence's end.
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Del|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
-_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|(?![AI]\s)[A-Z](?=\s[A-Z][\w'’\-])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
 _NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
 # "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
 _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
