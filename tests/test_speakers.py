@@ -99,6 +99,9 @@ def test_adverbial_clause_with_its_own_subject_keeps_the_quote(nlp):
     # a participle completing the verb, right after the person it quotes
     ("The advert uses clips of Donna Price asking, “Why am I not far ahead in the polls?”", "Donna Price"),
     # a ruling quoted in part
+    # a noun that is also a speech verb's form ("remarks") does not make "he" of the "the" before it
+    ("With a week until the vote, Omar Haddad, a senior adviser to the party, called the remarks “a true wake-up "
+     "call” to its base.", "Omar Haddad"),
     ("The Ethics Board later ruled that the claim about “thousands of unpaid invoices” was false, but its report "
      "noted that some invoices were late.", "Ethics Board"),
 ])
@@ -127,6 +130,32 @@ def test_signed_answers_with_a_middle_initial_and_no_run(nlp):
     qs = quotes(nlp, text)
     assert qs[0]["speaker_text"] == "Ana N Ruiz Ortega", qs[0]
     assert all(q["speaker_text"] is None for q in qs[1:]), qs[1:]
+
+
+def test_preposition_object_before_a_speech_verb_is_not_the_speaker(nlp):
+    (q,) = quotes(nlp, "Strikers marching through the town chanted “What deal?” and kept going until dawn.")
+    assert q["speaker_text"] != "the town", q
+
+
+def test_person_in_apposition_to_a_misparsed_subject_speaks(nlp):
+    """The parser sometimes takes a noun before the name for the subject and the name for its apposition
+    ("With ten days until the vote, Dara Lind, an adviser, called ..."): the person speaks. The parse is given
+    by hand, as the parser produced it on such a sentence."""
+    from spacy.tokens import Doc
+
+    from spaceetl.nlp.quotes import _speaker_of
+
+    words = ["With", "ten", "days", "until", "the", "vote", ",", "Dara", "Lind", ",", "an", "adviser", ",",
+             "called", "it", "“", "a", "wake-up", "call", "”"]
+    heads = [13, 2, 0, 2, 5, 13, 5, 8, 5, 8, 11, 8, 8, 13, 13, 18, 18, 18, 14, 18]
+    deps = ["prep", "nummod", "pobj", "prep", "det", "nsubj", "punct", "compound", "appos", "punct", "det",
+            "appos", "punct", "ROOT", "dobj", "punct", "det", "amod", "oprd", "punct"]
+    pos = ["ADP", "NUM", "NOUN", "ADP", "DET", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT",
+           "VERB", "PRON", "PUNCT", "DET", "ADJ", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos,
+              ents=["O"] * 7 + ["B-PERSON", "I-PERSON"] + ["O"] * 11)
+    start, end = _speaker_of(doc[13])
+    assert doc.text[start:end] == "Dara Lind"
 
 
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):

@@ -205,11 +205,17 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
     if m:  # 'Said Ellis: “...”'
         return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
-    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|" + _LC_NP + r")" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?<![\w'’])(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|" + _LC_NP + r")" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
-    if best:
+    if best and not _AFTER_PREPOSITION.search(tail, 0, best.start("spk")):
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
     return None
+
+
+# "Protesters marching through the streets chanted “...”": a noun phrase right after a preposition is its object,
+# not the subject of the verb that follows it.
+_AFTER_PREPOSITION = re.compile(r"\b(?:through|in|on|at|of|from|with|to|by|for|into|across|around|near|over|under|"
+                                r"along|past|behind|outside|inside|toward|towards|among|between)\s+$", re.I)
 
 
 def _lemma_of(form: str) -> str:
@@ -383,6 +389,16 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
+    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if subj.pos_ == "NOUN" and not subj.ent_type_ and person is not None:
+        # "With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
+        # subject and the person as its apposition: the person speaks.
+        start = person.i
+        while start > 0 and subj.doc[start - 1].dep_ == "compound" and subj.doc[start - 1].head.i == person.i:
+            start -= 1
+        subj_span = subj.doc[start:person.i + 1]
+        if not any(a < subj_span.end_char and subj_span.start_char < b for a, _, _, b in quotes):
+            return subj_span.start_char, subj_span.end_char
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
     start = span.start
     while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
