@@ -158,6 +158,15 @@ def test_person_in_apposition_to_a_misparsed_subject_speaks(nlp):
     assert doc.text[start:end] == "Dara Lind"
 
 
+def test_name_on_the_next_line_does_not_attribute_a_quote(nlp):
+    """Paragraphs separated by single line breaks: the speaker that opens the next line is not the speaker of
+    the quote that closes this one."""
+    text = ("Senator Ivo Marsh spoke after the vote.\n“It is not what worked before,” he said. “What works is a "
+            "plan.”\nAgency spokesman Rolf Berg said the plan was late.")
+    qs = quotes(nlp, text)
+    assert qs and all(q["speaker_name"] == "Ivo Marsh" for q in qs), qs
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

@@ -172,6 +172,9 @@ _AS_PUT_IT_AFTER = re.compile(r"\s*,?\s*as\s+" + _AS_SOURCE)
 _AS_PUT_IT_BEFORE = re.compile(r"\bas\s+" + _AS_SOURCE + r"(?:\s[^.;“”\"]{0,60})?\s*[,:]?\s*$")
 
 
+_SAME_LINE = r"[^\S\n]*"  # an attribution after a quote is on its line: the next line is the next paragraph
+
+
 def _attribution_after(after: str, rules: ClaimRules, closed: bool = False) -> tuple[str, int, int, int] | None:
     """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'
     ``closed``: the quote ended its sentence with a full stop, so "NAME said" after it only attributes it when
@@ -185,10 +188,10 @@ def _attribution_after(after: str, rules: ClaimRules, closed: bool = False) -> t
     m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
     if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
         return "say", m.start("spk"), m.end("spk"), m.end("spk")
-    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
+    m = re.match(_SAME_LINE + r",?[^\S\n]*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
+    m = re.match(_SAME_LINE + r",?[^\S\n]*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
     if m and not (closed and not _ATTRIBUTION_END.match(head, m.end())):
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
