@@ -89,6 +89,17 @@ def test_judging_verb_does_not_make_a_speaker_salient(nlp):
     assert resolved(nlp, text)[("she", "pronoun")] == "Avery Lindqvist"
 
 
+def test_judging_verb_with_a_quote_makes_a_speaker_salient(nlp):
+    """'Ruiz called the ruling “a huge win”' is speech: the next 'he said' is Ruiz, not the earlier speaker."""
+    text = ("In a statement, Aldo Reyes said the ruling would force the county to reopen the rolls. He said that "
+            "the county would appeal.\n\nParty chairman Tomas Ruiz called the ruling “a huge win for voters.”\n\n"
+            "“The ruling restores a basic principle,” he said in a statement.")
+    out = rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    last = [r for r in out["references"] if r["text"] == "he"][-1]
+    assert names[last["entity_id"]] == "Tomas Ruiz"
+
+
 def test_clearly_resolved_speaker_pronoun_tells_the_gender(nlp):
     """'she said' resolved to Achebe with a clear lead: a later 'he' is not Achebe."""
     text = ("Rowan Achebe said the budget was short. \u201cWe need more,\u201d she said.\n\n"

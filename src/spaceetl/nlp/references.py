@@ -177,23 +177,35 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
         k = bisect.bisect_right(q_starts, char) - 1
         return k >= 0 and quote_ranges[k][0] <= char < quote_ranges[k][1]
 
-    from .quotes import voicing_verbs
+    from .quotes import speech_verbs, voicing_verbs
     from .pipeline import lemma_of
     speech = voicing_verbs()  # "he said" makes a speaker salient; "he cannot defend his record" does not
+    quoting = speech_verbs()  # ... and so does "he called the decision “a huge win”"
+
+    def quote_follows(verb: Token) -> bool:
+        k = bisect.bisect_left(q_starts, verb.idx)
+        return k < len(q_starts) and q_starts[k] < sent_end[sent_of_token(verb.i)]
 
     def speaks(root: Token) -> bool:
-        return root.dep_ in SUBJECT_DEPS and root.head.pos_ == "VERB" and lemma_of(root.head) in speech
+        if root.dep_ not in SUBJECT_DEPS or root.head.pos_ != "VERB":
+            return False
+        lemma = lemma_of(root.head)
+        return lemma in speech or (lemma in quoting and quote_follows(root.head))
 
     rules = reference_rules()
     # Sentences made only of quoted words do not move the narrative on ('“Don't shoot him,” she says. “He has no
     # weapon. He has no weapon.” ¶ She then ...'): distances are counted in narrative sentences. One pass.
     narrative_before: list[int] = []  # per sentence number: narrative sentences before it
+    sent_end: list[int] = []  # per sentence number: its end character
     if len(doc):
         last_sent = sent_of_token(len(doc) - 1)
         narrative = [False] * (last_sent + 1)
+        sent_end = [0] * (last_sent + 1)
         for t in doc:
-            if t.is_alpha and not narrative[sent_of_token(t.i)] and not quoted(t.idx):
-                narrative[sent_of_token(t.i)] = True
+            k = sent_of_token(t.i)
+            sent_end[k] = t.idx + len(t)
+            if t.is_alpha and not narrative[k] and not quoted(t.idx):
+                narrative[k] = True
         total = 0
         for flag in narrative:
             narrative_before.append(total)
