@@ -167,6 +167,20 @@ def test_name_on_the_next_line_does_not_attribute_a_quote(nlp):
     assert qs and all(q["speaker_name"] == "Ivo Marsh" for q in qs), qs
 
 
+def test_statement_issued_by_a_body_speaks_for_it(nlp):
+    text = "The Arms Council issued a statement calling the test “a clear violation of five earlier resolutions.”"
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == "The Arms Council", q
+
+
+def test_participle_after_a_time_preposition_takes_the_main_subject(nlp):
+    """'After saying ..., she was rushed off': the one saying is the subject of the main clause, passive or not."""
+    text = ("Mara Lind wrote about the injury in her memoir. After saying her knee was “so swollen I could barely "
+            "stand on it,” she was taken to the clinic for tests.")
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == "she" and q["speaker_name"] == "Mara Lind", q
+
+
 def test_judging_verb_after_a_quote_does_not_attribute_it(nlp):
     text = "The spot ends with Luc Girard saying “That is how you win,” when Ines Moreau blasted him for the delay."
     (q,) = quotes(nlp, text)

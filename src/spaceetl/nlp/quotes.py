@@ -369,6 +369,9 @@ def _own_clause(verb, in_any_quote) -> bool:
         c.dep_ in {"nsubj", "nsubjpass"} and not in_any_quote(c) for c in verb.children)
 
 
+_TIME_PREPS = {"after", "before", "upon", "while", "since", "on"}  # "after saying ...": the main clause's subject
+
+
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
     doc = verb.doc
     before = doc[verb.i - 1] if verb.i > 0 else None
@@ -380,15 +383,30 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
         while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
             start -= 1
         span = doc[start:before.i + 1]
+        if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
+            # 'the Council issued a statement calling the test "a clear violation"': who issued it.
+            issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
+            if issuer is not None:
+                span = _subtree_span(issuer)
         if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
             return span.start_char, span.end_char
     hops = 0
-    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on.
+    climbed = False
+    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on; 'After saying
+    # her foot was "so swollen ...," she was "whisked off"': through the preposition too.
     while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
             and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head is not verb:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
+                and verb.head.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head
         verb = verb.head
         hops += 1
+        climbed = True
     subjects, passive = _subjects(verb)
+    if climbed and passive:
+        # the speech verb's own subject is the subject of the clause it modifies, whatever that clause's voice
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        subjects, passive = ([patient], False) if patient is not None else (subjects, passive)
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
