@@ -99,6 +99,9 @@ def test_adverbial_clause_with_its_own_subject_keeps_the_quote(nlp):
     # a participle completing the verb, right after the person it quotes
     ("The advert uses clips of Donna Price asking, “Why am I not far ahead in the polls?”", "Donna Price"),
     # a ruling quoted in part
+    # a name and a participle before the quote, with words between them and the quote
+    ("The spot concludes with footage of Dale Ames saying during the hearing last week, “That makes me smart,” "
+     "when Rosa Lind blasted him for skipping the vote.", "Dale Ames"),
     # a noun that is also a speech verb's form ("remarks") does not make "he" of the "the" before it
     ("With a week until the vote, Omar Haddad, a senior adviser to the party, called the remarks “a true wake-up "
      "call” to its base.", "Omar Haddad"),

@@ -205,6 +205,10 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     m = _AS_PUT_IT_BEFORE.search(tail)
     if m:  # 'as the magazine put it in a long profile, “...”'
         return "put", tail_start + m.start("spk"), tail_start + m.end("spk")
+    m = re.search(r"(?<![\w'’])(?P<spk>" + _NAME_AFFIL + r")\s+(?P<verb>" + participle_forms() + r")\b[^.;:,“”\"]{0,60}[,:]\s*$",
+                  tail)
+    if m:  # 'footage of Trump saying during the debate last week, “...”': the name right before the participle
+        return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
     m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
     if m:  # 'Said Ellis: “...”'
         return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
@@ -224,7 +228,7 @@ _AFTER_PREPOSITION = re.compile(r"\b(?:through|in|on|at|of|from|with|to|by|for|i
 def _lemma_of(form: str) -> str:
     form = form.lower()
     for lemma in speech_verbs():
-        if form in _forms(lemma):
+        if form in _forms(lemma) or (form.endswith("ing") and form[:-3] in {lemma, lemma[:-1]}):
             return lemma
     return form
 
@@ -448,6 +452,13 @@ _JUDGING = {"call", "describe", "dub", "label", "term", "brand", "praise", "blas
 def voicing_verbs() -> frozenset[str]:
     """The speech verbs that voice words rather than judge them: their subject is a speaker."""
     return speech_verbs() - _JUDGING
+
+
+@cached_per_data_dir
+def participle_forms() -> str:
+    """Regex alternation of the -ing forms of the voicing verbs ("saying", "writing", "adding")."""
+    forms = {(v[:-1] if v.endswith("e") and not v.endswith("ee") else v) + "ing" for v in voicing_verbs() if " " not in v}
+    return "(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + ")"
 
 
 @cached_per_data_dir
