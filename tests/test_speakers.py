@@ -102,6 +102,9 @@ def test_adverbial_clause_with_its_own_subject_keeps_the_quote(nlp):
     # a name and a participle before the quote, with words between them and the quote
     ("The spot concludes with footage of Dale Ames saying during the hearing last week, “That makes me smart,” "
      "when Rosa Lind blasted him for skipping the vote.", "Dale Ames"),
+    # no speech verb: a quote opening a sentence is the person the sentence before is about
+    ("On “Morning Report,” Sen. Ann Fields (R-Ala.), who chairs the panel, identified launch costs as one reason "
+     "for the delay. “The younger engineers are tired of waiting for a slot.”", "Ann Fields"),
     # a noun that is also a speech verb's form ("remarks") does not make "he" of the "the" before it
     ("With a week until the vote, Omar Haddad, a senior adviser to the party, called the remarks “a true wake-up "
      "call” to its base.", "Omar Haddad"),

@@ -340,6 +340,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                              key=lambda t: abs(t.i - qspan.start)))
     # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
     # speaker of the sentence before, in the same paragraph.
+    prev = None
     if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
         prev_end = sent.start - 1
         if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
@@ -351,6 +352,15 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         found = _speaker_of(verb, quotes)
         if found is not None:
             return lemma_lc(verb), found[0], found[1]
+    if prev is not None:
+        # 'On the show, Sen. Ann Fields identified fatigue as one reason. “Young people are tired of it.”': with no
+        # speech verb near, a quote opening a sentence is the person the sentence before is about.
+        subj = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.ent_type_ == "PERSON" and prev.root.pos_ == "VERB":
+            start = subj.i
+            while start > prev.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == subj.i:
+                start -= 1
+            return "say", doc[start].idx, subj.idx + len(subj)
     return None
 
 
