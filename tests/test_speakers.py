@@ -78,6 +78,12 @@ def test_as_x_put_it_names_the_source(nlp, text, speaker):
     assert q["speaker_text"] == speaker, q
 
 
+def test_per_names_the_source(nlp):
+    text = "Proxies may not vote when the board acts “to fill a vacancy on the launch manifest,” per the agency's rules."
+    (q,) = quotes(nlp, text)
+    assert q["speaker_text"] == "the agency's rules", q
+
+
 def test_pronoun_speaker_carries_the_next_paragraph(nlp):
     """The paragraph before names her only as "she": the unattributed quote after it is hers, not the last
     speaker named in full."""

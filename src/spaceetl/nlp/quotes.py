@@ -168,6 +168,7 @@ _ATTRIBUTION_END = re.compile(r"(?!\s*that\b)(?:\s+[^\s“”\"]+){0,8}?\s*[.,;:
 
 # "as the memo put it": the source of the quote it follows or precedes, whatever it is (a person, a document).
 _AS_SOURCE = r"(?P<spk>it|he|she|they|(?:[Aa]n?|[Tt]he)\s[^.;,“”\"]{2,60}?|" + _NAME_AFFIL + r")\s+put\s+it\b"
+_PER_SOURCE = re.compile(r"[^\S\n]*,?[^\S\n]*per\s+(?P<spk>(?:[Tt]he\s|an?\s)?[^.;,“”\"\n]{2,80}?)\s*(?:[.;,]|$)")
 _AS_PUT_IT_AFTER = re.compile(r"\s*,?\s*as\s+" + _AS_SOURCE)
 _AS_PUT_IT_BEFORE = re.compile(r"\bas\s+" + _AS_SOURCE + r"(?:\s[^.;“”\"]{0,60})?\s*[,:]?\s*$")
 
@@ -185,6 +186,9 @@ def _attribution_after(after: str, rules: ClaimRules, closed: bool = False) -> t
     m = _AS_PUT_IT_AFTER.match(head)
     if m:  # '“...,” as a ministry memo put it.'
         return "put", m.start("spk"), m.end("spk"), m.end()
+    m = _PER_SOURCE.match(head)
+    if m:  # '“...,” per the party's bylaws.'
+        return "say", m.start("spk"), m.end("spk"), m.end("spk")
     m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
     if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
         return "say", m.start("spk"), m.end("spk"), m.end("spk")
