@@ -252,6 +252,8 @@ def test_organisation_office_speaker_kept_as_written(nlp):
     "Ministers talk about “sovereign” connectivity as if it were a product.",
     "So-called “mega-constellations” now dominate the filings.",
     "She appeared on “Space Policy Today” to discuss the budget.",
+    "Dana Reyes told the network's “Orbit Weekly Roundup” that the launch would slip.",
+    "He spoke during a “Launch Readiness Forum” hosted by the agency and said little.",
 ])
 def test_scare_quotes_titles_and_coined_terms_are_not_quotes(nlp, text):
     assert not [c for c in extract(nlp, text) if c["claim_type"] == "quote" and c["quote_style"] == "direct"]

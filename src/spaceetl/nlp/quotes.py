@@ -246,8 +246,10 @@ def _follows_paragraph(text: str, last_para_end: int, q_open: int) -> bool:
 
 
 _SO_CALLED = re.compile(r"(?:so-called|so called|dubbed|billed as|known as|titled|entitled|nicknamed|term)\s*$", re.I)
+# ... and a title-cased quote right after a possessive or an article is a name too: CBS's "Face the Nation", a
+# "Commander-in-Chief Forum".
 _TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programme|book|film|report|article|paper|"
-                        r"magazine|newspaper|documentary|series|song|album)\s*)$", re.I)
+                        r"magazine|newspaper|documentary|series|song|album|a|an|the)\s*|\w['’]s\s*)$", re.I)
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
 
 
