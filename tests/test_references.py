@@ -65,6 +65,64 @@ def test_pronoun_prefers_the_earlier_subject(nlp):
     assert resolved(nlp, text)[("He", "pronoun")] == "Paolo Ferri"
 
 
+def test_entity_counts_by_its_most_salient_occurrence(nlp):
+    """The nearest occurrence of Colby is a possessive; the subject earlier in that sentence still counts."""
+    text = ("Retired admiral Osric Colby is speaking out, and he says Senator Wes Harlan has the best plan for the "
+            "navy. In a radio interview, Colby made clear that the cuts under Governor Abel Quint had hurt his service. "
+            "\u201cIt was demoralizing to serve,\u201d he told the host.")
+    assert resolved(nlp, text)[("he", "pronoun")] == "Osric Colby"
+
+
+def test_main_clause_speaker_beats_the_subject_of_the_reported_clause(nlp):
+    """Okonjo is named often and known to be a woman, but she is the subject of what Achebe said."""
+    text = ("Maria Okonjo toured three states this week. Okonjo spoke about jobs, and Okonjo met farmers. "
+            "Okonjo thanked the volunteers in Dayton, where Okonjo won the primary. "
+            "Rowan Achebe said Okonjo does not show consistency on the budget. "
+            "\u201cIt only comes up when the cameras are on,\u201d she said.")
+    assert resolved(nlp, text)[("she", "pronoun")] == "Rowan Achebe"
+
+
+def test_judging_verb_does_not_make_a_speaker_salient(nlp):
+    """'because he cannot defend his record' is not speech: the speaker chain stays with the campaign director."""
+    text = ("Campaign director Avery Lindqvist said Moreau was reduced to insults because Moreau cannot defend "
+            "the record. \u201cThis is schoolyard behaviour,\u201d she said.")
+    assert resolved(nlp, text)[("she", "pronoun")] == "Avery Lindqvist"
+
+
+def test_judging_verb_with_a_quote_makes_a_speaker_salient(nlp):
+    """'Ruiz called the ruling “a huge win”' is speech: the next 'he said' is Ruiz, not the earlier speaker."""
+    text = ("In a statement, Aldo Reyes said the ruling would force the county to reopen the rolls. He said that "
+            "the county would appeal.\n\nParty chairman Tomas Ruiz called the ruling “a huge win for voters.”\n\n"
+            "“The ruling restores a basic principle,” he said in a statement.")
+    out = rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    last = [r for r in out["references"] if r["text"] == "he"][-1]
+    assert names[last["entity_id"]] == "Tomas Ruiz"
+
+
+def test_clearly_resolved_speaker_pronoun_tells_the_gender(nlp):
+    """'she said' resolved to Achebe with a clear lead: a later 'he' is not Achebe."""
+    text = ("Rowan Achebe said the budget was short. \u201cWe need more,\u201d she said.\n\n"
+            "Achebe agreed with Kit Okonjo on the cuts. \u201cThey came too fast,\u201d he said.")
+    assert resolved(nlp, text)[("he", "pronoun")] == "Kit Okonjo"
+
+
+def test_first_name_alone_gives_the_gender(nlp):
+    text = "Kevin met Laura Hines at the depot on Friday. She said the convoy would leave at dawn."
+    assert resolved(nlp, text)[("She", "pronoun")] == "Laura Hines"
+
+
+def test_sentences_inside_a_quote_do_not_count_as_distance(nlp):
+    """Five quoted sentences lie between the name and the pronoun; the narrative moved on by one."""
+    text = ("Nadia Ferrante watched the launch from the roof.\n\n"
+            "“Go. Go now. Keep going. Do not stop. Please do not stop,” she says.\n\n"
+            "She then asks the crew to wait, and repeatedly says, “Hold the count.”")
+    out = rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    last = [r for r in out["references"] if r["text"] == "She"][-1]
+    assert names[last["entity_id"]] == "Nadia Ferrante"
+
+
 def test_object_pronoun_is_not_the_subject_of_its_own_verb(nlp):
     text = "Paolo Ferri met Tom Ashby in Rome. Ferri praised him for the launch."
     assert resolved(nlp, text)[("him", "pronoun")] == "Tom Ashby"

@@ -34,6 +34,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
     text = doc.text if text is None else text
     drafts: list[ClaimDraft] = []
     last_speaker: tuple[Span | None, str | None] = (None, None)
+    last_named: tuple[Span | None, str | None] = (None, None)  # the last speaker that is not a pronoun
     last_para, last_verb, last_para_end = -1, None, -1
     i = 0
     while i < len(quotes):
@@ -52,7 +53,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
         after_end = nxt[0] if nxt else para_end
         after = text[q_close:after_end]
-        attribution = _attribution_after(after, rules)
+        attribution = _attribution_after(after, rules, closed=text[c_start:c_end].rstrip().endswith("."))
         speaker_range = None
         verb = None
         if attribution:
@@ -85,8 +86,11 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         if speaker_range is None and _is_scare(text, q_open, c_start, c_end):
             i += 1  # scare quotes, titles and coined terms are not speech: no quote claim
             continue
+        fallback = None
         if run_speaker is not None:
             speaker, speaker_text = run_speaker
+            if speaker_text.lower() in _PRONOUNS and last_named[1]:
+                fallback = last_named
         elif speaker_range is None and verb is not None and last_para == para_start and drafts:
             # '"A," said X. "B."' - B continues X's quote: one quote, extended.
             prev = drafts[-1]
@@ -96,15 +100,17 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             prev.clause_end = max(prev.clause_end, span_end)
             i += 1
             continue
-        fallback = None
         if speaker_range:
             speaker = doc.char_span(*speaker_range, alignment_mode="expand")
             speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
-            if speaker_text.lower() in _PRONOUNS and last_speaker[1]:
-                # The pronoun is resolved by the article's references; the last speaker is the fallback.
-                fallback = last_speaker
+            if speaker_text.lower() in _PRONOUNS and last_named[1]:
+                # The pronoun is resolved by the article's references; the last named speaker is the fallback.
+                fallback = last_named
             if speaker_text.lower() not in _PRONOUNS:
-                last_speaker = (speaker, speaker_text)
+                last_named = (speaker, speaker_text)
+            # A pronoun speaker also carries a run of paragraphs ('Though she called it “outrageous” ... ¶ “If any
+            # bank ...”'): the next paragraph is hers, whoever was named last.
+            last_speaker = (speaker, speaker_text)
         start = min(q_open, speaker_range[0]) if speaker_range else q_open
         end = max(span_end, speaker_range[1]) if speaker_range else span_end
         start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
@@ -125,15 +131,19 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
         if fallback is not None:
             d.extra["fallback_speaker"] = fallback
         drafts.append(d)
-        if speaker_text:
+        if speaker_text and not (attribution and _DASH_SIGNED.match(after)):
+            # ('“...” ― Ana Ruiz' signs one quote of a list of people's answers: it starts no run of paragraphs.)
             last_para, last_verb, last_para_end = para_start, verb, para_end
         i += 1
     return drafts
 
 
-# A name word: "Reed", "O'Neill", "Sen.", "U.S." - a period only after an abbreviation, never a sentence's end.
+_DASH_SIGNED = re.compile(r"\s*[―—–]\s*[A-Z]")
+
+# A name word: "Reed", "O'Neill", "Sen.", "U.S.", the middle initial of "Ana N Ruiz" - a period only after an
+# abbreviation, never a sentence's end.
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Del|Gov|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Prof|Rev|St|Jr|Sr|Amb|Cmdr|Gens|Supt|Insp|Cpl|Pvt)\."
-_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
+_WORD = r"(?:" + _TITLES + r"|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|(?![AI]\s)[A-Z](?=\s[A-Z][\w'’\-])|[A-Z][\w'’\-]+|de|da|van|von|al-\w+)"
 _NAME = _WORD + r"(?:\s+" + _WORD + r"){0,4}"
 # "Tom Reed of the Secure World Foundation", "Maria Costa at Euroconsult", "Sen. Ann Fields (R-Ala.)"
 _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:the\s+)?" + _NAME + r")?"
@@ -142,23 +152,51 @@ _NAME_AFFIL = _NAME + r"(?:\s*\([^()\n]{1,24}\))?(?:\s+(?:of|at|from|with)\s+(?:
 _POSS_ROLE = r"[A-Z][\w.\-]+(?:\s[A-Z][\w.\-]+){0,3}['’]s\s(?:[a-z][\w\-]*\s){0,3}[a-z][\w\-]+"
 _LEAD_NAME = (r"(?:[A-Z][\w'’\-]+\s+)?(?!(?:when|as|after|before|while|because|if|and|but|that|which|who|where|"
               r"since|until|though|although|then|so|or)\b)(?:[a-z][\w\-]+\s+){1,2}" + _NAME) + r"(?:\s*\([^()\n]{1,24}\))?"
+# "the head of the agency", "a Pentagon spokesman": a lower-case noun phrase, never running into a clause of its own
+# ("... that she thinks the video should be released but said “...”": not "the video should be released but").
+_CLAUSE_WORD = (r"(?:should|would|will|could|can|may|might|must|shall|is|are|was|were|be|been|being|has|have|had|"
+                r"do|does|did|but|and|or|that|which|who|whom|whose|if|when|while|because|not)\b")
+_LC_NP = r"(?:an?|the)\s(?!" + _CLAUSE_WORD + r")[a-z][\w'’\-]*(?:\s(?!" + _CLAUSE_WORD + r")[\w'’\-]+){0,8}?"
 _DESC = r"(?:,\s*(?:a|an|the|who|its|his|her)\s[^.;“”\"]{2,120})?"
 # An appositive between commas before the reporting verb: "Josef Brandt, ESA's director of navigation, said:"
 _DESC_BEFORE = r"(?:,\s*[^,;“”\"]{2,140}?,)?"
 
 
-def _attribution_after(after: str, rules: ClaimRules) -> tuple[str, int, int, int] | None:
-    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'"""
+# After a reporting verb, the end of a short attribution: a few words ("on Monday", "in a statement") and a stop.
+_ATTRIBUTION_END = re.compile(r"(?!\s*that\b)(?:\s+[^\s“”\"]+){0,8}?\s*[.,;:!?](?:\s|$)|\s*$")
+
+
+# "as the memo put it": the source of the quote it follows or precedes, whatever it is (a person, a document).
+_AS_SOURCE = r"(?P<spk>it|he|she|they|(?:[Aa]n?|[Tt]he)\s[^.;,“”\"]{2,60}?|" + _NAME_AFFIL + r")\s+put\s+it\b"
+_PER_SOURCE = re.compile(r"[^\S\n]*,?[^\S\n]*per\s+(?P<spk>(?:[Tt]he\s|an?\s)?[^.;,“”\"\n]{2,80}?)\s*(?:[.;,]|$)")
+_AS_PUT_IT_AFTER = re.compile(r"\s*,?\s*as\s+" + _AS_SOURCE)
+_AS_PUT_IT_BEFORE = re.compile(r"\bas\s+" + _AS_SOURCE + r"(?:\s[^.;“”\"]{0,60})?\s*[,:]?\s*$")
+
+
+_SAME_LINE = r"[^\S\n]*"  # an attribution after a quote is on its line: the next line is the next paragraph
+
+
+def _attribution_after(after: str, rules: ClaimRules, closed: bool = False) -> tuple[str, int, int, int] | None:
+    """', said NAME, a defence analyst.' / ', NAME said.' / ', it added.' / ', according to the statement.'
+    ``closed``: the quote ended its sentence with a full stop, so "NAME said" after it only attributes it when
+    the attribution ends there too ('“... .” Reed said.'), not when it opens a new sentence with its own
+    reported clause ('“... .” Russia insisted that Pyongyang “stop ...”')."""
     head = after[:220]
     forms = speech_forms()
+    m = _AS_PUT_IT_AFTER.match(head)
+    if m:  # '“...,” as a ministry memo put it.'
+        return "put", m.start("spk"), m.end("spk"), m.end()
+    m = _PER_SOURCE.match(head)
+    if m:  # '“...,” per the party's bylaws.'
+        return "say", m.start("spk"), m.end("spk"), m.end("spk")
     m = re.match(r"\s*[―—–]\s*(?P<spk>" + _NAME_AFFIL + r")\s*(?:$|\n|[,.(])", head)
     if m:  # '“...” ― Pamela Padilla': a dash and a name after the quote
         return "say", m.start("spk"), m.end("spk"), m.end("spk")
-    m = re.match(r"\s*,?\s*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
+    m = re.match(_SAME_LINE + r",?[^\S\n]*(?P<verb>" + forms + r")\s+(?P<spk>(?:the\s+)?" + _NAME_AFFIL + _DESC + r"|(?:an?|the)\s[^.;“”\"]{2,120}?)(?=[.;,]?\s*(?:[“\"]|$|\n)|[.;,])", head)
     if m:
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
-    m = re.match(r"\s*,?\s*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
-    if m:
+    m = re.match(_SAME_LINE + r",?[^\S\n]*(?P<spk>it|he|she|they|we|I|" + _POSS_ROLE + r"|" + _LEAD_NAME + r"(?=\s+" + forms + r"\b)|" + _NAME_AFFIL + r"(?=,\s*[^,;“”\"]{2,100}?,\s+" + forms + r")|" + _NAME_AFFIL + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)\s+(?P<verb>" + forms + r")\b(?!\s*(?:that\s*)?[:“\"])", head)
+    if m and not (closed and not _ATTRIBUTION_END.match(head, m.end())):
         return _lemma_of(m.group("verb")), m.start("spk"), m.end("spk"), m.end()
     return None
 
@@ -168,20 +206,33 @@ def _attribution_before(before: str, rules: ClaimRules) -> tuple[str, int, int] 
     tail_start = max(0, len(before) - 220)
     tail = before[tail_start:]
     best = None
+    m = _AS_PUT_IT_BEFORE.search(tail)
+    if m:  # 'as the magazine put it in a long profile, “...”'
+        return "put", tail_start + m.start("spk"), tail_start + m.end("spk")
+    m = re.search(r"(?<![\w'’])(?P<spk>" + _NAME_AFFIL + r")\s+(?P<verb>" + participle_forms() + r")\b[^.;:,“”\"]{0,60}[,:]\s*$",
+                  tail)
+    if m:  # 'footage of Trump saying during the debate last week, “...”': the name right before the participle
+        return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
     m = re.search(r"\b(?P<verb>[Ss]aid|[Ww]rote|[Aa]dded|[Ss]ays)\s+(?P<spk>" + _NAME_AFFIL + r")\s*[:,]\s*$", tail)
     if m:  # 'Said Ellis: “...”'
         return _lemma_of(m.group("verb")), tail_start + m.start("spk"), tail_start + m.end("spk")
-    for m in re.finditer(r"(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|(?:an?|the)\s[a-z][^.;,“”\"]{2,80}?)" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
+    for m in re.finditer(r"(?<![\w'’])(?P<spk>" + _NAME_AFFIL + r"|it|he|she|they|" + _POSS_ROLE + r"|" + _LC_NP + r")" + _DESC_BEFORE + r",?\s+(?:also\s+)?(?P<verb>" + speech_forms() + r")(?:\s+that)?\s*[:,]?\s*$", tail):
         best = m
-    if best:
+    if best and not _AFTER_PREPOSITION.search(tail, 0, best.start("spk")):
         return _lemma_of(best.group("verb")), tail_start + best.start("spk"), tail_start + best.end("spk")
     return None
+
+
+# "Protesters marching through the streets chanted “...”": a noun phrase right after a preposition is its object,
+# not the subject of the verb that follows it.
+_AFTER_PREPOSITION = re.compile(r"\b(?:through|in|on|at|of|from|with|to|by|for|into|across|around|near|over|under|"
+                                r"along|past|behind|outside|inside|toward|towards|among|between)\s+$", re.I)
 
 
 def _lemma_of(form: str) -> str:
     form = form.lower()
     for lemma in speech_verbs():
-        if form in _forms(lemma):
+        if form in _forms(lemma) or (form.endswith("ing") and form[:-3] in {lemma, lemma[:-1]}):
             return lemma
     return form
 
@@ -195,8 +246,10 @@ def _follows_paragraph(text: str, last_para_end: int, q_open: int) -> bool:
 
 
 _SO_CALLED = re.compile(r"(?:so-called|so called|dubbed|billed as|known as|titled|entitled|nicknamed|term)\s*$", re.I)
+# ... and a title-cased quote right after a possessive or an article is a name too: CBS's "Face the Nation", a
+# "Commander-in-Chief Forum".
 _TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programme|book|film|report|article|paper|"
-                        r"magazine|newspaper|documentary|series|song|album)\s*)$", re.I)
+                        r"magazine|newspaper|documentary|series|song|album|a|an|the)\s*|\w['’]s\s*)$", re.I)
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
 
 
@@ -239,18 +292,24 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
     seen: set[int] = set()
     for tok in qspan:
         head = tok.head
-        if head.i in inside or head.i in seen:
-            continue
+        if head.i in inside or head.i in seen or tok.is_punct:
+            continue  # (a full stop inside the marks hangs from the sentence's root, whatever the quote hangs from)
         seen.add(head.i)
         anc = head
+        document = None  # a speech verb whose subject is a document: kept unless a reporter of it is named
         for _ in range(8):
             if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
                 found = _speaker_of(anc, quotes)
                 if found is not None:
-                    return lemma_lc(anc), found[0], found[1]
-            if anc.head is anc or anc.sent.start != sent.start:
+                    if not _is_document(doc, found):
+                        return lemma_lc(anc), found[0], found[1]
+                    # 'Holm said in the letter that the advertisement “wrongfully” suggests ...': Holm.
+                    document = document or (lemma_lc(anc), found[0], found[1])
+            if anc.head is anc or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
                 break
             anc = anc.head
+        if document is not None:
+            return document
     # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
     # words hang from a verb whose subject is a person.
     for tok in qspan:
@@ -287,6 +346,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                              key=lambda t: abs(t.i - qspan.start)))
     # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
     # speaker of the sentence before, in the same paragraph.
+    prev = None
     if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
         prev_end = sent.start - 1
         if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
@@ -298,31 +358,88 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
         found = _speaker_of(verb, quotes)
         if found is not None:
             return lemma_lc(verb), found[0], found[1]
+    if prev is not None:
+        # 'On the show, Sen. Ann Fields identified fatigue as one reason. “Young people are tired of it.”': with no
+        # speech verb near, a quote opening a sentence is the person the sentence before is about.
+        subj = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.ent_type_ == "PERSON" and prev.root.pos_ == "VERB":
+            start = subj.i
+            while start > prev.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == subj.i:
+                start -= 1
+            return "say", doc[start].idx, subj.idx + len(subj)
     return None
+
+
+def _is_document(doc: Doc, found: tuple[int, int]) -> bool:
+    """The speaker span is headed by a document or medium ("the advertisement", "the letter")."""
+    span = doc.char_span(*found, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.pos_ == "NOUN" and not span.root.ent_type_ \
+        and lemma_lc(span.root) in document_nouns()
+
+
+@cached_per_data_dir
+def document_nouns() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("document_nouns", ()))
+
+
+def _own_clause(verb, in_any_quote) -> bool:
+    """An adverbial clause with a subject of its own ('... Melanie said yes, as Trump went on about “how the
+    system is rigged”'): the quoted words belong to its event, not to the speech verb it hangs from."""
+    return verb.dep_ == "advcl" and verb.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ in {"nsubj", "nsubjpass"} and not in_any_quote(c) for c in verb.children)
+
+
+_TIME_PREPS = {"after", "before", "upon", "while", "since", "on"}  # "after saying ...": the main clause's subject
 
 
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
     doc = verb.doc
     before = doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
+    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
             and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        # 'footage of Trump saying "..."', 'ends with Trump saying "..."': the noun right before the participle.
+        # 'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
+        # "..."': the noun right before the participle.
         start = before.i
         while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
             start -= 1
         span = doc[start:before.i + 1]
+        if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
+            # 'the Council issued a statement calling the test "a clear violation"': who issued it.
+            issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
+            if issuer is not None:
+                span = _subtree_span(issuer)
         if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
             return span.start_char, span.end_char
     hops = 0
-    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on.
+    climbed = False
+    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on; 'After saying
+    # her foot was "so swollen ...," she was "whisked off"': through the preposition too.
     while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
             and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head is not verb:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
+                and verb.head.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head
         verb = verb.head
         hops += 1
+        climbed = True
     subjects, passive = _subjects(verb)
+    if climbed and passive:
+        # the speech verb's own subject is the subject of the clause it modifies, whatever that clause's voice
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        subjects, passive = ([patient], False) if patient is not None else (subjects, passive)
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
+    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if subj.pos_ == "NOUN" and not subj.ent_type_ and person is not None:
+        # "With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
+        # subject and the person as its apposition: the person speaks.
+        start = person.i
+        while start > 0 and subj.doc[start - 1].dep_ == "compound" and subj.doc[start - 1].head.i == person.i:
+            start -= 1
+        subj_span = subj.doc[start:person.i + 1]
+        if not any(a < subj_span.end_char and subj_span.start_char < b for a, _, _, b in quotes):
+            return subj_span.start_char, subj_span.end_char
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
     start = span.start
     while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
@@ -348,7 +465,20 @@ _JUDGING = {"call", "describe", "dub", "label", "term", "brand", "praise", "blas
 
 
 @cached_per_data_dir
+def voicing_verbs() -> frozenset[str]:
+    """The speech verbs that voice words rather than judge them: their subject is a speaker."""
+    return speech_verbs() - _JUDGING
+
+
+@cached_per_data_dir
+def participle_forms() -> str:
+    """Regex alternation of the -ing forms of the voicing verbs ("saying", "writing", "adding")."""
+    forms = {(v[:-1] if v.endswith("e") and not v.endswith("ee") else v) + "ing" for v in voicing_verbs() if " " not in v}
+    return "(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + ")"
+
+
+@cached_per_data_dir
 def speech_forms() -> str:
     """Regex alternation of the inflected forms of the speech verbs that attribute an adjacent quote."""
-    forms = sorted({f for lemma in speech_verbs() - _JUDGING for f in _forms(lemma)}, key=len, reverse=True)
+    forms = sorted({f for lemma in voicing_verbs() for f in _forms(lemma)}, key=len, reverse=True)
     return "(?:" + "|".join(re.escape(f) for f in forms) + ")"

@@ -36,6 +36,7 @@ from .entities import Link
 HISTORY = 60            # entity occurrences kept for candidate search (bounds the cost per token)
 PRONOUN_SENTS = 4       # how many sentences back a pronoun may reach
 DESCRIPTION_SENTS = 12  # ... and a definite description
+CLEAR_MARGIN = 1.0      # a pronoun resolved by this much over any other entity tells its antecedent's gender
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "dative", "pobj", "attr"}
 SHORT_TYPES = {"ORG", "GPE", "PRODUCT", "FAC", "LOC", "LAW", "EVENT", "WORK_OF_ART"}
@@ -85,6 +86,7 @@ class _Seen:
     root: int
     quoted: bool = False
     speaker: bool = False
+    main: bool = False  # subject of the sentence's main verb, not of a clause inside it
 
 
 @dataclass
@@ -150,6 +152,18 @@ def _is_expletive(tok: Token) -> bool:
                            or any(c.dep_ == "acomp" for c in head.children))
 
 
+def _main_subject(tok: Token) -> bool:
+    """The subject of the sentence's root verb (or of a verb joined to it): "X said Y ..." - X, not Y."""
+    if tok.dep_ == "conj" and tok.head.dep_ in SUBJECT_DEPS:
+        tok = tok.head
+    if tok.dep_ not in SUBJECT_DEPS:
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
 def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
             quote_ranges: list[tuple[int, int]] = ()) -> Resolution:
     """``ents`` in document order with their ``links`` (None for spans that are not entities);
@@ -163,14 +177,43 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
         k = bisect.bisect_right(q_starts, char) - 1
         return k >= 0 and quote_ranges[k][0] <= char < quote_ranges[k][1]
 
-    from .quotes import speech_verbs
+    from .quotes import speech_verbs, voicing_verbs
     from .pipeline import lemma_of
-    speech = speech_verbs()
+    speech = voicing_verbs()  # "he said" makes a speaker salient; "he cannot defend his record" does not
+    quoting = speech_verbs()  # ... and so does "he called the decision “a huge win”"
+
+    def quote_follows(verb: Token) -> bool:
+        k = bisect.bisect_left(q_starts, verb.idx)
+        return k < len(q_starts) and q_starts[k] < sent_end[sent_of_token(verb.i)]
 
     def speaks(root: Token) -> bool:
-        return root.dep_ in SUBJECT_DEPS and root.head.pos_ == "VERB" and lemma_of(root.head) in speech
+        if root.dep_ not in SUBJECT_DEPS or root.head.pos_ != "VERB":
+            return False
+        lemma = lemma_of(root.head)
+        return lemma in speech or (lemma in quoting and quote_follows(root.head))
 
     rules = reference_rules()
+    # Sentences made only of quoted words do not move the narrative on ('“Don't shoot him,” she says. “He has no
+    # weapon. He has no weapon.” ¶ She then ...'): distances are counted in narrative sentences. One pass.
+    narrative_before: list[int] = []  # per sentence number: narrative sentences before it
+    sent_end: list[int] = []  # per sentence number: its end character
+    if len(doc):
+        last_sent = sent_of_token(len(doc) - 1)
+        narrative = [False] * (last_sent + 1)
+        sent_end = [0] * (last_sent + 1)
+        for t in doc:
+            k = sent_of_token(t.i)
+            sent_end[k] = t.idx + len(t)
+            if t.is_alpha and not narrative[k] and not quoted(t.idx):
+                narrative[k] = True
+        total = 0
+        for flag in narrative:
+            narrative_before.append(total)
+            total += flag
+
+    def sent_distance(a: int, b: int) -> int:
+        return narrative_before[a] - narrative_before[b] if narrative_before else a - b
+
     res = Resolution(links=list(links))
     history: list[_Seen] = []
     counts: dict[str, int] = {}
@@ -179,11 +222,12 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
     short: dict[str, Link] = {}
     full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
     ent_at = {ent.start: k for k, ent in enumerate(ents)}
+    margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
 
     def remember(link: Link, start: int, end: int, root: Token) -> None:
         history.append(_Seen(link, start, end, sent_of_token(start), root.dep_ in SUBJECT_DEPS
                              or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS), root.i,
-                             quoted(root.idx), speaks(root)))
+                             quoted(root.idx), speaks(root), _main_subject(root)))
         if len(history) > 2 * HISTORY:
             del history[:HISTORY]
         counts[link.entity_id] = counts.get(link.entity_id, 0) + 1
@@ -193,35 +237,45 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
         tok_quoted = quoted(tok.idx)
         tok_speaks = speaks(tok)
         best, best_score = None, None
-        seen_ids: set[str] = set()
+        by_entity: dict[str, float] = {}
+        excluded: set[str] = set()
         # "Ferri praised him": an object pronoun is not the subject of its own verb.
         co_subject = None
         if tok.dep_ in ARG_DEPS - SUBJECT_DEPS and not tok.lower_.endswith("self"):
             verb = tok.head.head if tok.dep_ == "pobj" else tok.head
             co_subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
         for cand in reversed(history[-HISTORY:]):
-            dist = here - cand.sent
+            dist = sent_distance(here, cand.sent)
             if dist > max_sents:
                 break
             if cand.link.entity_type not in types or cand.end > tok.i:
                 continue
             if cand.quoted and not tok_quoted:
                 continue  # names inside a quote are the speaker's words, not the narrative's referents
-            if cand.link.entity_id in seen_ids:
-                continue  # the nearest occurrence of each entity stands for it
-            seen_ids.add(cand.link.entity_id)
+            if cand.link.entity_id in excluded:
+                continue
             if co_subject is not None and (res.token_links.get(co_subject.i) == cand.link
                                            or co_subject.text in cand.link.canonical_name.split()):
+                excluded.add(cand.link.entity_id)
                 continue
             extra = score_extra(cand)
             if extra is None:
+                excluded.add(cand.link.entity_id)
                 continue
+            # Every occurrence in reach is scored and an entity counts by its best one: "Ham made it clear he
+            # had ... his retirement. '...,' he told the host": the subject "Ham" outweighs the nearer "his".
             score = (-1.0 * dist + (1.0 if cand.subject else 0.0)
                      + (0.5 if cand.subject and tok.dep_ in SUBJECT_DEPS else 0.0)
                      + 0.15 * min(counts.get(cand.link.entity_id, 0), 6) + extra
-                     + (1.0 if tok_speaks and cand.speaker else 0.0))  # "X said ... . '...,' he said"
+                     + (1.0 if tok_speaks and cand.speaker else 0.0)  # "X said ... . '...,' he said"
+                     + (0.5 if cand.main else 0.0))  # "X said Y has no record. '...,' she said": X
+            eid = cand.link.entity_id
+            by_entity[eid] = max(score, by_entity.get(eid, score))
             if best_score is None or score > best_score:
                 best, best_score = cand, score
+        if best is not None:
+            runner_up = max((v for k, v in by_entity.items() if k != best.link.entity_id), default=None)
+            margins[tok.i] = best_score - runner_up if runner_up is not None else float("inf")
         return best
 
     def add(start: int, end: int, link: Link, ante: _Seen | tuple[int, int] | None, rule: str) -> None:
@@ -266,14 +320,11 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
             elif link.entity_type == "PERSON":
                 if len(ent) >= 2:
                     full_span[link.entity_id] = (ent.start, ent.end)
-                    g = _gender(ent, link, rules)
-                    if g:
-                        gender.setdefault(link.entity_id, g)
                 elif link.entity_id in full_span and text != link.canonical_name:
                     add(ent.start, ent.end, link, full_span[link.entity_id], "surname")
-                    g = _gender(ent, link, rules)  # "Mrs. Clinton"
-                    if g:
-                        gender.setdefault(link.entity_id, g)
+                g = _gender(ent, link, rules)  # "Mrs. Clinton", and a person named by first name only ("Kevin")
+                if g:
+                    gender.setdefault(link.entity_id, g)
                 roles.setdefault(link.entity_id, set()).update(_roles(ent, rules))
             for t in ent:
                 res.token_links[t.i] = link
@@ -304,6 +355,10 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                 add(i, i + 1, cand.link, cand, "pronoun")
                 if not quoted(tok.idx):  # a pronoun inside a quote is the speaker's word: it adds no salience
                     remember(cand.link, i, i + 1, tok)
+                    if g and cand.link.entity_type == "PERSON" and speaks(tok) and margins.get(i, 0.0) >= CLEAR_MARGIN:
+                        # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender,
+                        # so a later "he" looks elsewhere (an object "him" may be someone never named).
+                        gender.setdefault(cand.link.entity_id, g)
         elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
                 low in rules.descriptions or low in rules.person_roles):
             det = next((c for c in tok.children if c.dep_ == "det"), None)
