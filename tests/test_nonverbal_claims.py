@@ -57,6 +57,8 @@ def test_apposition_in_reported_speech_is_reported(nlp):
     "Marta Ruiz, 54, joined the board in May.",                   # an age
     "Airbus signed with three partners: Italy, France and Spain.",  # a list
     "The company, which builds radar satellites, hired 40 engineers.",  # not a named head
+    "Rome is weighing an arrangement with SpaceX, a move that critics have questioned.",  # about the clause
+    "The selectors picked Orla Byrne, the automatic choices for the relay.",  # a plural for one name
 ])
 def test_no_apposition_claim_for_names_dates_ages_lists(nlp, text):
     assert attributes(nlp, text) == []

@@ -504,6 +504,10 @@ def apposition_of(tok: Token) -> Token | None:
         return None  # "a unit, a rival and a partner": a list
     if not any(c.dep_ in {"det", "poss", "amod", "compound", "prep", "nmod", "acl", "relcl"} for c in tok.children):
         return None  # a bare noun ("Redeia, bid.") is a misparse far more often than a description
+    if tok.tag_ == "NNS" and head.tag_ in {"NNP", "NN"}:
+        return None  # "Byrne, automatic selections": a plural does not describe one name
+    if lemma_lc(tok) in claim_rules().clause_appositions:
+        return None  # "... with SpaceX, a discussion that ...", "..., a move that ...": about the clause, not the name
     between = tok.doc[head.i + 1:tok.left_edge.i]
     if not any(t.text in {",", "—", "–", "-", "("} for t in between):
         return None  # "defence contractor Leonardo" parses as apposition sometimes: no separator, no claim
