@@ -199,6 +199,11 @@ def test_an_apostrophe_is_never_a_quote_mark(text):
     assert single_quotes(text) == [] and find_quotes(text) == []
 
 
+def test_a_one_letter_single_quote_does_not_swallow_the_quote_after_it():
+    text = "Inmate 'A' said: \"The ruling ends an illegal 'law' at last.\""
+    assert [text[a:d] for a, _, _, d in find_quotes(text)] == ['"The ruling ends an illegal \'law\' at last."']
+
+
 def test_apostrophes_inside_single_quotes_do_not_end_the_quote():
     text = "‘It’s Rocket Lab’s call and the partners’ money,’ Costa said."
     assert [text[b:c] for _, b, c, _ in find_quotes(text)] == ["It’s Rocket Lab’s call and the partners’ money,"]

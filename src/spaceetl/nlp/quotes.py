@@ -75,11 +75,11 @@ def single_quotes(text: str) -> list[tuple[int, int, int, int]]:
         close_mark = "'" if text[o] == "'" else "’"
         para_end = text.find("\n\n", o)
         para_end = len(text) if para_end < 0 else para_end
-        k = bisect.bisect_right(closes, o + 2)
+        k = bisect.bisect_right(closes, o)
         while k < len(closes) and text[closes[k]] != close_mark:
             k += 1
         c = closes[k] if k < len(closes) and closes[k] < para_end else None
-        if c is not None:
+        if c is not None and c - o > 2:  # 'A' (a letter named in quotes) pairs with its own mark: no quote
             out.append((o, o + 1, c, c + 1))
     return out
 
