@@ -94,6 +94,15 @@ def test_negated_copula_keeps_its_negation(nlp):
     assert (c["modality"], c["modality_cue"]) == ("negated", "not")
 
 
+def test_predicate_noun_is_not_a_reference_to_an_earlier_entity(nlp):
+    # "the largest operator" says what Avanti is; it must not be resolved as "the operator" -> Airbus
+    text = "Avanti bought capacity from Airbus. Avanti is the largest operator in Britain."
+    out = extract(nlp, text)
+    assert not [r for r in out["references"] if r["rule"] == "description"]
+    (c,) = [c for c in out["claims"] if c["claim_type"] == "attribute"]
+    assert c["object_entity_id"] is None
+
+
 def test_valuation_is_a_transaction_with_its_amount(nlp):
     text = "The contract is worth €300 million, the ministry said."
     out = extract(nlp, text)
@@ -207,3 +216,34 @@ def test_a_one_letter_single_quote_does_not_swallow_the_quote_after_it():
 def test_apostrophes_inside_single_quotes_do_not_end_the_quote():
     text = "‘It’s Rocket Lab’s call and the partners’ money,’ Costa said."
     assert [text[b:c] for _, b, c, _ in find_quotes(text)] == ["It’s Rocket Lab’s call and the partners’ money,"]
+
+
+# --- through the warehouse: the contracts accept the new claim type and reference rule ----------------------
+
+def test_attribute_claims_and_group_references_load_and_reach_the_views(tmp_path):
+    from spaceetl import warehouse as wh
+    from spaceetl.config import load_settings
+    from spaceetl.pipeline import run_locally
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "pact.txt").write_text(
+        "Telespazio, a joint venture of Leonardo and Thales, signed an agreement with Airbus on Monday to build "
+        "four relay satellites. The partners will share a ground station in southern Italy.\n\n"
+        "Telespazio is the largest satellite services company in Italy, and the agreement is worth "
+        "€300 million, the two companies said in a joint statement on Tuesday.\n", encoding="utf-8")
+    settings = load_settings(raw_dir=raw, warehouse=tmp_path / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
+    run_locally(settings)
+    with wh.session(settings.warehouse, read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM quarantine WHERE stage <> 'read'").fetchone()[0] == 0
+        groups = conn.execute("""SELECT r.text, e.canonical_name FROM entity_references r JOIN entities e USING (entity_id)
+                                 WHERE r.rule = 'group' ORDER BY r.start_char, e.canonical_name""").fetchall()
+        assert ("The partners", "Airbus") in groups and ("the two companies", "Airbus") in groups
+        attrs = conn.execute("SELECT predicate, object_text FROM claims WHERE claim_type = 'attribute'").fetchall()
+        assert ("be", "a joint venture of Leonardo and Thales") in attrs
+        assert ("be", "the largest satellite services company in Italy") in attrs
+        worth = conn.execute("""SELECT c.claim_type, a.text FROM claims c JOIN amounts a USING (amount_id)
+                                WHERE c.predicate = 'be worth'""").fetchall()
+        assert worth == [("transaction", "€300 million")]
+        families = {f for (f,) in conn.execute("SELECT DISTINCT predicate_family FROM v_cross_source_claims").fetchall()}
+        assert "attribute" in families

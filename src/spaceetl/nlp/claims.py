@@ -378,7 +378,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         modality, cue = modality_of(clause, sent_text[sent.start], rules, verb)
         money_here = has_money(cstart, cend)
         if ctype == "transaction" and not money_here and (obj is None or lemma_lc(obj) not in rules.transaction_nouns):
-            ctype = "statement"  # "critics raised concerns" is not a transaction
+            ctype = "statement" if copula is None else "attribute"  # "critics raised concerns" is not a transaction
         elif money_here and obj is not None and lemma_lc(obj) in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
             ctype = "transaction"
         for k, subj in enumerate(subjects):

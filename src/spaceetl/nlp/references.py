@@ -325,7 +325,7 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                     res.references.append(Reference(start, i + 1, m.link, m.start, m.end, "group"))
                 for t in range(start, i + 1):
                     res.group_links[t] = [m.link for m in group.members]
-        elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
+        elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ not in {"compound", "attr"} and (  # "X is the operator": predicated
                 low in rules.descriptions or low in rules.person_roles):
             det = next((c for c in tok.children if c.dep_ == "det"), None)
             named = det is not None and any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
