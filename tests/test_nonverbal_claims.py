@@ -208,6 +208,14 @@ def test_an_apostrophe_is_never_a_quote_mark(text):
     assert single_quotes(text) == [] and find_quotes(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Senator calls rival's plan a 'Disgusting Fraud' in late-night post",   # a headline's quoted words
+    "The minister's 'sovereign' connectivity plan won support.",            # a scare quote
+])
+def test_single_marks_without_speech_layout_are_not_quotes(text):
+    assert single_quotes(text) and find_quotes(text) == []
+
+
 def test_a_one_letter_single_quote_does_not_swallow_the_quote_after_it():
     text = "Inmate 'A' said: \"The ruling ends an illegal 'law' at last.\""
     assert [text[a:d] for a, _, _, d in find_quotes(text)] == ['"The ruling ends an illegal \'law\' at last."']

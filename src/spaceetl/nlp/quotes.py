@@ -32,7 +32,9 @@ def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
         if "\n\n" in text[m.start(group):c_end] or (out and start < out[-1][3]):
             continue
         out.append((start, m.start(group), c_end, end))
-    singles = [q for q in single_quotes(text) if not any(a <= q[0] < b for a, _, _, b in out)]
+    # Single marks quote speech only in the British layout, where the words end inside the marks ('We will not
+    # sign,' Costa said.); a headline's 'Disgusting Fraud', a title or a scare quote in single marks is not speech.
+    singles = [q for q in single_quotes(text) if text[q[2] - 1] in ",.?!…" and not any(a <= q[0] < b for a, _, _, b in out)]
     if singles:  # an outer single-quoted quote swallows the double quotes inside it
         out = [q for q in out if not any(a < q[0] and q[3] <= b for a, _, _, b in singles)] + singles
         out.sort()
