@@ -210,10 +210,20 @@ def test_an_apostrophe_is_never_a_quote_mark(text):
 
 @pytest.mark.parametrize("text", [
     "Senator calls rival's plan a 'Disgusting Fraud' in late-night post",   # a headline's quoted words
+    "Senator calls rival's plan a 'Disgusting Fraud.'\n\nThe senator spoke on Friday.",  # ... ending in a stop
     "The minister's 'sovereign' connectivity plan won support.",            # a scare quote
 ])
 def test_single_marks_without_speech_layout_are_not_quotes(text):
     assert single_quotes(text) and find_quotes(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "'We will not sign the accord,' Costa said.",
+    "'We will not sign the accord.' Costa said it twice.",
+    "‘We will not sign the accord!’ said Maria Costa.",
+])
+def test_single_marks_with_speech_layout_are_quotes(text):
+    assert len(find_quotes(text)) == 1
 
 
 def test_a_one_letter_single_quote_does_not_swallow_the_quote_after_it():

@@ -32,13 +32,24 @@ def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
         if "\n\n" in text[m.start(group):c_end] or (out and start < out[-1][3]):
             continue
         out.append((start, m.start(group), c_end, end))
-    # Single marks quote speech only in the British layout, where the words end inside the marks ('We will not
-    # sign,' Costa said.); a headline's 'Disgusting Fraud', a title or a scare quote in single marks is not speech.
-    singles = [q for q in single_quotes(text) if text[q[2] - 1] in ",.?!…" and not any(a <= q[0] < b for a, _, _, b in out)]
+    singles = [q for q in single_quotes(text) if _single_is_speech(text, q) and not any(a <= q[0] < b for a, _, _, b in out)]
     if singles:  # an outer single-quoted quote swallows the double quotes inside it
         out = [q for q in out if not any(a < q[0] and q[3] <= b for a, _, _, b in singles)] + singles
         out.sort()
     return out
+
+
+def _single_is_speech(text: str, q: tuple[int, int, int, int]) -> bool:
+    """Single marks quote speech only in the British layout: the words end inside the marks with a comma ('We will
+    not sign,' Costa said.), or with a full stop, question or exclamation mark and a speech verb follows in the same
+    paragraph. A headline's 'Disgusting Fraud.', a title or a scare quote in single marks is not speech."""
+    last = text[q[2] - 1]
+    if last == ",":
+        return True
+    if last not in ".?!…":
+        return False
+    after = text[q[3]:q[3] + 80].split("\n", 1)[0]
+    return re.match(r"\s*(?:[A-Z][\w.'’\-]*\s+){0,4}?(?:" + speech_forms() + r")\b", after) is not None
 
 
 def _nested_curly_end(text: str, start: int) -> tuple[int, int]:
