@@ -25,10 +25,11 @@ def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
         group = "c" if m.group("c") is not None else "s"
         start, c_end, end = m.start(), m.end(group), m.end()
         if group == "c" and "“" in m.group(group):
-            # “He said “no” and left,” - a curly quote nested in a curly quote: the outer one ends later.
-            c_end, end = _nested_curly_end(text, m.start())
-            if end < 0:
-                continue
+            # “He said “no” and left,” - a curly quote nested in a curly quote: the outer one ends later. Not across
+            # a line break: a quote running over paragraphs leaves each one open (“A ...\n“B ...”).
+            nested_end = _nested_curly_end(text, m.start())
+            if nested_end[1] > 0:
+                c_end, end = nested_end
         if "\n\n" in text[m.start(group):c_end] or (out and start < out[-1][3]):
             continue
         out.append((start, m.start(group), c_end, end))
@@ -54,7 +55,7 @@ def _single_is_speech(text: str, q: tuple[int, int, int, int]) -> bool:
 
 def _nested_curly_end(text: str, start: int) -> tuple[int, int]:
     """(content end, close mark end) of the curly quote opening at ``start``, counting nested “…” pairs;
-    (-1, -1) when it is not closed within its paragraph."""
+    (-1, -1) when it is not closed on its line."""
     depth = 0
     for k in range(start, len(text)):
         ch = text[k]
@@ -64,7 +65,7 @@ def _nested_curly_end(text: str, start: int) -> tuple[int, int]:
             depth -= 1
             if depth == 0:
                 return k, k + 1
-        elif ch == "\n" and text.startswith("\n\n", k):
+        elif ch == "\n":
             break
     return -1, -1
 
