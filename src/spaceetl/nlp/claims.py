@@ -10,6 +10,9 @@ Decisions (documented for analysts):
   ``quote`` claim too (indirect speech) with the reported clause as ``quote_text``.
 * Modality: ``negated`` beats ``hedged`` beats ``reported`` beats ``asserted``; the cue words live in
   ``data/claim_rules.yaml``.
+* What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
+  unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
+  contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
 """
 
 from __future__ import annotations
@@ -523,7 +526,7 @@ def apposition_claims(doc: Doc, in_quote, text: str, sents: list[Span], sent_end
     import numpy as np
     from spacy.attrs import DEP
 
-    appos = doc.vocab.strings["appos"]
+    appos = doc.vocab.strings.add("appos")
     out: list[ClaimDraft] = []
     positions = np.flatnonzero(doc.to_array([DEP]).reshape(-1) == appos) if len(doc) else []
     rules = claim_rules()
@@ -541,11 +544,11 @@ def apposition_claims(doc: Doc, in_quote, text: str, sents: list[Span], sent_end
         verb = head.head if head.dep_ in SUBJ | OBJ | {"pobj"} else None
         while verb is not None and verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
             verb = verb.head
-        if verb is not None:
-            for gov, dep in [(verb, "self"), *_governors(verb)]:
-                if dep in {"self", "ccomp"} and lemma_lc(gov) in rules.reporting_lemmas and gov is not verb:
-                    d.modality, d.modality_cue = "reported", gov.lower_
-                    break
+        # "Analysts said Hispasat, a unit of Redeia, would bid": reported, like the clause it sits in.
+        reporter = next((gov for gov, dep in _governors(verb) if dep == "ccomp"
+                         and lemma_lc(gov) in rules.reporting_lemmas), None) if verb is not None else None
+        if reporter is not None:
+            d.modality, d.modality_cue = "reported", reporter.lower_
         out.append(d)
     return out
 
