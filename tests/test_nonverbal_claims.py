@@ -64,6 +64,12 @@ def test_no_apposition_claim_for_names_dates_ages_lists(nlp, text):
     assert attributes(nlp, text) == []
 
 
+def test_apposition_in_a_verbless_sentence_ends(nlp):
+    # a sentence whose root is a noun: the search for the governing verb stops at the root
+    text = "New orders for Nordlys Orbital, a subsidiary of Telenor."
+    assert attributes(nlp, text) == [("Nordlys Orbital", "be", "a subsidiary of Telenor")]
+
+
 def test_apposition_rule_needs_a_named_head_a_separator_and_a_phrase(nlp):
     # "The operator" is not named; "Redeia, bid." is a verb misread as a bare-noun apposition
     doc = nlp("Hispasat, a unit of Redeia, bid. The operator, a unit of Redeia, bid.")

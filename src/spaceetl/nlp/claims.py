@@ -542,8 +542,9 @@ def apposition_claims(doc: Doc, in_quote, text: str, sents: list[Span], sent_end
                        clause_start=subject.start_char, clause_end=obj.end_char, subject=subject,
                        subject_text=_text(subject, text), object=obj, object_text=_text(obj, text), key=f"a{tok.i}")
         verb = head.head if head.dep_ in SUBJ | OBJ | {"pobj"} else None
-        while verb is not None and verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
-            verb = verb.head
+        while verb is not None and verb.pos_ not in {"VERB", "AUX"}:
+            # spaCy makes a new Token on every access, so the root is found by index ("is" never holds)
+            verb = verb.head if verb.head.i != verb.i else None
         # "Analysts said Hispasat, a unit of Redeia, would bid": reported, like the clause it sits in.
         reporter = next((gov for gov, dep in _governors(verb) if dep == "ccomp"
                          and lemma_lc(gov) in rules.reporting_lemmas), None) if verb is not None else None

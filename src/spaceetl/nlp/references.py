@@ -381,7 +381,7 @@ def _group_anchor(root: Token, rules: ReferenceRules) -> tuple[int, Token] | Non
 
     if root.dep_ == "conj":
         first = root
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         if first.dep_ in SUBJECT_DEPS or (first.dep_ == "pobj" and first.head.lower_ == "between"):
             return first.i, first
