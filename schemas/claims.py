@@ -5,14 +5,14 @@ import polars as pl
 
 from ._base import ForeignKey, Span, TableSpec
 
-CLAIM_TYPES = ["quote", "agreement", "transaction", "capability", "statement"]
+CLAIM_TYPES = ["quote", "agreement", "transaction", "capability", "statement", "attribute"]
 MODALITIES = ["asserted", "reported", "hedged", "negated"]
 
 
 class Claims(pa.DataFrameModel):
     claim_id: str = pa.Field(unique=True, description="Article + sentence span + clause number.")
     article_id: str = pa.Field(description="Article the claim is in.")
-    claim_type: str = pa.Field(isin=CLAIM_TYPES, description="quote, agreement, transaction, capability (capability/operation) or statement.")
+    claim_type: str = pa.Field(isin=CLAIM_TYPES, description="quote, agreement, transaction, capability (capability/operation), statement, or attribute (what a named thing is, from an apposition or a copula: 'Hispasat, a unit of Redeia', 'Avanti is the largest operator').")
     subject_entity_id: str = pa.Field(nullable=True, description="Entity doing or saying it, where one is named.")
     subject_text: str = pa.Field(nullable=True, description="Subject as written.")
     predicate: str = pa.Field(str_length={"min_value": 1}, description="Verb lemma with particle ('sign', 'stand up').")

@@ -6,17 +6,17 @@ import polars as pl
 
 from ._base import ForeignKey, Span, TableSpec
 
-RULES = ["short_name", "acronym", "surname", "pronoun", "description", "relative"]
+RULES = ["short_name", "acronym", "surname", "pronoun", "description", "relative", "group"]
 
 
 class References(pa.DataFrameModel):
-    reference_id: str = pa.Field(unique=True, description="Article + span.")
+    reference_id: str = pa.Field(unique=True, description="Article + span (+ the entity, for a group's one row per member).")
     article_id: str = pa.Field(description="Article the expression is in.")
     start_char: pl.Int64 = pa.Field(ge=0, description="Start offset (0-based, characters) into articles.body.")
     end_char: pl.Int64 = pa.Field(ge=1, description="End offset (exclusive).")
     text: str = pa.Field(str_length={"min_value": 1}, description="The expression as written ('it', 'the company', 'Commission'), exactly body[start_char:end_char].")
     entity_id: str = pa.Field(description="Entity the expression refers to.")
-    rule: str = pa.Field(isin=RULES, description="short_name, acronym, surname, pronoun, description or relative (see nlp/references.py).")
+    rule: str = pa.Field(isin=RULES, description="short_name, acronym, surname, pronoun, description, relative, or group ('the two sides': one row per member) (see nlp/references.py).")
     antecedent_start: pl.Int64 = pa.Field(nullable=True, ge=0, description="Start offset of the earlier mention it was resolved to.")
     antecedent_end: pl.Int64 = pa.Field(nullable=True, ge=1, description="End offset of that mention (exclusive).")
     antecedent_text: str = pa.Field(nullable=True, description="That mention as written.")

@@ -16,12 +16,17 @@
   (subject, predicate) scores ignore the object altogether.
 * modality: accuracy over claims matched by the strict (subject, predicate, object) rule (the lenient column
   keeps the earlier convention: any claim matched on (subject, predicate)).
+* ``attribute`` claims (what a named thing is, from an apposition or a copula: "Hispasat, a unit of Redeia",
+  "Avanti is the largest operator") are outside the gold convention (a claim's verb is an action, agreement,
+  transaction, capability or statement verb), so they are not scored; their number is printed.
+  ``--score-attributes`` scores them anyway (every one then counts as a false positive).
 
 Every figure has a 95% bootstrap interval over articles (1,000 resamples, seed 0): the sets are small. The peer
 column is textacy 0.13 on the same spaCy parse (``direct_quotations`` for quotes and speakers,
 ``subject_verb_object_triples`` for claims), scored by the same strict code.
 
     .venv/bin/python scripts/eval_claims.py [--gold eval/heldout.jsonl] [--lenient] [--no-peer] [--errors]
+                                            [--score-attributes]
 """
 
 from __future__ import annotations
@@ -184,6 +189,8 @@ def main() -> int:
     ap.add_argument("--lenient", action="store_true", help="also print the earlier lenient object rule")
     ap.add_argument("--no-peer", action="store_true", help="skip the textacy column")
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--score-attributes", action="store_true",
+                    help="score attribute claims (appositions, copulas) too, although the gold never has them")
     args = ap.parse_args()
 
     from spaceetl.nlp.pipeline import get_nlp
@@ -202,6 +209,7 @@ def main() -> int:
     if peer:
         per["textacy 0.13 (strict)"] = []
     articles = load_gold(args.gold)
+    unscored_attributes = 0
     for art in articles:
         doc = nlp(art["text"])
         rows = article_rows(doc, ArticleContext("art_" + "c" * 20, art["text"], art["published_date"], "eval"))
@@ -210,6 +218,10 @@ def main() -> int:
         # Claims without a subject ("no deal has been reached") are kept for the cross-source view but are outside
         # the gold convention (claims have an explicit subject), so they are not scored.
         others = [c for c in rows["claims"] if c["quote_style"] != "direct" and c["subject_text"]]
+        attributes = [c for c in others if c["claim_type"] == "attribute"]
+        unscored_attributes += len(attributes)
+        if not args.score_attributes:
+            others = [c for c in others if c["claim_type"] != "attribute"]
         errs: list[str] | None = [] if args.errors else None
         quotes = score_quotes(art["quotes"], direct, names, errs)
         for mode, strict in modes.items():
@@ -237,6 +249,8 @@ def main() -> int:
         print(f"{label:38}" + "".join(cells))
     print(f"gold claims without an object: {int(total['objectless_gold'])}, of which "
           f"{int(total['objectless_met_by_object'])} were met only by a claim with an object (strict: missed)")
+    print(f"attribute claims (appositions, copulas; outside the gold convention): {unscored_attributes}"
+          + (", scored" if args.score_attributes else ", not scored (--score-attributes scores them)"))
     return 0
 
 

@@ -1,12 +1,14 @@
 -- What different outlets say about the same parties and the same kind of claim. One row per claim and pair of
 -- parties named in its clause (organisations and countries), with the amount in USD, the modality and its cue,
 -- and how many independent stories back the group (syndicated near-copies share a story_id and count once).
--- Predicate families: deal (agreement, transaction), capability, statement (statements and indirect speech).
+-- Predicate families: deal (agreement, transaction), capability, attribute (what a party is: 'X, a unit of Y'),
+-- statement (statements and indirect speech).
 CREATE OR REPLACE VIEW v_cross_source_claims AS
 WITH fam AS (
     SELECT c.*,
            CASE c.claim_type WHEN 'agreement' THEN 'deal' WHEN 'transaction' THEN 'deal'
-                             WHEN 'capability' THEN 'capability' ELSE 'statement' END AS predicate_family
+                             WHEN 'capability' THEN 'capability'
+                             WHEN 'attribute' THEN 'attribute' ELSE 'statement' END AS predicate_family
     FROM v_claims c
     WHERE c.quote_style IS DISTINCT FROM 'direct' AND len(c.party_entity_ids) >= 2
 ),

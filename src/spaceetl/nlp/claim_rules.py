@@ -22,6 +22,7 @@ class ClaimRules:
     hedging_control: frozenset[str]
     negating_control: frozenset[str]
     denying: frozenset[str]
+    clause_appositions: frozenset[str] = frozenset()
 
 
 def _forms(lemma: str) -> set[str]:
@@ -53,6 +54,7 @@ def claim_rules() -> ClaimRules:
         reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
         hedging_control=frozenset(data["hedging_control_verbs"]),
         negating_control=frozenset(data["negating_control_verbs"]), denying=frozenset(data["denying_verbs"]),
+        clause_appositions=frozenset(data.get("clause_appositions") or ()),
     )
 
 

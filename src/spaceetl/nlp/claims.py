@@ -10,6 +10,9 @@ Decisions (documented for analysts):
   ``quote`` claim too (indirect speech) with the reported clause as ``quote_text``.
 * Modality: ``negated`` beats ``hedged`` beats ``reported`` beats ``asserted``; the cue words live in
   ``data/claim_rules.yaml``.
+* What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
+  unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
+  contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
 """
 
 from __future__ import annotations
@@ -343,13 +346,18 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         if in_quote(verb):
             continue
         verb_lemma = lemma_lc(verb)
-        if verb.pos_ == "AUX" or verb_lemma in rules.non_claim:
+        copula = copula_parts(verb, rules) if verb_lemma in COPULAS else None
+        if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
             continue
         if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
                 c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
             continue  # "plans to launch": the claim is the launch, hedged
-        predicate = predicate_of(verb)
+        predicate = predicate_of(verb) if copula is None else copula[1]
         subjects, passive = _subjects(verb)
+        if copula is not None:
+            subjects = [s for s in subjects if _copula_subject_ok(s, copula[2], rules)]
+            if not subjects or passive:
+                continue
         if not subjects:
             # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
             # denial like this is what the cross-source view must show next to the outlets that report a signing.
@@ -357,12 +365,12 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             if not (passive and patient is not None and (_agentless_kept(verb, patient, rules))):
                 continue
             subjects = [None]
-        ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma)
+        ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma) if copula is None else copula[2]
         ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         indirect = verb_lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
         if verb_lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
             continue  # the attribution of a direct quote: handled by quote_claims
-        obj = _object(verb, passive)
+        obj = _object(verb, passive) if copula is None else copula[0]
         clause = _clause_tokens(verb)
         cstart = clause[0].idx
         last = clause[-1]
@@ -373,7 +381,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         modality, cue = modality_of(clause, sent_text[sent.start], rules, verb)
         money_here = has_money(cstart, cend)
         if ctype == "transaction" and not money_here and (obj is None or lemma_lc(obj) not in rules.transaction_nouns):
-            ctype = "statement"  # "critics raised concerns" is not a transaction
+            ctype = "statement" if copula is None else "attribute"  # "critics raised concerns" is not a transaction
         elif money_here and obj is not None and lemma_lc(obj) in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
             ctype = "transaction"
         for k, subj in enumerate(subjects):
@@ -385,7 +393,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             )
             d.subject_text = _text(d.subject, text) if d.subject is not None else None
             if obj is not None:
-                d.object = _subtree_span(obj)
+                d.object = _subtree_span(obj) if copula is None else _description_span(obj)
                 d.object_text = _text(d.object, text)
             if indirect:
                 d.speaker, d.speaker_text = d.subject, d.subject_text
@@ -400,8 +408,150 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             if reported_by:
                 d.attribution = d.attribution or reported_by
             drafts.append(d)
+    drafts.extend(apposition_claims(doc, in_quote, text, sent_list, sent_ends))
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
+
+
+# --- non-verbal claims: copulas and appositions --------------------------------------------------------------
+
+COPULAS = {"be", "become", "remain"}
+# Entity labels of a named thing (the subject of a copula or the head of an apposition) ...
+NAMED_TYPES = {"ORG", "GPE", "PERSON", "PRODUCT", "FAC", "NORP", "LOC", "LAW", "EVENT", "WORK_OF_ART"}
+# ... and of what never describes one: "Costa, 54,", "the launch, on Monday,", "Avio, $1.2 billion".
+NOT_DESCRIPTIONS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+def is_named(tok: Token) -> bool:
+    """A token that names something: inside a named entity of a naming type, or a proper noun the model left
+    untagged."""
+    return tok.ent_type_ in NAMED_TYPES or (tok.pos_ == "PROPN" and not tok.ent_type_)
+
+
+def _describes(tok: Token) -> bool:
+    """A common-noun phrase that can say what something is (a role, an owner, a category): not a date, a number,
+    an amount, a pronoun or a name."""
+    return tok.pos_ == "NOUN" and tok.ent_type_ not in NOT_DESCRIPTIONS and not tok.like_num
+
+
+def copula_parts(verb: Token, rules: ClaimRules) -> tuple[Token, str, str] | None:
+    """(object head, predicate, claim type) when a copula says what a thing is or is worth, else None.
+
+    * a predicate noun: "Avanti is the largest operator in Britain", "Rocket Lab became the first company to ..."
+      -> ``attribute`` with the copula's lemma (be, become, remain) as predicate;
+    * a valuation: "The contract is worth €300 million" -> ``be worth`` with the amount as object, a
+      ``transaction`` when the subject is a deal noun, else an ``attribute``.
+    A copula with an adjective only ("the launch was successful"), a clause ("the aim is to ...") or an
+    existential ("there is") makes no claim: it would flood the table with opinions about unnamed things."""
+    lemma = lemma_lc(verb)
+    if lemma not in COPULAS or any(c.dep_ in {"expl", "ccomp", "xcomp", "csubj"} for c in verb.children):
+        return None
+    attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+    if attr is not None:
+        return (attr, lemma, "attribute") if _describes(attr) else None
+    worth = next((c for c in verb.children if c.dep_ == "acomp" and c.lower_ == "worth"), None)
+    if worth is None:
+        return None
+    amount = next((c for c in worth.subtree if c.ent_type_ == "MONEY" and c.head.ent_type_ != "MONEY"), None)
+    if amount is None:
+        amount = next((c for c in worth.children if c.dep_ in {"npadvmod", "pobj", "dobj", "attr"}), None)
+    if amount is None:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    deal = subj is not None and lemma_lc(subj) in rules.transaction_nouns
+    return amount, f"{lemma} worth", "transaction" if deal else "attribute"
+
+
+def _copula_subject_ok(subj: Token | None, ctype: str, rules: ClaimRules) -> bool:
+    """A copula claim is about a named thing ("Avanti is ..."), or, for a valuation, about a deal ("the
+    contract is worth ..."); "the market is a mess" is not a claim about anyone."""
+    if subj is None:
+        return False
+    if is_named(subj):
+        return True
+    return ctype == "transaction" and lemma_lc(subj) in rules.transaction_nouns
+
+
+def _description_span(tok: Token) -> Span:
+    """The whole describing phrase, complements included ("the first company to launch from New Zealand", "a
+    unit of Redeia"), without its edge punctuation."""
+    doc = tok.doc
+    if tok.ent_type_ == "MONEY":  # the amount as tagged: "€300 million"
+        start, end = tok.i, tok.i + 1
+        while start > 0 and doc[start - 1].ent_iob_ in {"B", "I"} and doc[start - 1].ent_type_ == "MONEY" \
+                and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[start:end]
+    start, end = tok.left_edge.i, tok.right_edge.i + 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:max(end, start + 1)]
+
+
+def apposition_of(tok: Token) -> Token | None:
+    """The named head an apposition describes ("Hispasat, a unit of Redeia," -> Hispasat), or None.
+
+    Only a common-noun phrase after a named thing and set off by a comma, a dash or a bracket counts: a second
+    name ("the European Space Agency (ESA)"), a list ("Italy, France and Spain"), a date, an age or an amount
+    are not descriptions, and a head with conjuncts ("Avio and Airbus, the two bidders") is left alone."""
+    if tok.dep_ != "appos" or not _describes(tok):
+        return None
+    head = tok.head
+    if head.i >= tok.i or not is_named(head) or any(c.dep_ == "conj" for c in head.children):
+        return None
+    if any(c.dep_ == "conj" for c in tok.children):
+        return None  # "a unit, a rival and a partner": a list
+    if not any(c.dep_ in {"det", "poss", "amod", "compound", "prep", "nmod", "acl", "relcl"} for c in tok.children):
+        return None  # a bare noun ("Redeia, bid.") is a misparse far more often than a description
+    if tok.tag_ == "NNS" and head.tag_ in {"NNP", "NN"}:
+        return None  # "Byrne, automatic selections": a plural does not describe one name
+    if lemma_lc(tok) in claim_rules().clause_appositions:
+        return None  # "... with SpaceX, a discussion that ...", "..., a move that ...": about the clause, not the name
+    between = tok.doc[head.i + 1:tok.left_edge.i]
+    if not any(t.text in {",", "—", "–", "-", "("} for t in between):
+        return None  # "defence contractor Leonardo" parses as apposition sometimes: no separator, no claim
+    return head
+
+
+def apposition_claims(doc: Doc, in_quote, text: str, sents: list[Span], sent_ends: list[int]) -> list[ClaimDraft]:
+    """"Hispasat, a unit of Redeia, ..." -> Hispasat / be / a unit of Redeia (``attribute``). The apposition is
+    presupposed by the sentence, not asserted by its verb, so it is ``asserted`` unless it sits in reported
+    speech: a clause that hangs from "said" lends it ``reported``."""
+    import bisect
+
+    import numpy as np
+    from spacy.attrs import DEP
+
+    appos = doc.vocab.strings.add("appos")
+    out: list[ClaimDraft] = []
+    positions = np.flatnonzero(doc.to_array([DEP]).reshape(-1) == appos) if len(doc) else []
+    rules = claim_rules()
+    for i in positions:
+        tok = doc[int(i)]
+        head = apposition_of(tok)
+        if head is None or in_quote(tok) or in_quote(head):
+            continue
+        sent = sents[bisect.bisect_right(sent_ends, tok.i)]
+        subject = _subtree_span(head)
+        obj = _description_span(tok)
+        d = ClaimDraft(claim_type="attribute", predicate="be", start_char=sent.start_char, end_char=sent.end_char,
+                       clause_start=subject.start_char, clause_end=obj.end_char, subject=subject,
+                       subject_text=_text(subject, text), object=obj, object_text=_text(obj, text), key=f"a{tok.i}")
+        verb = head.head if head.dep_ in SUBJ | OBJ | {"pobj"} else None
+        while verb is not None and verb.pos_ not in {"VERB", "AUX"}:
+            # spaCy makes a new Token on every access, so the root is found by index ("is" never holds)
+            verb = verb.head if verb.head.i != verb.i else None
+        # "Analysts said Hispasat, a unit of Redeia, would bid": reported, like the clause it sits in.
+        reporter = next((gov for gov, dep in _governors(verb) if dep == "ccomp"
+                         and lemma_lc(gov) in rules.reporting_lemmas), None) if verb is not None else None
+        if reporter is not None:
+            d.modality, d.modality_cue = "reported", reporter.lower_
+        out.append(d)
+    return out
 
 
 def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
@@ -446,5 +596,3 @@ def _according_to(sentence: str) -> str | None:
 def _reported_by(sentence: str) -> str | None:
     m = _REPORTED_BY.search(sentence)
     return m.group("src").strip() if m else None
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.tokens import Doc, Span
@@ -16,13 +17,84 @@ _QUOTE = re.compile(r"“(?P<c>[^”]{2,}?)”|\"(?P<s>[^\"\n]{2,}?)\"")
 
 
 def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
-    """(open_mark, content_start, content_end, close_mark_end) for each quoted segment within a paragraph."""
+    """(open_mark, content_start, content_end, close_mark_end) for each outermost quoted segment within a
+    paragraph. A quote inside a quote ('"He told me 'we will not sign' and left," Costa said.', or the British
+    'He told me "we will not sign"' ) is part of the outer speaker's words, never a quote of its own."""
     out = []
     for m in _QUOTE.finditer(text):
         group = "c" if m.group("c") is not None else "s"
-        if "\n\n" in m.group(group):
+        start, c_end, end = m.start(), m.end(group), m.end()
+        if group == "c" and "“" in m.group(group):
+            # “He said “no” and left,” - a curly quote nested in a curly quote: the outer one ends later. Not across
+            # a line break: a quote running over paragraphs leaves each one open (“A ...\n“B ...”).
+            nested_end = _nested_curly_end(text, m.start())
+            if nested_end[1] > 0:
+                c_end, end = nested_end
+        if "\n\n" in text[m.start(group):c_end] or (out and start < out[-1][3]):
             continue
-        out.append((m.start(), m.start(group), m.end(group), m.end()))
+        out.append((start, m.start(group), c_end, end))
+    singles = [q for q in single_quotes(text) if _single_is_speech(text, q) and not any(a <= q[0] < b for a, _, _, b in out)]
+    if singles:  # an outer single-quoted quote swallows the double quotes inside it
+        out = [q for q in out if not any(a < q[0] and q[3] <= b for a, _, _, b in singles)] + singles
+        out.sort()
+    return out
+
+
+def _single_is_speech(text: str, q: tuple[int, int, int, int]) -> bool:
+    """Single marks quote speech only in the British layout: the words end inside the marks with a comma ('We will
+    not sign,' Costa said.), or with a full stop, question or exclamation mark and a speech verb follows in the same
+    paragraph. A headline's 'Disgusting Fraud.', a title or a scare quote in single marks is not speech."""
+    last = text[q[2] - 1]
+    if last == ",":
+        return True
+    if last not in ".?!…":
+        return False
+    after = text[q[3]:q[3] + 80].split("\n", 1)[0]
+    return re.match(r"\s*(?:[A-Z][\w.'’\-]*\s+){0,4}?(?:" + speech_forms() + r")\b", after) is not None
+
+
+def _nested_curly_end(text: str, start: int) -> tuple[int, int]:
+    """(content end, close mark end) of the curly quote opening at ``start``, counting nested “…” pairs;
+    (-1, -1) when it is not closed on its line."""
+    depth = 0
+    for k in range(start, len(text)):
+        ch = text[k]
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth == 0:
+                return k, k + 1
+        elif ch == "\n":
+            break
+    return -1, -1
+
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[“\"—–]))(?P<m>['‘])(?=[^\W\d_]|[“\"])", re.M)
+_SINGLE_CLOSE = re.compile(r"(?<=[^\s'‘])(?P<m>['’])(?=$|[\s,.;:!?)\]”\"—–])", re.M)
+
+
+def single_quotes(text: str) -> list[tuple[int, int, int, int]]:
+    """Quotes in single marks, straight or curly ('we will not sign', ‘sovereign’), within a paragraph. An
+    apostrophe is never a quote mark: an opening mark follows a space or an opening bracket and precedes a letter
+    ("it's", "Rocket Lab's", "'90s" cannot open), a closing mark follows a character and precedes a space or
+    punctuation, and a plural possessive ("the partners' deal": an s, the mark, a space and a word) cannot close."""
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(text)
+              if not (text[m.start() - 1] in "sS" and re.match(r" [A-Za-z]", text[m.start() + 1:m.start() + 3]))]
+    out: list[tuple[int, int, int, int]] = []
+    for m in _SINGLE_OPEN.finditer(text):
+        o = m.start()
+        if out and o < out[-1][3]:
+            continue
+        close_mark = "'" if text[o] == "'" else "’"
+        para_end = text.find("\n\n", o)
+        para_end = len(text) if para_end < 0 else para_end
+        k = bisect.bisect_right(closes, o)
+        while k < len(closes) and text[closes[k]] != close_mark:
+            k += 1
+        c = closes[k] if k < len(closes) and closes[k] < para_end else None
+        if c is not None and c - o > 2:  # 'A' (a letter named in quotes) pairs with its own mark: no quote
+            out.append((o, o + 1, c, c + 1))
     return out
 
 

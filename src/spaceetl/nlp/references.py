@@ -18,6 +18,10 @@ rules, in the order they are tried for a token:
   the allowed types and gazetteer categories (``data/reference_rules.yaml``); an entity whose name contains the
   head noun ("the agency" -> European Space Agency) or, for a person, who was introduced with that role
   ("Defence Minister ...", "..., the minister") is required; then the same salience as for pronouns.
+* ``group``: "the two sides", "both companies", "the partners" - a plural description stands for every member of
+  the most recent group of parties: names conjoined as a subject or after "between" ("Leonardo and Thales
+  signed ..."), or the two sides of an agreement ("Avio signed an agreement with Airbus"). The head noun gives the
+  members' types, a count ("two", "both") must equal the group's size; one ``entity_references`` row per member.
 
 A maintained coreference library was considered first: ``coreferee`` 1.5.0 installs from PyPI and accepts spaCy
 3.8, but its trained English models are not in the wheel (its model folders hold only empty ``__init__`` files;
@@ -50,6 +54,9 @@ class ReferenceRules:
     person_roles: frozenset[str]
     titles: dict[str, str]
     first_names: dict[str, str]
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    group_without_count: frozenset[str] = frozenset()
+    group_agreement_nouns: frozenset[str] = frozenset()
 
 
 @cached_per_data_dir
@@ -61,6 +68,9 @@ def reference_rules() -> ReferenceRules:
         person_roles=frozenset(data["person_roles"]),
         titles={t: g for g, ts in data["titles"].items() for t in ts},
         first_names={n: g for g, ns in data["first_names"].items() for n in ns},
+        groups={g: frozenset(ts) for g, ts in (data.get("groups") or {}).items()},
+        group_without_count=frozenset(data.get("group_without_count") or ()),
+        group_agreement_nouns=frozenset(data.get("group_agreement_nouns") or ()),
     )
 
 
@@ -94,6 +104,7 @@ class Resolution:
     links: list[Link | None]                 # per entity span given, short names mapped to the full entity
     references: list[Reference] = field(default_factory=list)
     token_links: dict[int, Link] = field(default_factory=dict)
+    group_links: dict[int, list[Link]] = field(default_factory=dict)  # "the two sides": every member, in order
 
     def entity_of(self, span: Span | None) -> Link | None:
         """The entity a span refers to: its root's, else the first resolved token's."""
@@ -223,6 +234,7 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
     full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
     ent_at = {ent.start: k for k, ent in enumerate(ents)}
     margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
+    groups: list[_Group] = []
 
     def remember(link: Link, start: int, end: int, root: Token) -> None:
         history.append(_Seen(link, start, end, sent_of_token(start), root.dep_ in SUBJECT_DEPS
@@ -328,6 +340,7 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                 roles.setdefault(link.entity_id, set()).update(_roles(ent, rules))
             for t in ent:
                 res.token_links[t.i] = link
+            note_group(groups, ent, link, res.token_links, sent_of_token, rules)
             remember(link, ent.start, ent.end, ent.root)
             i = max(ent.end, i + 1)
             continue
@@ -359,7 +372,15 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                         # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender,
                         # so a later "he" looks elsewhere (an object "him" may be someone never named).
                         gender.setdefault(cand.link.entity_id, g)
-        elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ != "compound" and (
+        elif low in rules.groups and tok.tag_ == "NNS" and tok.dep_ != "compound":
+            found = group_for(tok, groups, sent_of_token(i), rules)
+            if found is not None:
+                start, group = found
+                for m in group.members:
+                    res.references.append(Reference(start, i + 1, m.link, m.start, m.end, "group"))
+                for t in range(start, i + 1):
+                    res.group_links[t] = [m.link for m in group.members]
+        elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ not in {"compound", "attr"} and (  # "X is the operator": predicated
                 low in rules.descriptions or low in rules.person_roles):
             det = next((c for c in tok.children if c.dep_ == "det"), None)
             named = det is not None and any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
@@ -385,3 +406,94 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                     remember(cand.link, i, i + 1, tok)
         i += 1
     return res
+
+
+# --- groups: "the two sides", "both companies", "the partners" ------------------------------------------------
+
+COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4, "both": 2}
+
+
+@dataclass
+class _Member:
+    link: Link
+    start: int
+    end: int
+
+
+@dataclass
+class _Group:
+    key: int                # token of the first conjunct, or of the agreement verb
+    sent: int
+    end: int                # token after the last member
+    members: list[_Member]
+
+
+def _group_anchor(root: Token, rules: ReferenceRules) -> tuple[int, Token] | None:
+    """Whether a name joins a group, as (group key, first member's token): a later conjunct of a subject or of
+    "between X and Y", or the "with" side of an agreement whose subject is the first member."""
+    from .claim_rules import claim_rules
+    from .pipeline import lemma_of
+
+    if root.dep_ == "conj":
+        first = root
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        if first.dep_ in SUBJECT_DEPS or (first.dep_ == "pobj" and first.head.lower_ == "between"):
+            return first.i, first
+        return None
+    if root.dep_ != "pobj" or root.head.lower_ != "with":
+        return None
+    gov = root.head.head
+    if gov.pos_ == "NOUN" and lemma_of(gov) in rules.group_agreement_nouns:
+        gov = gov.head  # "signed an agreement with Airbus"
+    if gov.pos_ != "VERB" or claim_rules().type_of.get(lemma_of(gov)) != "agreement":
+        return None
+    subj = next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
+    return (gov.i, subj) if subj is not None else None
+
+
+def note_group(groups: list[_Group], ent: Span, link: Link, token_links: dict[int, Link], sent_of_token,
+               rules: ReferenceRules) -> None:
+    """Add ``ent`` to the group it completes (a conjunct, the other side of an agreement), opening the group with
+    its first member when needed."""
+    anchor = _group_anchor(ent.root, rules)
+    if anchor is None:
+        return
+    key, first = anchor
+    first_link = token_links.get(first.i)
+    if first_link is None or first_link.entity_id == link.entity_id:
+        return
+    if not groups or groups[-1].key != key:
+        lo, hi = first.left_edge.i, first.i + 1
+        groups.append(_Group(key, sent_of_token(ent.start), ent.end, [_Member(first_link, lo, hi)]))
+        del groups[:-HISTORY]
+    group = groups[-1]
+    if all(m.link.entity_id != link.entity_id for m in group.members):
+        group.members.append(_Member(link, ent.start, ent.end))
+        group.end = ent.end
+
+
+def group_for(tok: Token, groups: list[_Group], here: int, rules: ReferenceRules) -> tuple[int, _Group] | None:
+    """(start token of the description, group) for "the two sides" / "both companies" / "the partners"."""
+    det = next((c for c in tok.children if c.dep_ in {"det", "predet"} and c.lower_ in {"the", "both", "these"}), None)
+    if det is None:
+        return None
+    num = next((c for c in tok.children if c.dep_ == "nummod"), None)
+    count = COUNTS.get(num.lower_) if num is not None else COUNTS.get(det.lower_)
+    if num is not None and count is None:
+        return None  # "the 12 companies": not a group just named
+    if count is None and tok.lower_ not in rules.group_without_count:
+        return None  # "the companies" is mostly generic
+    if any(c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ in {"of", "in", "from"}) for c in tok.children):
+        return None  # "the companies in the consortium", "both sides of the Atlantic": described, not referred to
+    types = rules.groups[tok.lower_]
+    for group in reversed(groups):
+        if here - group.sent > DESCRIPTION_SENTS:
+            break
+        if group.end > tok.i:
+            continue
+        if (count is not None and len(group.members) != count) or len(group.members) < 2:
+            continue
+        if all(m.link.entity_type in types for m in group.members):
+            return min(det.i, tok.left_edge.i), group
+    return None

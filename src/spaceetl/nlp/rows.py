@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span
@@ -60,7 +60,8 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
         entities.setdefault(ref.link.entity_id, _entity_row(ref.link, ctx))
         ante = doc[ref.antecedent_start:ref.antecedent_end] if ref.antecedent_start is not None else None
         references.append(dict(
-            reference_id=span_row_id("ref", ctx.article_id, span.start_char, span.end_char),
+            reference_id=span_row_id("ref", ctx.article_id, span.start_char, span.end_char,
+                                     ref.link.entity_id if ref.rule == "group" else ""),  # one row per member
             article_id=ctx.article_id, start_char=span.start_char, end_char=span.end_char, text=span.text,
             entity_id=ref.link.entity_id, rule=ref.rule,
             antecedent_start=ante.start_char if ante is not None else None,
@@ -97,6 +98,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
                 entities.setdefault(link.entity_id, _entity_row(link, ctx))
                 for tok in name:
                     links_by_token[tok.i] = link
+    drafts = per_group_member(drafts, resolution.group_links)
     claims: list[dict] = []
     seen: set[tuple] = set()
     # a conversion in parentheses is the same money as the amount it converts: never a claim's amount
@@ -112,6 +114,22 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             claims.append(row)
     return {"mentions": mentions, "entities": list(entities.values()), "amounts": amounts, "dates": dates,
             "claims": claims, "references": references}
+
+
+def per_group_member(drafts: list[ClaimDraft], group_links: dict[int, list[Link]]) -> list[ClaimDraft]:
+    """A claim whose subject is a group ("the two sides signed ...") becomes one claim per member, as conjoined
+    subjects do; the subject text stays as written and each copy carries its member's entity."""
+    if not group_links:
+        return drafts
+    out: list[ClaimDraft] = []
+    for d in drafts:
+        members = group_links.get(d.subject.root.i) if d.subject is not None else None
+        if not members:
+            out.append(d)
+            continue
+        out.extend(replace(d, key=f"{d.key}-m{n}", extra={**d.extra, "subject_link": link})
+                   for n, link in enumerate(members))
+    return out
 
 
 def _entity_row(link: Link, ctx: ArticleContext) -> dict:
@@ -221,10 +239,11 @@ class _ByStart:
 
 def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: _ByStart,
                dates: _ByStart, places: _ByStart, parties: _ByStart, sentence_of) -> dict:
-    subject = _entity_in(d.subject, links)
+    subject = d.extra.get("subject_link") or _entity_in(d.subject, links)
     obj = _entity_in(d.object, links)
     speaker = _entity_in(d.speaker, links, speaker=True)
     if d.subject is d.speaker:
+        speaker = speaker if "subject_link" not in d.extra else subject
         subject = speaker  # a quote's subject is its speaker
     fallback = d.extra.get("fallback_speaker")
     if speaker is None and fallback is not None:  # a pronoun the references did not resolve: the last speaker
