@@ -185,3 +185,23 @@ def test_resolution_cost_is_linear(nlp, n):
     out = rows(nlp, text)
     assert sum(1 for r in out["references"] if r["rule"] == "pronoun") == n
     assert all(r["start_char"] - r["antecedent_start"] < 200 for r in out["references"] if r["antecedent_start"] is not None)
+
+
+def test_head_walk_stops_at_a_second_sentence_root_inside_the_span(nlp):
+    """spaCy makes a new Token object on every access, so a walk up the heads must compare indices: with an
+    identity test a span holding a second root ("Alpha" is its own head) would loop for ever."""
+    import signal
+
+    from spacy.tokens import Doc
+
+    from spaceetl.nlp.entities import Link
+    from spaceetl.nlp.rows import _modifier_of
+
+    doc = Doc(nlp.vocab, words=["Alpha", "Beta"], heads=[0, 1], deps=["ROOT", "ROOT"])
+    link = Link("org:alpha", "Alpha", "ORG", None, None, None, False, None, "Alpha")
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("head walk did not stop")))
+    signal.alarm(5)
+    try:
+        assert _modifier_of(doc[0], doc[1], doc[0:2], link) is False
+    finally:
+        signal.alarm(0)

@@ -163,7 +163,7 @@ def _governors(verb: Token):
     """The verbs this clause hangs from, nearest first, with the relation: (head, dep)."""
     tok = verb
     seen = 0
-    while tok.dep_ in {"xcomp", "ccomp", "conj", "advcl", "pcomp"} and tok.head is not tok and seen < 6:
+    while tok.dep_ in {"xcomp", "ccomp", "conj", "advcl", "pcomp"} and tok.head.i != tok.i and seen < 6:
         yield tok.head, tok.dep_
         tok = tok.head
         seen += 1
@@ -219,7 +219,7 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     head = verb
-    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head is not head:
+    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
         # "Italy signed X and launched Y", "SDA plans to launch Y": the subject comes from the governing verb.
         via = head.dep_
         head = head.head

@@ -40,7 +40,7 @@ def acts_as_government(span: Span) -> bool:
     if root.dep_ in SUBJECT_DEPS:
         return True
     head = root
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head.i != head.i:
         head = head.head
         if head.dep_ in SUBJECT_DEPS:
             return True

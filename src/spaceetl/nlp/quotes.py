@@ -377,7 +377,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                         return lemma_lc(anc), found[0], found[1]
                     # 'Holm said in the letter that the advertisement “wrongfully” suggests ...': Holm.
                     document = document or (lemma_lc(anc), found[0], found[1])
-            if anc.head is anc or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
+            if anc.head.i == anc.i or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
                 break
             anc = anc.head
         if document is not None:
@@ -395,7 +395,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
                     found = _speaker_of(anc, quotes)
                     if found is not None:
                         return lemma_lc(anc), found[0], found[1]
-            if anc.head is anc:
+            if anc.head.i == anc.i:
                 break
             anc = anc.head
         break
@@ -487,7 +487,7 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
     # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on; 'After saying
     # her foot was "so swollen ...," she was "whisked off"': through the preposition too.
     while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
-            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head is not verb:
+            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head.i != verb.i:
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
                 and verb.head.head.pos_ in {"VERB", "AUX"}:
             verb = verb.head

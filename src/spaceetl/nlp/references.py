@@ -170,7 +170,7 @@ def _main_subject(tok: Token) -> bool:
     if tok.dep_ not in SUBJECT_DEPS:
         return False
     verb = tok.head
-    while verb.dep_ == "conj" and verb.head is not verb:
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
     return verb.dep_ == "ROOT"
 

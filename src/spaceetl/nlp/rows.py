@@ -211,7 +211,7 @@ def _modifier_of(tok, root, span: Span, link: Link, speaker: bool = False) -> bo
     """A token that names something else than the span does: a person in a possessive ("the prime minister's
     office" is not the minister), anything in a prepositional modifier ("the head of the agency") or in a
     conjunct. A country or organisation in a possessive stands for the span ("Germany's procurement office")."""
-    while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head is not tok:
+    while tok.i != root.i and span.start <= tok.head.i < span.end and tok.head.i != tok.i:
         if tok.dep_ in {"pobj", "prep", "conj", "cc"} or (tok.dep_ == "poss" and (speaker or link.entity_type == "PERSON")):
             return True
         tok = tok.head
