@@ -329,7 +329,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
 
     def has_money(start: int, end: int) -> bool:
         if money is None:
-            return _has_money(doc, start, end)
+            return _has_money(text, start, end)
         i = bisect.bisect_left(money, start)
         return i < len(money) and money[i] < end
 
@@ -580,8 +580,8 @@ def _according_source(sent: Span) -> Span | None:
 _MONEY_HINT = re.compile(r"[$€£¥₹]\s?\d|\d\s*(?:billion|million|bn|mln|m)\b|\b(?:USD|EUR|GBP|JPY)\s?\d|\d\s+(?:dollars|euros|pounds|yen)\b", re.I)
 
 
-def _has_money(doc: Doc, start: int, end: int) -> bool:
-    return bool(_MONEY_HINT.search(doc.text[start:end]))
+def _has_money(text: str, start: int, end: int) -> bool:
+    return bool(_MONEY_HINT.search(text[start:end]))
 
 
 _ACCORDING = re.compile(r"according to (?P<src>(?:the |a |an )?[^,.;“”\"]{2,80})", re.IGNORECASE)

@@ -142,7 +142,7 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             if found:
                 verb, rel_start, rel_end = found
                 speaker_range = (para_start + rel_start, para_start + rel_end)
-            elif (parsed := _attribution_parse(doc, c_start, c_end, quotes, rules,
+            elif (parsed := _attribution_parse(doc, text, c_start, c_end, quotes, rules,
                                                previous=not (last_para == para_start and last_speaker[1]))) is not None:
                 # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
                 # speech verb the quoted words hang from.
@@ -347,10 +347,11 @@ def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
     return len(words) <= 4 and not ends_sentence
 
 
-def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],
+def _attribution_parse(doc: Doc, text: str, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],
                        rules: ClaimRules, previous: bool = True) -> tuple[str, int, int] | None:
     """The speech verb (outside any quote, in the quote's sentence) that the quoted words hang from, or the one
-    that heads the sentence, and its subject's character range."""
+    that heads the sentence, and its subject's character range. ``text`` is the doc's text, passed in because
+    ``doc.text`` rebuilds it token by token on every access (quadratic over an article's quotes)."""
     qspan = doc.char_span(c_start, c_end, alignment_mode="expand")
     if qspan is None or len(qspan) == 0:
         return None
@@ -402,7 +403,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
     candidates = [sent.root]
     # '“…?” Graham asked.' parsed as two sentences: the short sentence right after the quote.
     after = next((t for t in doc[qspan.end:qspan.end + 3] if not (t.is_punct or t.is_space)), None)
-    if after is not None and after.sent.start != sent.start and "\n" not in doc.text[qspan.end_char:after.idx] \
+    if after is not None and after.sent.start != sent.start and "\n" not in text[qspan.end_char:after.idx] \
             and len(after.sent) <= 14 and not any(t.text in {"“", '"', ":"} for t in after.sent):
         candidates.append(after.sent.root)
     # 'Caddell continued:' (a colon, even at the end of the previous paragraph) before the quote.
@@ -421,7 +422,7 @@ def _attribution_parse(doc: Doc, c_start: int, c_end: int, quotes: list[tuple[in
     prev = None
     if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
         prev_end = sent.start - 1
-        if prev_end >= 0 and "\n" not in doc.text[doc[prev_end].idx:qspan.start_char]:
+        if prev_end >= 0 and "\n" not in text[doc[prev_end].idx:qspan.start_char]:
             prev = doc[prev_end].sent
             candidates.extend(t for t in reversed(list(prev)) if t.pos_ == "VERB")
     for verb in candidates:

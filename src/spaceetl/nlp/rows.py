@@ -70,7 +70,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             sentence_index=sentence_of(span.start_char), run_id=ctx.run_id))
 
     dates: list[dict] = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         resolved = resolve_date(ent.text, ctx.published)
@@ -84,7 +84,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
 
     drafts = quote_claims(doc, quotes, ctx.body) + clause_claims(doc, [(q[0], q[3]) for q in quotes], sents,
                                                        [a["start_char"] for a in amounts], ctx.body)
-    places = [(ent.start_char, ent.text) for ent in doc.ents
+    places = [(ent.start_char, ent.text) for ent in ents
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
                if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
