@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
 
-from spaceetl.nlp.attribute_rules import CompiledAttributeRules, NotCompilable, compile_into
+from spaceetl.nlp.attribute_rules import (
+    CompiledAttributeRules,
+    NotCompilable,
+    compile_into,
+)
 
 TEXTS = [
     # contractions and two-token lemma rules ("gon na", "let 's", "got ta", "y' all", "c'm on", "ai n't")

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -165,10 +163,6 @@ class CompiledAttributeRules:
         if changed:
             doc.from_array(list(_ARRAY_ATTRS), values)
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory("compiled_attribute_rules")
