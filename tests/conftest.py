@@ -55,3 +55,24 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+def extract_rows(nlp, text: str, published) -> dict[str, list[dict]]:
+    """The rows one article gives, with every claim's and reference's span checked against the text, and the
+    canonical names of the entities a claim or reference points at added (``subject_name``, ``speaker_name``,
+    ``object_name``; ``name``), so tests can assert on names rather than ids."""
+    from spaceetl.nlp.rows import ArticleContext, article_rows
+
+    out = article_rows(nlp(text), ArticleContext("art_" + "3" * 20, text, published, "run_test"))
+    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
+    for c in out["claims"]:
+        assert text[c["start_char"]:c["end_char"]] == c["sentence"]
+        for role in ("subject", "speaker", "object"):
+            c[f"{role}_name"] = names.get(c[f"{role}_entity_id"])
+    for r in out["references"]:
+        assert text[r["start_char"]:r["end_char"]] == r["text"]
+        if r["antecedent_start"] is not None:
+            assert text[r["antecedent_start"]:r["antecedent_end"]] == r["antecedent_text"]
+            assert r["antecedent_start"] < r["start_char"]
+        r["name"] = names[r["entity_id"]]
+    return out

@@ -4,24 +4,15 @@
 from datetime import date
 
 import pytest
+from conftest import extract_rows
 
-from spaceetl.nlp.claims import apposition_of, copula_parts
 from spaceetl.nlp.claim_rules import claim_rules
+from spaceetl.nlp.claims import apposition_of, copula_parts
 from spaceetl.nlp.quotes import find_quotes, single_quotes
-from spaceetl.nlp.rows import ArticleContext, article_rows
 
 
 def extract(nlp, text):
-    out = article_rows(nlp(text), ArticleContext("art_" + "4" * 20, text, date(2025, 6, 2), "run_test"))
-    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
-    for c in out["claims"]:
-        assert text[c["start_char"]:c["end_char"]] == c["sentence"]
-        c["subject_name"] = names.get(c["subject_entity_id"])
-        c["speaker_name"] = names.get(c["speaker_entity_id"])
-    for r in out["references"]:
-        assert text[r["start_char"]:r["end_char"]] == r["text"]
-        r["name"] = names[r["entity_id"]]
-    return out
+    return extract_rows(nlp, text, date(2025, 6, 2))
 
 
 def attributes(nlp, text):

@@ -3,19 +3,13 @@
 from datetime import date
 
 import pytest
+from conftest import extract_rows
 
 from spaceetl.nlp.references import reference_rules
-from spaceetl.nlp.rows import ArticleContext, article_rows
 
 
 def rows(nlp, text):
-    out = article_rows(nlp(text), ArticleContext("art_" + "2" * 20, text, date(2025, 3, 1), "run_test"))
-    for r in out["references"]:
-        assert text[r["start_char"]:r["end_char"]] == r["text"]
-        if r["antecedent_start"] is not None:
-            assert text[r["antecedent_start"]:r["antecedent_end"]] == r["antecedent_text"]
-            assert r["antecedent_start"] < r["start_char"]
-    return out
+    return extract_rows(nlp, text, date(2025, 3, 1))
 
 
 def resolved(nlp, text):

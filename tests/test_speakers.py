@@ -4,19 +4,11 @@ that came with reference resolution. Sentences written for these tests."""
 from datetime import date
 
 import pytest
-
-from spaceetl.nlp.rows import ArticleContext, article_rows
+from conftest import extract_rows
 
 
 def extract(nlp, text):
-    out = article_rows(nlp(text), ArticleContext("art_" + "3" * 20, text, date(2025, 3, 1), "run_test"))
-    names = {e["entity_id"]: e["canonical_name"] for e in out["entities"]}
-    for c in out["claims"]:
-        assert text[c["start_char"]:c["end_char"]] == c["sentence"]
-        c["speaker_name"] = names.get(c["speaker_entity_id"])
-        c["subject_name"] = names.get(c["subject_entity_id"])
-        c["object_name"] = names.get(c["object_entity_id"])
-    return out["claims"]
+    return extract_rows(nlp, text, date(2025, 3, 1))["claims"]
 
 
 def quotes(nlp, text):
