@@ -269,7 +269,7 @@ def main() -> int:
     import spacy
 
     from spaceetl.config import load_settings
-    from spaceetl.pipeline import model_version_of
+    from spaceetl.pipeline.stages import model_version_of
 
     cores = os.cpu_count() or 1
     overrides = {k: v for k, v in dict(task_runner=args.task_runner, workers=args.workers, n_process=args.n_process,

@@ -1,83 +1,89 @@
-"""The spaceetl flow: raw folder -> warehouse. It only wires the steps of ``spaceetl.pipeline`` together; what
-each step does lives in ``src/spaceetl``.
+"""The spaceetl flow: raw folder -> warehouse, as a Prefect flow run.
 
-    check the environment -> begin run -> plan files (skip unchanged) -> per batch: extract + validate (in
-    parallel, where the settings say) -> load (one writer, one transaction per batch) -> finish: cross-table
-    checks, metrics, status, report -> publish artifacts
-
-The batch loop, with its retries and failure accounting, is ``spaceetl.runner.run_batches`` — the same loop
-``spaceetl.pipeline.run_locally`` uses without Prefect.
+It only decorates :func:`spaceetl.pipeline.run`: each stage (begin, discover, load per batch, check, finish,
+report) becomes a Prefect task whose retries come from the run's one retry policy, and the run's result becomes the
+flow run's state. What each stage does, and the batch loop with its failure accounting, live in
+``spaceetl.pipeline``; tests call the same function without Prefect.
 """
 
 from __future__ import annotations
 
 from spaceetl import prefect_env  # noqa: F401  (offline Prefect defaults, before Prefect is imported)
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
-from spaceetl import preflight, progress, reaper, runner, tasks
+from spaceetl import pipeline, reaper
+from spaceetl.progress import ProgressObserver
 from spaceetl.config import Settings, load_settings
 from spaceetl.errors import ENVIRONMENT_ERRORS, QuietEnvironmentFaults, describe_environment_error
-from spaceetl.pipeline import RunTotals
-from spaceetl.warehouse import run_lock
+from spaceetl.pipeline.retry import DEFAULT_POLICY, RetryPolicy, is_transient
+
+
+def prefect_stages(policy: RetryPolicy):
+    """Each stage as a Prefect task with the policy's retries (transient faults only)."""
+
+    def retry_transient(_task, _task_run, state) -> bool:
+        return is_transient(state.result(raise_on_failure=False))
+
+    def wrap(name: str, fn):
+        return task(fn, name=name, cache_policy=NO_CACHE, retries=policy.stage_retries,
+                    retry_delay_seconds=list(policy.stage_delays) or 0, retry_condition_fn=retry_transient)
+
+    return wrap
 
 
 @flow(name="spaceetl-etl", log_prints=False, validate_parameters=False)
-def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse: str | None = None):
+def etl(settings: Settings | None = None, raw_dir: str | None = None, warehouse: str | None = None,
+        observer=None, preflight_done: bool = False):
     """Ingest ``raw_dir`` into ``warehouse``. Returns the run summary; the flow run fails if the run failed."""
     settings = settings or load_settings(raw_dir=raw_dir, warehouse=warehouse)
     logger = get_run_logger()
     reaper.watch_descendants()  # helper processes end with this one, even if it is killed
-    if not settings_verbose():
+    if not logger.isEnabledFor(10):
         QuietEnvironmentFaults.install("prefect.task_runs", "prefect.flow_runs")
     try:
-        preflight.ensure_ready(settings)
-        with run_lock(settings.warehouse, settings.lock_timeout_s):
-            run = tasks.begin_run(settings, str(flow_run.id) if flow_run.id else None)
-            plan = tasks.plan_files(run)
-            progress.current().start(sum(len(b) for b in plan.batches), len(plan.batches))
-            executor = runner.executor_for(settings, run.run_id, len(plan.batches))
-            try:
-                totals = runner.run_batches(run, plan, executor, tasks.load_batch, RunTotals(),
-                                            on_loaded=_progress)
-            finally:
-                progress.current().close()
-                executor.close()
-            result = tasks.finish_run(run, plan, totals)
+        result = pipeline.run(settings, retry_policy=DEFAULT_POLICY, wrap=prefect_stages(DEFAULT_POLICY),
+                              observer=observer or ProgressObserver(), flow_run_id=str(flow_run.id) if flow_run.id else None,
+                              preflight_done=preflight_done)
     except ENVIRONMENT_ERRORS as exc:  # the environment, not the data: one clear line, no traceback
         message = describe_environment_error(exc, settings)
         logger.error("%s", message)
         return Failed(message=message, data={"error": message, "exit_code": 2})
-    tasks.publish_report(result["report"])
-    summary = result["summary"]
-    logger.info("run %s %s: %d articles loaded, %d duplicates, %d quarantined; report %s", summary["run_id"],
-                summary["status"], summary["articles_loaded"], summary["duplicates"], summary["quarantined"],
-                summary["report_html"])
-    if summary["status"] == "failed":
+    if result.report:
+        publish_report(result.report)
+    summary = result.summary
+    logger.info("run %s %s: %s; report %s", summary["run_id"], summary["status"], summary.get("message") or
+                "all checks passed", summary["report_html"])
+    if summary["status"] in ("failed", "interrupted"):
         return Failed(message=summary["message"] or "run failed", data=summary)
     if summary["status"] == "warning":  # Prefect has no warning state type: a Completed state named "Warning"
         return Completed(name="Warning", message=f"warning: {summary['message']}", data=summary)
     return Completed(message="completed: all checks passed", data=summary)
 
 
-def run_etl(settings: Settings, return_state: bool = False):
+def publish_report(report: dict) -> None:
+    """The report's summary as Prefect artifacts (markdown + tables), next to the flow run in the UI."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    from spaceetl.report.build import markdown_summary
+
+    create_markdown_artifact(key="spaceetl-dq-report", markdown=markdown_summary(report),
+                             description=f"Data-quality report of {report['run']['run_id']}")
+    create_table_artifact(key="spaceetl-dq-checks", table=[
+        {k: c.get(k) for k in ("check_id", "severity", "status", "failed_rows", "total_rows", "denominator")}
+        for c in report["checks"]], description="Every data-quality check of the run")
+    if report["quarantine"]:
+        create_table_artifact(key="spaceetl-quarantine", table=[
+            {k: str(q[k]) if q[k] is not None else "" for k in ("source_path", "record", "stage", "check_name", "reason")}
+            for q in report["quarantine"][:200]], description="Quarantined inputs and rows")
+
+
+def run_etl(settings: Settings, return_state: bool = False, **kwargs):
     """Run the flow (extraction where the settings say: this process, worker processes or a Dask cluster)."""
-    return etl(settings=settings, return_state=return_state)
-
-
-def settings_verbose() -> bool:
-    import logging
-
-    return logging.getLogger("spaceetl").isEnabledFor(logging.DEBUG)
-
-
-def _progress(job, validated, counts, failed: bool) -> None:
-    progress.current().advance(len(job.entries), counts.get("articles_loaded", 0),
-                               sum(df.height for df in validated.tables.values()))
-    progress.current().batch_done(len(job.entries), counts.get("articles_loaded", 0), counts.get("quarantined", 0),
-                                  failed)
+    return etl(settings=settings, return_state=return_state, **kwargs)
 
 
 if __name__ == "__main__":

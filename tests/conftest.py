@@ -11,6 +11,10 @@ import pytest
 
 from spaceetl import prefect_env  # noqa: F401
 
+# Runs extract in the test process unless a test asks for worker processes (``workers=2``): a test that
+# replaces a function of the extraction (monkeypatch) must see it used. Same runner either way.
+os.environ.setdefault("SPACEETL_WORKERS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "corpus"
 

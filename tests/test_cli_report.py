@@ -9,7 +9,7 @@ import pytest
 
 from conftest import write
 from spaceetl.cli import main
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
 BODY = ("NASA and the Italian Space Agency signed an agreement on a lunar habitat module worth $1.1 billion, "
@@ -25,7 +25,7 @@ def small_run(tmp_path_factory):
     write(raw / "good.txt", "Habitat Deal Signed\n\n" + BODY)
     write(raw / HOSTILE_NAME, "<script>alert('x')</script> short")
     settings = load_settings(raw_dir=raw, warehouse=base / "w.duckdb")
-    return settings, run_locally(settings)
+    return settings, run(settings)
 
 
 def test_help_is_light():
@@ -37,11 +37,11 @@ def test_help_is_light():
 
 def test_report_escapes_hostile_names_and_text(small_run):
     settings, result = small_run
-    html = Path(result["summary"]["report_html"]).read_text(encoding="utf-8")
+    html = Path(result.summary["report_html"]).read_text(encoding="utf-8")
     assert "<script" not in html and "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;.txt" in html
     assert "&lt;script&gt;" in html
-    data = json.loads(Path(result["summary"]["report_json"]).read_text(encoding="utf-8"))
+    data = json.loads(Path(result.summary["report_json"]).read_text(encoding="utf-8"))
     assert any(q["source_path"] == HOSTILE_NAME for q in data["quarantine"])
 
 
@@ -59,7 +59,7 @@ def test_report_command_rerenders_latest(small_run, capsys):
     latest.unlink()
     assert main(["report", "--warehouse", str(settings.warehouse)]) == 0
     assert latest.exists()
-    assert result["summary"]["run_id"] in capsys.readouterr().out
+    assert result.summary["run_id"] in capsys.readouterr().out
 
 
 @pytest.mark.e2e

@@ -34,12 +34,12 @@ def assert_one_line_error(out, *words):
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, nlp):
     from spaceetl.config import load_settings
-    from spaceetl.pipeline import run_locally
+    from spaceetl.pipeline import run
 
     base = tmp_path_factory.mktemp("ux")
     write(base / "raw" / "a.txt", "Relay Satellite Passes Orbit Tests\n\n" + BODY)
     settings = load_settings(raw_dir=base / "raw", warehouse=base / "w.duckdb")
-    run_locally(settings)
+    run(settings)
     return settings
 
 

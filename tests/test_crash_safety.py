@@ -13,20 +13,21 @@ import pytest
 from conftest import SAMPLES
 from spaceetl import warehouse as wh
 from spaceetl.config import load_settings
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
+from spaceetl.checks.runner import warehouse_check_rows
 
 pytestmark = pytest.mark.slow
 DATA_TABLES = ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "article_signatures",
                "article_bands")
-CHILD = "import logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run_locally; " \
-        "logging.basicConfig(level=logging.WARNING); logging.getLogger('spaceetl.runner').setLevel(logging.DEBUG); " \
-        "run_locally(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], batch_files=1, n_process=1))"
+CHILD = "import logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run; " \
+        "logging.basicConfig(level=logging.WARNING); logging.getLogger('spaceetl.pipeline.batches').setLevel(logging.DEBUG); " \
+        "run(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], batch_files=1, n_process=1))"
 
 
 def snapshot(path):
     with wh.session(path, read_only=True) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
-        checks = [r for r in wh.integrity_checks(conn) if r["status"] == "fail"]
+        checks = [r for r in warehouse_check_rows(conn) if r["status"] == "fail"]
         # a multi-record file is loaded whole or not at all (one transaction per batch)
         partial = conn.execute("SELECT count(*) FROM (SELECT source_path, count(*) n FROM sources "
                                "WHERE source_path = 'feed_export.jsonl' GROUP BY ALL HAVING n <> 4)").fetchone()[0]
@@ -38,7 +39,7 @@ def test_kill_at_several_points_then_complete(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLES, raw)
     reference = tmp_path / "reference.duckdb"
-    run_locally(load_settings(raw_dir=raw, warehouse=reference, batch_files=1, n_process=1))
+    run(load_settings(raw_dir=raw, warehouse=reference, batch_files=1, n_process=1))
     expected, _, _, _ = snapshot(reference)
 
     target = tmp_path / "killed.duckdb"
@@ -50,7 +51,7 @@ def test_kill_at_several_points_then_complete(tmp_path):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         loaded = 0
         for line in proc.stderr:
-            loaded += "loaded in" in line
+            loaded += "settled in" in line
             if loaded >= batches:
                 break
         time.sleep(extra)
@@ -66,7 +67,7 @@ def test_kill_at_several_points_then_complete(tmp_path):
             killed_with_rows += counts["articles"] > 0
         assert counts["articles"] <= expected["articles"]
 
-    run_locally(load_settings(raw_dir=raw, warehouse=target, batch_files=1, n_process=1))
+    run(load_settings(raw_dir=raw, warehouse=target, batch_files=1, n_process=1))
     counts, failing, partial, statuses = snapshot(target)
     assert not failing and partial == 0
     assert counts == expected

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import SAMPLES
 from spaceetl import warehouse as wh
+from spaceetl.checks.runner import warehouse_check_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -33,5 +34,5 @@ def test_flow_on_a_local_dask_cluster(prefect_harness, tmp_path):
     spill = tmp_path / "spill"
     assert spill.exists() and not any(spill.rglob("*.parquet"))  # handed over, loaded, cleaned up
     with wh.session(settings.warehouse, read_only=True) as conn:
-        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+        assert all(r["status"] == "pass" for r in warehouse_check_rows(conn))
         assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] > 100

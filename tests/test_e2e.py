@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT
 from spaceetl import warehouse as wh
+from spaceetl.checks.runner import warehouse_check_rows
 
 pytestmark = pytest.mark.e2e
 EXPECTED = json.loads((ROOT / "samples" / "expected.json").read_text(encoding="utf-8"))
@@ -126,4 +127,4 @@ def test_flow_with_extraction_worker_processes(prefect_harness, tmp_path):
     assert summary["duplicates"] == EXPECTED["totals"]["duplicates"]
     assert len(summary["worker_pids"]) == 2 and os.getpid() not in summary["worker_pids"]
     with wh.session(settings.warehouse, read_only=True) as conn:
-        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+        assert all(r["status"] == "pass" for r in warehouse_check_rows(conn))

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import SAMPLES, write
 from spaceetl import warehouse as wh
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 CLI = [sys.executable, "-m", "spaceetl.cli"]
 GOOD_FILE = "japan_india_lunar_rover.txt"  # one article of its own in the sample corpus (no duplicate elsewhere)
@@ -45,7 +45,7 @@ def test_every_batch_fails_ends_failed_and_counts_every_file(raw_copy, settings_
 
     monkeypatch.setattr(extract, "extract_articles", broken)
     settings = settings_for(raw_copy, batch_files=5)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["status"] == "failed"
     assert summary["articles_loaded"] == 0
     assert summary["files_failed"] == 21 and summary["records_read"] >= 21
@@ -58,7 +58,7 @@ def test_every_batch_fails_ends_failed_and_counts_every_file(raw_copy, settings_
         assert conn.execute("SELECT count(*) FROM sources WHERE status = 'loaded'").fetchone()[0] == 0
 
     monkeypatch.undo()
-    again = run_locally(settings)["summary"]
+    again = run(settings).summary
     assert again["articles_loaded"] == 18 and again["status"] in {"completed", "warning"}
 
 
@@ -74,7 +74,7 @@ def test_one_file_that_raises_is_isolated_and_the_rest_of_its_batch_loads(raw_co
 
     monkeypatch.setattr(extract, "read_file", read_file)
     settings = settings_for(raw_copy, batch_files=7)  # three batches
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["status"] == "failed"
     assert summary["files_failed"] == 1
     assert summary["articles_loaded"] == 17  # everything else, including the rest of that file's batch
@@ -85,7 +85,7 @@ def test_one_file_that_raises_is_isolated_and_the_rest_of_its_batch_loads(raw_co
         assert check_row(conn, "batches_failed")[:3] == ("error", "fail", 1)
 
     monkeypatch.undo()
-    again = run_locally(settings)["summary"]
+    again = run(settings).summary
     assert again["articles_loaded"] == 1 and again["status"] in {"completed", "warning"}
 
 
@@ -93,7 +93,7 @@ def test_a_json_file_nested_too_deep_is_quarantined_alone(tmp_path, settings_for
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLES, raw)
     write(raw / "deep.json", "[" * 100_000 + "]" * 100_000)
-    summary = run_locally(settings_for(raw))["summary"]
+    summary = run(settings_for(raw)).summary
     assert summary["articles_loaded"] == 18 and summary["status"] == "warning"
     with wh.session(settings_for(raw).warehouse, read_only=True) as conn:
         check = conn.execute("SELECT check_name FROM quarantine WHERE source_path = 'deep.json'").fetchone()
@@ -104,11 +104,11 @@ def test_a_file_name_that_is_not_utf8_is_read_and_stored(tmp_path, settings_for)
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(SAMPLES / GOOD_FILE, os.fsdecode(bytes(raw) + b"/bad\xff.txt"))
-    summary = run_locally(settings_for(raw))["summary"]
+    summary = run(settings_for(raw)).summary
     assert summary["articles_loaded"] == 1
     with wh.session(settings_for(raw).warehouse, read_only=True) as conn:
         assert conn.execute("SELECT source_path FROM sources").fetchone()[0] == "bad\\xff.txt"
-    assert run_locally(settings_for(raw))["summary"]["files_unchanged"] == 1
+    assert run(settings_for(raw)).summary["files_unchanged"] == 1
 
 
 # ---------------------------------------------------------------- dead workers
@@ -135,10 +135,10 @@ def test_a_killed_worker_is_replaced_and_its_batch_retried(raw_copy, settings_fo
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
     try:
-        summary = run_locally(settings, parallel=True)["summary"]
+        summary = run(settings).summary
     finally:
         thread.join(timeout=1)
-        from spaceetl import workers
+        from spaceetl.pipeline import workers
         workers.shutdown()
     assert killed, "no worker was killed: the test proved nothing"
     assert summary["worker_restarts"] >= 1

@@ -20,7 +20,7 @@ from spaceetl.ingest.decode import decode_text, gunzip_if_needed, looks_tabular
 from spaceetl.ingest.discover import walk
 from spaceetl.ingest.models import FileEntry, RawArticle, Rejected
 from spaceetl.ingest.readers import read_file
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 ARTICLE = ("Relay Satellite Reaches Orbit\n\nThe Norwegian Space Agency said on Tuesday that its polar relay satellite "
            "reached its planned orbit and will start carrying data for research stations next spring. Engineers in "
@@ -69,7 +69,7 @@ def test_fifo_and_socket_are_skipped_never_opened(tmp_path, settings_for):
     sock.bind(str(raw / "sock.txt"))
     signal.alarm(120)  # opening the FIFO would block for ever: fail instead of hanging
     try:
-        summary = run_locally(settings_for(raw))["summary"]
+        summary = run(settings_for(raw)).summary
     finally:
         signal.alarm(0)
         sock.close()
@@ -107,7 +107,7 @@ def test_non_article_files_are_skipped_and_rerun_cheaply(tmp_path, settings_for)
     write(raw / "a.txt", ARTICLE)
     write(raw / "b.txt", ARTICLE_2)
     settings = settings_for(raw)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["articles_loaded"] == 2 and summary["quarantined"] == 0 and summary["files_skipped"] == 5
     # skipped files never count against the run (a warning here can only come from the articles' own checks)
     assert summary["status"] != "failed" and "quarantined" not in (summary["message"] or "")
@@ -120,11 +120,11 @@ def test_non_article_files_are_skipped_and_rerun_cheaply(tmp_path, settings_for)
     assert rows(settings, "SELECT count(*) FROM articles") == [(2,)]
     html = open(summary["report_html"], encoding="utf-8").read()
     assert 'id="skipped"' in html and "manifest.csv" in html
-    again = run_locally(settings)["summary"]
+    again = run(settings).summary
     assert again["files_unchanged"] == 7 and again["files_skipped"] == 0 and again["records_read"] == 0
     assert rows(settings, "SELECT DISTINCT outcome FROM sources WHERE source_path = 'manifest.csv'") == [("skipped",)]
     readme_too = settings.model_copy(update={"exclude": "*.csv,*.png,LICENSE*"})  # README now wanted
-    third = run_locally(readme_too)["summary"]
+    third = run(readme_too).summary
     assert third["records_read"] == 1 and third["files_unchanged"] == 6
     assert rows(settings, "SELECT status FROM sources WHERE source_path = 'README.md'") in ([("loaded",)], [("quarantined",)])
 
@@ -337,7 +337,7 @@ def test_touched_file_is_recognised_by_its_streamed_hash(tmp_path, settings_for)
     raw = tmp_path / "raw"
     path = write(raw / "a.txt", ARTICLE)
     settings = settings_for(raw)
-    run_locally(settings)
+    run(settings)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # same bytes, new mtime
-    again = run_locally(settings)["summary"]
+    again = run(settings).summary
     assert again["files_unchanged"] == 1 and again["records_read"] == 0

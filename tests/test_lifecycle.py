@@ -6,7 +6,8 @@ import pytest
 from conftest import write
 from spaceetl import warehouse as wh
 from spaceetl.config import load_settings
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
+from spaceetl.checks.runner import warehouse_check_rows
 
 HEAD = "Harbour Orbital wins tracking award\n\n"
 ORIGINAL = (
@@ -51,7 +52,7 @@ def snapshot(path):
         sources = {(p, s, a) for p, s, a in conn.execute("SELECT source_path, status, article_id FROM sources").fetchall()}
         articles = {r[0]: r[1:] for r in conn.execute(
             "SELECT article_id, near_duplicate_of, story_id FROM articles").fetchall()}
-        failing = [f"{c['table_name']}.{c['check_name']}" for c in wh.integrity_checks(conn) if c["status"] == "fail"]
+        failing = [f"{c['table_name']}.{c['check_name']}" for c in warehouse_check_rows(conn) if c["status"] == "fail"]
     return counts, sources, articles, failing
 
 
@@ -72,14 +73,14 @@ def corpus(tmp_path):
 
 def test_edited_file_leaves_no_link_to_its_old_version(tmp_path, corpus):
     s = settings(tmp_path, corpus)
-    run_locally(s)
+    run(s)
     _, sources, articles, failing = snapshot(s.warehouse)
     old = article_of(sources, "award.txt")
     repost = article_of(sources, "award_repost.txt")
     assert articles[repost] == (old, old) and not failing  # the repost is a near-copy in the award's story
 
     write(corpus / "award.txt", HEAD + EDITED)
-    summary = run_locally(s)["summary"]
+    summary = run(s).summary
     assert summary["articles_loaded"] == 1 and summary["status"] != "failed"
     counts, sources, articles, failing = snapshot(s.warehouse)
     new = article_of(sources, "award.txt")
@@ -92,7 +93,7 @@ def test_edited_file_leaves_no_link_to_its_old_version(tmp_path, corpus):
 
     # Two more runs of the unchanged folder change nothing.
     for _ in range(2):
-        again = run_locally(s)["summary"]
+        again = run(s).summary
         assert again["records_read"] == 0 and again["status"] != "failed"
         assert snapshot(s.warehouse)[:3] == (counts, {(p, "unchanged", a) for p, _, a in sources}, articles)
 
@@ -100,13 +101,13 @@ def test_edited_file_leaves_no_link_to_its_old_version(tmp_path, corpus):
 @pytest.mark.parametrize("on_delete", ["keep", "remove"])
 def test_deleted_file_is_recorded_and_on_delete_decides(tmp_path, corpus, on_delete):
     s = settings(tmp_path, corpus, on_delete=on_delete)
-    run_locally(s)
+    run(s)
     before, sources, _, _ = snapshot(s.warehouse)
     award, relay = article_of(sources, "award.txt"), article_of(sources, "relay.txt")
 
     (corpus / "award.txt").unlink()
     (corpus / "relay.txt").unlink()  # its text is still held by relay_copy.txt
-    summary = run_locally(s)["summary"]
+    summary = run(s).summary
     assert summary["status"] != "failed"
     counts, sources, articles, failing = snapshot(s.warehouse)
     assert not failing, failing
@@ -128,7 +129,7 @@ def test_deleted_file_is_recorded_and_on_delete_decides(tmp_path, corpus, on_del
 
     # Two more runs: the deletions are not recorded again and nothing changes.
     for _ in range(2):
-        again = run_locally(s)["summary"]
+        again = run(s).summary
         assert again["records_read"] == 0 and again["status"] != "failed"
         assert snapshot(s.warehouse)[0] == counts and snapshot(s.warehouse)[1] == {
             (p, "deleted" if p in ("award.txt", "relay.txt") else "unchanged", a) for p, _, a in sources}
@@ -137,7 +138,7 @@ def test_deleted_file_is_recorded_and_on_delete_decides(tmp_path, corpus, on_del
 
     # The file comes back: with keep it is simply there again; with remove it is read and loaded again.
     write(corpus / "award.txt", HEAD + ORIGINAL)
-    back = run_locally(s)["summary"]
+    back = run(s).summary
     counts_back, sources_back, articles_back, failing = snapshot(s.warehouse)
     assert not failing, failing
     assert article_of(sources_back, "award.txt") == award and award in articles_back
@@ -147,11 +148,11 @@ def test_deleted_file_is_recorded_and_on_delete_decides(tmp_path, corpus, on_del
 
 def test_run_over_another_folder_marks_nothing_deleted(tmp_path, corpus):
     s = settings(tmp_path, corpus, on_delete="remove")
-    run_locally(s)
+    run(s)
     before = snapshot(s.warehouse)
     other = tmp_path / "other"
     write(other / "relay_elsewhere.txt", OTHER.replace("nine months", "ten months"))
-    summary = run_locally(settings(tmp_path, other, on_delete="remove"))["summary"]
+    summary = run(settings(tmp_path, other, on_delete="remove")).summary
     after = snapshot(s.warehouse)
     assert summary["status"] != "failed"
     assert after[0]["articles"] == before[0]["articles"] + 1

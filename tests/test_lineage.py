@@ -10,7 +10,7 @@ from conftest import write
 from spaceetl import warehouse as wh
 from spaceetl.config import load_settings
 from spaceetl.data import DATA_FILES
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 ARTICLE = {
     "title": "Relay satellite order placed with a Bremen integrator",
@@ -31,7 +31,7 @@ def _run(tmp_path, name: str):
     raw = tmp_path / f"raw_{name}"
     write(raw / "relay_order.json", json.dumps(ARTICLE))
     settings = load_settings(raw_dir=raw, warehouse=tmp_path / name / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     with wh.session(settings.warehouse, read_only=True) as conn:
         files = json.loads(conn.execute("SELECT data_files_json FROM runs").fetchone()[0])
         version = conn.execute("SELECT data_version FROM v_runs").fetchone()[0]

@@ -238,7 +238,7 @@ def test_apostrophes_inside_single_quotes_do_not_end_the_quote():
 def test_attribute_claims_and_group_references_load_and_reach_the_views(tmp_path):
     from spaceetl import warehouse as wh
     from spaceetl.config import load_settings
-    from spaceetl.pipeline import run_locally
+    from spaceetl.pipeline import run
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -248,7 +248,7 @@ def test_attribute_claims_and_group_references_load_and_reach_the_views(tmp_path
         "Telespazio is the largest satellite services company in Italy, and the agreement is worth "
         "€300 million, the two companies said in a joint statement on Tuesday.\n", encoding="utf-8")
     settings = load_settings(raw_dir=raw, warehouse=tmp_path / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
-    run_locally(settings)
+    run(settings)
     with wh.session(settings.warehouse, read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM quarantine WHERE stage <> 'read'").fetchone()[0] == 0
         groups = conn.execute("""SELECT r.text, e.canonical_name FROM entity_references r JOIN entities e USING (entity_id)

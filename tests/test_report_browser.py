@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import write
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it as root)")
@@ -35,11 +35,11 @@ def report(tmp_path_factory):
             f"said on Tuesday. A reader wrote <script>{PWN}</script> in the comments.")
     write(raw / "good.txt", "Tracking Layer Award\n\n" + body)
     settings = load_settings(raw_dir=raw, warehouse=base / "w.duckdb")
-    first = run_locally(settings)  # a first run, so the trend charts of the second have two points
+    first = run(settings)  # a first run, so the trend charts of the second have two points
     write(raw / f"<img src=x onerror=\"{PWN}\">.txt", f"<script>{PWN}</script>")
     write(raw / "second.txt", "Second Award\n\n" + body.replace("Rocket Lab", "Lockheed Martin") + " More.")
-    second = run_locally(settings)
-    RUNS.update(first=first["summary"]["run_id"], second=second["summary"]["run_id"])
+    second = run(settings)
+    RUNS.update(first=first.summary["run_id"], second=second.summary["run_id"])
     return settings.resolved_reports_dir() / "latest.html", base
 
 

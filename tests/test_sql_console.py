@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write
 from spaceetl.cli import main
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 BODY = ("The Norwegian operator signed a constellation contract with a Bremen satellite builder for twelve "
         "polar relay spacecraft, the company said on Monday. The first launch is planned for next spring.")
@@ -23,7 +23,7 @@ def warehouse(tmp_path_factory):
     base = tmp_path_factory.mktemp("sqlconsole")
     write(base / "raw" / "relay.txt", "Polar Relay Constellation Contract\n\n" + BODY)
     settings = load_settings(raw_dir=base / "raw", warehouse=base / "wh" / "w.duckdb", busy_retry_s=2.0)
-    run_locally(settings)
+    run(settings)
     return settings.warehouse
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import write
 from spaceetl import warehouse as wh
-from spaceetl.pipeline import run_locally
-from spaceetl.report.metrics import drift_limits, is_drift
-from spaceetl.status import Threshold, escalated_warn_checks, parse_thresholds
+from spaceetl.pipeline import run
+from spaceetl.checks.metrics import drift_limits, is_drift
+from spaceetl.checks.escalation import Threshold, escalated_warn_checks, parse_thresholds
 
 # Original texts written for these tests: long enough to load, no publication date anywhere.
 UNDATED = [
@@ -81,15 +81,15 @@ def undated_runs(tmp_path_factory, nlp):
     for i, (title, body) in enumerate(UNDATED):
         write(raw / f"story_{i}.txt", f"{title}\n\n{body}")
     settings = load_settings(raw_dir=raw, warehouse=base / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
-    first = run_locally(settings)
+    first = run(settings)
     write(raw / "story_3.txt", "Fourth Relay Ordered\n\n" + UNDATED[0][1].replace("two more", "three more"))
-    second = run_locally(settings)
+    second = run(settings)
     return settings, first, second
 
 
 def test_run_where_every_article_lacks_a_date_is_a_warning(undated_runs):
     settings, first, _ = undated_runs
-    s = first["summary"]
+    s = first.summary
     assert s["status"] == "warning" and s["quarantined"] == 0
     assert "missing publication date" in s["message"] and "3 of 3" in s["message"]
 
@@ -102,12 +102,12 @@ def test_threshold_setting_keeps_such_a_run_completed(tmp_path, nlp):
         write(raw / f"s{i}.txt", f"{title}\n\n{body}")
     settings = load_settings(raw_dir=raw, warehouse=tmp_path / "w.duckdb",
                              check_thresholds='{"missing publication date": 1, "very short article": 1}')
-    assert run_locally(settings)["summary"]["status"] == "completed"
+    assert run(settings).summary["status"] == "completed"
 
 
 def test_failing_check_shows_rows_with_context_and_sql_that_lists_them_all(undated_runs):
     settings, first, _ = undated_runs
-    report = first["report"]
+    report = first.report
     check = next(c for c in report["failing_checks"] if c["check_name"] == "missing publication date")
     rows = check["sample_rows"]
     assert {r["file"] for r in rows} == {"story_0.txt", "story_1.txt", "story_2.txt"}
@@ -116,7 +116,7 @@ def test_failing_check_shows_rows_with_context_and_sql_that_lists_them_all(undat
     with wh.session(settings.warehouse, read_only=True) as conn:
         listed = conn.execute(check["sql"]).fetchall()
     assert len(listed) == check["failed_rows"] == 3
-    html = open(first["summary"]["report_html"], encoding="utf-8").read()
+    html = open(first.summary["report_html"], encoding="utf-8").read()
     assert "story_1.txt" in html and "Ground Station Opens in Tromso" in html and "[null" not in html
     assert "x.run_id = &#39;" in html  # the SQL, escaped
 
@@ -124,7 +124,7 @@ def test_failing_check_shows_rows_with_context_and_sql_that_lists_them_all(undat
 def test_run_index_and_links_between_reports(undated_runs):
     settings, first, second = undated_runs
     reports = settings.resolved_reports_dir()
-    r1, r2 = first["summary"]["run_id"], second["summary"]["run_id"]
+    r1, r2 = first.summary["run_id"], second.summary["run_id"]
     page1 = (reports / f"{r1}.html").read_text(encoding="utf-8")  # written again when the second run finished
     page2 = (reports / f"{r2}.html").read_text(encoding="utf-8")
     assert f'href="{r2}.html"' in page1 and 'id="next-run"' in page1 and 'id="prev-run"' not in page1
@@ -143,10 +143,10 @@ def test_run_index_and_links_between_reports(undated_runs):
 
 def test_charts_have_axes_labels_and_values(undated_runs):
     settings, _, second = undated_runs
-    html = open(second["summary"]["report_html"], encoding="utf-8").read()
+    html = open(second.summary["report_html"], encoding="utf-8").read()
     volume = re.search(r'<div id="trend-volume">(.*?)</div>', html, re.S).group(1)
     assert 'class="axis"' in volume and 'class="tick"' in volume and 'class="legend"' in volume
-    r1 = second["report"]["history"][0]["run_id"]
+    r1 = second.report["history"][0]["run_id"]
     assert r1.rsplit("_", 1)[1] in volume  # run ids under the bars
     assert re.search(r'class="value"[^>]*>3<', volume) and re.search(r'class="value"[^>]*>1<', volume)
     assert "bad when" in html and "↑ higher" in html and "↓ lower" in html
@@ -180,8 +180,8 @@ def test_prefect_flow_run_link_and_warning_wording(undated_runs, monkeypatch):
     assert prefect_ui_url() == "http://prefect.example:4200"
     monkeypatch.setenv("PREFECT_UI_URL", "https://ui.example/")
     with wh.session(settings.warehouse) as conn:
-        conn.execute("UPDATE runs SET flow_run_id = 'fr-123' WHERE run_id = ?", [first["summary"]["run_id"]])
-        report = collect(conn, first["summary"]["run_id"], with_pages=False)
+        conn.execute("UPDATE runs SET flow_run_id = 'fr-123' WHERE run_id = ?", [first.summary["run_id"]])
+        report = collect(conn, first.summary["run_id"], with_pages=False)
     assert report["flow_run_url"] == "https://ui.example/runs/flow-run/fr-123"
     html = render_html(report)
     assert 'id="flow-run-link" href="https://ui.example/runs/flow-run/fr-123"' in html

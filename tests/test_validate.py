@@ -6,7 +6,7 @@ import pytest
 
 from spaceetl.extract import extract_articles
 from spaceetl.ingest.models import RawArticle
-from spaceetl.validate import validate_batch
+from spaceetl.checks.contracts import validate_batch
 
 TEXT = ("Italy signed a €1.5 billion agreement with SpaceX on Oct. 15, officials said. "
         "“It is a leap forward,” said Alessandro Rossi, a defense analyst.")
@@ -23,7 +23,7 @@ def test_clean_batch_passes_every_check(batch):
     v = validate_batch(batch, "run_x")
     assert v.quarantine.height == 0
     assert v.tables["articles"].height == 2 and v.tables["mentions"].height > 0
-    errors = [r for r in v.tally.rows("run_x") if r["severity"] == "error"]
+    errors = [r for r in v.tally.as_dicts() if r["severity"] == "error"]
     assert errors and all(r["status"] == "pass" for r in errors)
     assert {"span_matches_body", "references_articles", "not_nullable"} <= {r["check_name"] for r in errors}
 
@@ -65,7 +65,7 @@ def test_negative_amount_is_caught(batch):
 
 def test_warnings_flag_rows_but_keep_them(batch):
     v = validate_batch(batch, "run_x")
-    warn = {r["check_name"]: r for r in v.tally.rows("run_x") if r["severity"] == "warn"}
+    warn = {r["check_name"]: r for r in v.tally.as_dicts() if r["severity"] == "warn"}
     assert warn["missing publication date"]["failed_rows"] == 2  # flagged...
     assert v.tables["articles"].height == 2                        # ...and loaded
 
@@ -83,5 +83,5 @@ def test_non_english_article_is_loaded_flagged_and_skipped_by_the_model(settings
     assert (art["language"], art["nlp_status"]) == ("it", "skipped_language")
     assert batch.tables["mentions"].height == 0
     v = validate_batch(batch, "run_x")
-    warn = {r["check_name"]: r["failed_rows"] for r in v.tally.rows("run_x") if r["severity"] == "warn"}
+    warn = {r["check_name"]: r["failed_rows"] for r in v.tally.as_dicts() if r["severity"] == "warn"}
     assert v.tables["articles"].height == 1 and warn["not English: loaded, skipped by the English model"] == 1

@@ -8,8 +8,9 @@ import pytest
 
 from spaceetl import warehouse as wh
 from spaceetl.errors import RunLockedError, WarehouseBusyError
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 from spaceetl.schemas import TABLES
+from spaceetl.checks.runner import warehouse_check_rows
 
 
 def counts(path):
@@ -39,7 +40,7 @@ def loaded(tmp_path_factory):
     raw = base / "raw"
     shutil.copytree(SAMPLES, raw)
     settings = load_settings(raw_dir=raw, warehouse=base / "w.duckdb", busy_retry_s=5, lock_timeout_s=5)
-    first = run_locally(settings)
+    first = run(settings)
     return settings, first
 
 
@@ -50,7 +51,7 @@ def test_every_table_is_filled_and_consistent(loaded):
                   "runs", "quarantine", "dq_results", "dq_metrics"):
         assert n[table] > 0, table
     with wh.session(settings.warehouse, read_only=True) as conn:
-        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+        assert all(r["status"] == "pass" for r in warehouse_check_rows(conn))
         # every mention/amount: substr(body, start + 1, end - start) = text, in DuckDB itself
         bad = conn.execute("""SELECT count(*) FROM mentions m JOIN articles a USING (article_id)
                               WHERE substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.text""").fetchone()[0]
@@ -70,7 +71,7 @@ def test_every_table_is_filled_and_consistent(loaded):
 def test_rerun_of_unchanged_folder_adds_nothing(loaded):
     settings, first = loaded
     before = counts(settings.warehouse)
-    again = run_locally(settings)["summary"]
+    again = run(settings).summary
     after = counts(settings.warehouse)
     assert again["files_unchanged"] == again["files_seen"] and again["records_read"] == 0
     for table in ("articles", "sources", "entities", "mentions", "amounts", "dates", "claims", "quarantine"):
@@ -89,7 +90,7 @@ def test_changed_file_replaces_its_rows_without_orphans(loaded):
         old_id = conn.execute("SELECT article_id FROM sources WHERE source_path = 'hostile.txt'").fetchone()[0]
     text = path.read_text(encoding="utf-8") + "\n\nA late paragraph: the Italian Space Agency said it would help with a €3 million grant.\n"
     path.write_text(text, encoding="utf-8")
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["articles_loaded"] == 1 and summary["records_read"] == 1
     with wh.session(settings.warehouse, read_only=True) as conn:
         new_id = conn.execute("SELECT article_id FROM sources WHERE source_path = 'hostile.txt'").fetchone()[0]
@@ -97,7 +98,7 @@ def test_changed_file_replaces_its_rows_without_orphans(loaded):
         for table in ("articles", "mentions", "amounts", "dates", "claims"):
             assert conn.execute(f"SELECT count(*) FROM {table} WHERE article_id = ?", [old_id]).fetchone()[0] == 0, table
         assert conn.execute("SELECT count(*) FROM amounts WHERE article_id = ? AND currency = 'EUR'", [new_id]).fetchone()[0] == 1
-        assert all(r["status"] == "pass" for r in wh.integrity_checks(conn))
+        assert all(r["status"] == "pass" for r in warehouse_check_rows(conn))
 
 
 def test_hostile_strings_load_verbatim(loaded):
@@ -167,7 +168,7 @@ def test_near_duplicates_share_a_story_across_batches(tmp_path, settings_for):
     for name in ("sda_tracking_layer_award.txt", "sda_tracking_layer_award_repost.txt", "germany_airbus_leo_deal.txt"):
         shutil.copy(SAMPLES / name, raw / name)
     settings = settings_for(raw, batch_files=1)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["near_duplicates"] == 1
     with wh.session(settings.warehouse, read_only=True) as conn:
         rows = dict(conn.execute("""SELECT s.source_path, a.story_id FROM sources s JOIN articles a USING (article_id)""").fetchall())

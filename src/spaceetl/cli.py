@@ -285,16 +285,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                          "task_runner", "workers", "dask_address", "max_file_bytes")
     # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
     # the worker processes start), and the environment checks run, instead of one after the other.
-    from . import reaper
+    from . import preflight, reaper
+    from .pipeline.executors import warm_up
 
     reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
     server = _TemporaryServer.start_in_background()
-    try:
-        _preflight(settings)  # before anything else is started for the run: exit 2 at once
-    except BaseException:
-        server.stop_nowait()
-        raise
-    _warm_up(settings)
+    preflight.ensure_ready(settings)  # the one preflight: exit 2 at once (the server, half started, dies with us)
+    warm_up(settings, 2 if _more_files_than(Path(settings.raw_dir), settings.batch_files) else 1)
     server.wait()  # before this thread imports Prefect too (one import of it at a time)
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
@@ -302,17 +299,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet_prefect_console()
     progress.enable(progress.wanted() and not args.no_progress and not args.quiet, batch_lines=not args.quiet)
     try:
-        state = run_etl(settings, return_state=True)
+        state = run_etl(settings, return_state=True, preflight_done=True)
     finally:
         server.stop_nowait()  # the summary need not wait for the server's shutdown
     summary = state.result(raise_on_failure=False)
     log.debug("flow run returned")
-    if isinstance(summary, dict) and "exit_code" in summary:  # the run could not start or go on (environment)
+    if isinstance(summary, dict) and "error" in summary:  # the run could not start or go on (environment)
         _error(summary["error"])
         return int(summary["exit_code"])
     if not isinstance(summary, dict):
         _error(f"the flow run did not finish: {summary}")
         return 1
+    if summary["status"] == "interrupted" or "exit_code" in summary:
+        _error(f"run {summary['run_id']} {summary['status']}: {summary['message']}")
+        return int(summary.get("exit_code", 1))
     _print_summary(summary, warn_error=args.warn_error)
     if summary["status"] == "failed" or (args.warn_error and summary["status"] == "warning"):
         return 1
@@ -378,41 +378,6 @@ class _TemporaryServer:
             server.server_process = None  # Prefect's exit handler has nothing left to wait for
 
 
-def _preflight(settings) -> None:
-    """Environment checks before anything starts (a raw folder that is a file, a model that is not installed):
-    one clear line instead of a run whose every batch fails."""
-    from . import preflight
-
-    preflight.ensure_ready(settings)
-
-
-def _warm_up(settings) -> None:
-    """Load what the run will need in the background while the flow (and Prefect's temporary server) starts: the
-    spaCy model for a run in this process, or the extraction worker processes. Nothing here is on the critical
-    path; a failure surfaces where the model is used."""
-    import threading
-
-    def load() -> None:
-        try:
-            from .nlp.pipeline import get_nlp
-
-            get_nlp(settings.spacy_model)
-        except Exception:  # noqa: BLE001 - the run reports it where the model is needed
-            log.debug("background model load failed", exc_info=True)
-
-    if settings.task_runner == "dask":  # extraction runs on the cluster: nothing to warm up here
-        return
-    if settings.task_runner in ("thread", "local") and settings.workers > 1 and \
-            _more_files_than(Path(settings.raw_dir), settings.batch_files):
-        # several batches: the flow will hand them to the extraction worker processes; start them now (the fork
-        # server loads the model in its own process while this one starts Prefect)
-        from . import workers
-
-        workers.warm_up(settings.spacy_model, settings.workers)
-    else:
-        threading.Thread(target=load, name="spaceetl-model-warm-up", daemon=True).start()
-
-
 def _more_files_than(folder: Path, n: int) -> bool:
     """Cheap guess of whether a run has several batches (the plan decides for real, after unchanged files)."""
     import os
@@ -431,8 +396,9 @@ def _more_files_than(folder: Path, n: int) -> bool:
 def _check_counts(report: dict) -> dict[str, int]:
     checks = report.get("checks", [])
     return dict(PASS=sum(c["status"] == "pass" for c in checks),
-                WARN=sum(c["status"] == "fail" and c["severity"] == "warn" for c in checks),
-                ERROR=sum(c["status"] == "fail" and c["severity"] == "error" for c in checks),
+                WARN=sum(c["status"] == "fail" and c["severity"] != "error" for c in checks),
+                ERROR=sum(c["status"] == "error" or (c["status"] == "fail" and c["severity"] == "error")
+                          for c in checks),
                 TOTAL=len(checks))
 
 
@@ -459,13 +425,15 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
         report = json.loads(Path(s["report_json"]).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError):
         report = {}
-    failing = [c for c in report.get("checks", []) if c["status"] == "fail"]
+    failing = [c for c in report.get("checks", []) if c["status"] in ("fail", "error")]
     if failing:
         lines.append("")
         for c in failing:
-            tag = "ERROR" if c["severity"] == "error" else "WARN "
-            name = f"{c['table_name']}.{c['check_name']}" + (f" ({c['column_name']})" if c.get("column_name") else "")
-            lines.append(f"  {tag} {name[:60] + ' ':.<62} {c['failed_rows']} of {c['total_rows']}")
+            tag = "ERROR" if c["severity"] == "error" or c["status"] == "error" else "WARN "
+            name = c.get("check_id") or f"{c['table_name']}.{c['check_name']}"
+            what = (f"check errored: {c.get('message')}" if c["status"] == "error" else
+                    f"{c['failed_rows']:,} of {c['total_rows']:,} {c.get('denominator') or 'rows'}")
+            lines.append(f"  {tag} {name[:60] + ' ':.<62} {what}")
     if report:
         counts = _check_counts(report)
         lines += ["", "Done. " + " ".join(f"{k}={v}" for k, v in counts.items())]

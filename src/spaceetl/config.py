@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     @field_validator("check_thresholds")
     @classmethod
     def _thresholds_parse(cls, value: str | None) -> str | None:
-        from .status import parse_thresholds
+        from .checks.escalation import parse_thresholds
 
         parse_thresholds(value)  # a ValueError here is reported as a settings error before the run starts
         return value
@@ -81,6 +81,12 @@ class Settings(BaseSettings):
                     "archives): recorded as skipped with the reason, never read or quarantined.")
     max_gzip_ratio: float = Field(100.0, ge=1, description="A gzip file that expands more than this many times "
                                                           "(once past 1 MB) is quarantined as a decompression bomb.")
+    check_timeout_s: float = Field(300.0, ge=0, description="A data-quality check that runs longer is stopped and "
+                                   "recorded as status 'error' (0 = no limit); the run still reaches its report.")
+    file_budget_s: float = Field(120.0, ge=0, description="Seconds a file may take through extraction, plus "
+                                 "file_budget_s_per_mb per MB; a file past it is quarantined 'too_slow' (on worker "
+                                 "processes and Dask; 0 = no budget).")
+    file_budget_s_per_mb: float = Field(300.0, ge=0, description="Extra seconds of a file's budget per MB of input.")
     long_article: Literal["chunk", "truncate"] = Field(
         "chunk", description="Bodies over max_nlp_chars: 'chunk' runs the NLP stage on paragraph-aligned pieces "
                              "(every offset still indexes the whole body), 'truncate' processes only the start "

@@ -38,6 +38,7 @@ class Progress:
         self.batches_total = 0
         self.batches_done = 0
         self._ticked = 0
+        self.extracted = 0  # articles through the NLP stage in this process (ticks), before they are loaded
         self._last_batch = time.monotonic()
 
     def start(self, files: int, batches: int = 0) -> None:
@@ -63,9 +64,14 @@ class Progress:
         self._show(files - ahead)
 
     def tick(self) -> None:
-        """One article through the NLP stage of a batch running in this process: the bar moves within a large
-        batch instead of jumping at its end (counted as one file, until the batch reports its real count)."""
-        if not self.enabled or self.files >= self.total:
+        """One article through the NLP stage of a batch running in this process: the counts move within a large
+        batch (or a single file of many records) instead of jumping at its end (counted as one file, until the
+        batch reports its real count)."""
+        if not self.enabled:
+            return
+        self.extracted += 1
+        if self.files >= self.total:  # a file of many records: the files are counted, the articles move on
+            self._show(0)
             return
         self._ticked += 1
         self.files += 1
@@ -73,7 +79,8 @@ class Progress:
 
     def _show(self, files: int) -> None:
         if self._bar is not None:
-            self._bar.set_postfix(articles=self.articles, rows=self.rows, refresh=False)
+            self._bar.set_postfix(extracted=max(self.extracted, self.articles), loaded=self.articles, rows=self.rows,
+                                  refresh=False)
             self._bar.update(files)
         elif self.enabled and self.mode == "plain" and self.total >= MIN_FILES:
             self._plain()
@@ -100,8 +107,9 @@ class Progress:
             return
         self._last_step, self._last_line = step, now
         pct = 100 * self.files / self.total if self.total else 100
-        sys.stderr.write(f"progress: {self.files}/{self.total} files ({pct:.0f}%), {self.articles} articles, "
-                         f"{self.rows} rows, {now - self._t0:.0f}s\n")
+        extracted = f"{self.extracted} articles extracted, " if self.extracted > self.articles else ""
+        sys.stderr.write(f"progress: {self.files}/{self.total} files ({pct:.0f}%), {extracted}{self.articles} "
+                         f"articles loaded, {self.rows} rows, {now - self._t0:.0f}s\n")
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -146,6 +154,22 @@ def write_line(text: str, stream=None) -> None:
     else:
         stream.write(text + "\n")
         stream.flush()
+
+
+class ProgressObserver:
+    """The run's progress as ``pipeline.run`` reports it (planned, each batch loaded, closed), shown by the
+    progress of this process (nothing unless the CLI enabled it)."""
+
+    def planned(self, plan) -> None:
+        _current.start(plan.files_to_read, len(plan.batches))
+
+    def loaded(self, job, validated, counts: dict, failed: bool) -> None:
+        rows = sum(df.height for df in validated.tables.values())
+        _current.advance(len(job.entries), counts.get("articles_loaded", 0), rows)
+        _current.batch_done(len(job.entries), counts.get("articles_loaded", 0), counts.get("quarantined", 0), failed)
+
+    def closed(self) -> None:
+        _current.close()
 
 
 class ConsoleHandler(logging.StreamHandler):

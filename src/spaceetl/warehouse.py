@@ -196,7 +196,7 @@ def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
-    from .validate import validate_table
+    from .checks.contracts import validate_table
 
     insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
@@ -302,7 +302,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
         sources = records.with_columns(status.alias("status"), reason.alias("reason")).with_columns(
             pl.col("status").alias("outcome"), pl.lit(run_id).alias("loaded_run_id"), pl.lit(run_id).alias("run_id"),
         ).unique(subset=["source_path", "record"], keep="first")
-        from .validate import validate_table
+        from .checks.contracts import validate_table
 
         insert_frame(conn, "sources", validate_table(
             "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema)))
@@ -416,47 +416,6 @@ def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: li
         return len(gone)
     finally:
         conn.unregister("_candidates")
-
-
-# --- whole-warehouse checks ----------------------------------------------------------------------------------
-
-def integrity_checks(conn: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Cross-table checks derived from the contracts: every reference resolves, every span matches the body."""
-    results: list[dict] = []
-    for spec in TABLES.values():
-        total = conn.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0]
-        for fk in spec.foreign_keys:
-            failed, sample = conn.execute(
-                f'SELECT count(*), list(t."{fk.column}")[1:5] FROM "{spec.name}" t WHERE t."{fk.column}" IS NOT NULL '
-                f'AND NOT EXISTS (SELECT 1 FROM "{fk.table}" p WHERE p."{fk.ref_column}" = t."{fk.column}")').fetchone()
-            results.append(dict(table_name=spec.name, check_name=f"no_orphans:{fk.column}->{fk.table}",
-                                column_name=fk.column, severity="error", failed_rows=failed, total_rows=total,
-                                sample=json.dumps(sample) if failed else None))
-        if spec.span is not None:
-            sp = spec.span
-            failed, sample = conn.execute(
-                f'SELECT count(*), list(t."{sp.text}")[1:5] FROM "{spec.name}" t JOIN articles a USING ({sp.article}) '
-                f'WHERE substr(a.body, t."{sp.start}" + 1, t."{sp.end}" - t."{sp.start}") IS DISTINCT FROM t."{sp.text}"').fetchone()
-            results.append(dict(table_name=spec.name, check_name="span_matches_body", column_name=sp.text,
-                                severity="error", failed_rows=failed, total_rows=total,
-                                sample=json.dumps(sample, ensure_ascii=False) if failed else None))
-    # Links between articles (not declared as foreign keys: a batch is validated before they are set at load).
-    for column in ("near_duplicate_of", "story_id"):
-        failed, sample = conn.execute(
-            f'SELECT count(*), list(t."{column}")[1:5] FROM articles t WHERE t."{column}" IS NOT NULL AND NOT EXISTS '
-            f'(SELECT 1 FROM articles p WHERE p.article_id = t."{column}")').fetchone()
-        results.append(dict(table_name="articles", check_name=f"no_orphans:{column}->articles", column_name=column,
-                            severity="error", failed_rows=failed,
-                            total_rows=conn.execute("SELECT count(*) FROM articles").fetchone()[0],
-                            sample=json.dumps(sample) if failed else None))
-    failed = conn.execute("SELECT count(*) FROM articles a WHERE NOT EXISTS "
-                          "(SELECT 1 FROM sources s WHERE s.article_id = a.article_id)").fetchone()[0]
-    total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    results.append(dict(table_name="articles", check_name="has_source", column_name="article_id", severity="error",
-                        failed_rows=failed, total_rows=total, sample=None))
-    for r in results:
-        r["status"] = "fail" if r["failed_rows"] else "pass"
-    return results
 
 
 def rebuild_search_index(conn: duckdb.DuckDBPyConnection) -> bool:

@@ -70,8 +70,12 @@ def _warn_predicate(table: str, column: str) -> str | None:
 
 def failing_rows_sql(check: dict, run_id: str) -> str | None:
     """A query that lists every row failing ``check`` in this run (paste it into `spaceetl sql` or the duckdb CLI)."""
+    from ..checks.registry import by_id
     from ..schemas import TABLES
 
+    declared = by_id().get(check.get("check_id") or "")
+    if declared is not None and declared.failing_rows:
+        return declared.failing_rows
     table, name, column, run = check["table_name"], check["check_name"], check.get("column_name"), _q(run_id)
     if table == "run":
         if name.startswith("quarantined_share"):
@@ -129,14 +133,15 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
 def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = True) -> dict:
     """The report of ``run_id``. ``with_pages``: also the run index and the previous run's report (written as
     pages of their own by :func:`write_report`)."""
-    from .metrics import BAD_DIRECTION, drift_limits
+    from ..checks.metrics import BAD_DIRECTION, drift_limits
 
     run = _rows(conn, "SELECT * FROM runs WHERE run_id = ?", [run_id])
     if not run:
         raise LookupError(f"no run {run_id!r} in this warehouse")
     run = run[0]
-    checks = _rows(conn, "SELECT table_name, check_name, column_name, severity, status, failed_rows, total_rows, sample "
-                         "FROM dq_results WHERE run_id = ? ORDER BY status = 'pass', severity, table_name, check_name", [run_id])
+    checks = _rows(conn, "SELECT check_id, table_name, check_name, column_name, severity, status, failed_rows, total_rows, "
+                         "denominator, sample, message FROM dq_results WHERE run_id = ? "
+                         "ORDER BY status = 'pass', status <> 'error', severity, table_name, check_name", [run_id])
     quarantine = _rows(conn, f"SELECT stage, source_path, record, table_name, row_key, check_name, reason, "
                              f"left(payload, 400) AS payload FROM quarantine WHERE run_id = ? "
                              f"ORDER BY source_path NULLS LAST, record LIMIT {QUARANTINE_LIMIT}", [run_id])
@@ -168,6 +173,7 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = 
     source_status = _rows(conn, "SELECT status, count(*) AS n FROM sources WHERE run_id = ? GROUP BY status ORDER BY status", [run_id])
     for c in checks:
         c["sample_rows"] = sample_rows(c.get("sample"))
+        c["check_id"] = c.get("check_id") or f"{c['table_name']}.{c['check_name']}"  # runs before check ids
         c["sql"] = failing_rows_sql(c, run_id) if c["status"] == "fail" else None
     neighbours = conn.execute(
         """SELECT (SELECT run_id FROM runs WHERE started_at < r.started_at ORDER BY started_at DESC LIMIT 1),
@@ -195,7 +201,7 @@ def collect(conn: duckdb.DuckDBPyConnection, run_id: str, *, with_pages: bool = 
             dict(stage="validate", label="quarantined", count=run.get("quarantined")),
         ],
         source_status=source_status, tables=tables, this_run=this_run, data_files=_data_files(run),
-        failing_checks=[c for c in checks if c["status"] == "fail"], checks=checks,
+        failing_checks=[c for c in checks if c["status"] in ("fail", "error")], checks=checks,
         quarantine=quarantine, quarantine_total=quarantine_total, skipped=skipped, skipped_total=skipped_total,
         metrics=metrics, history=history, **extra,
     )
@@ -295,6 +301,8 @@ def markdown_summary(report: dict) -> str:
 
     run = report["run"]
     lines = [f"# spaceetl run {cell(run['run_id'])}: **{cell(report['status'])}**", ""]
+    if report["status"] in ("interrupted", "running"):
+        lines += ["**This run did not finish**: its checks did not all run; nothing here says its data passed.", ""]
     if report["status"] == "warning":
         lines += ["**This run is a WARNING.** Prefect has no warning state: the flow run is a Completed state named "
                   "Warning and shows green. Look at the failing checks below.", ""]
@@ -303,7 +311,9 @@ def markdown_summary(report: dict) -> str:
     lines += ["| stage | what | count |", "|---|---|---|"]
     lines += [f"| {s['stage']} | {s['label']} | {cell(s['count'])} |" for s in report["stages"]]
     lines += ["", f"## Failing checks ({len(report['failing_checks'])})", "", "| table | check | severity | failed / total |", "|---|---|---|---|"]
-    lines += [f"| {cell(c['table_name'])} | {cell(c['check_name'])} | {c['severity']} | {c['failed_rows']} / {c['total_rows']} |"
+    lines += [f"| {cell(c['table_name'])} | {cell(c['check_name'])} | {c['severity']} | "
+              + (f"errored: {cell(c.get('message'))}" if c["status"] == "error" else
+                 f"{c['failed_rows']} / {c['total_rows']} {cell(c.get('denominator'))}") + " |"
               for c in report["failing_checks"]]
     lines += ["", f"## Quarantined ({report['quarantine_total']})", "", "| file | record | check | reason |", "|---|---|---|---|"]
     lines += [f"| {cell(q['source_path'])} | {cell(q['record'])} | {cell(q['check_name'])} | {cell(q['reason'])} |"

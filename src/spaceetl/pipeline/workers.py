@@ -16,6 +16,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,12 @@ def _init_worker(model_name: str) -> None:
     """Load the model once. If it cannot load, the worker stays up and fails each batch with the real error
     (a failing initializer would only break the pool with no reason given)."""
     global _start_error
-    from .nlp.pipeline import get_nlp
-    from .reaper import die_with_parent
+    from ..nlp.pipeline import get_nlp
+    from ..reaper import die_with_parent
 
     die_with_parent()  # a worker never outlives the fork server (and so the run) that made it
+    # Ctrl-C reaches the whole process group: the run handles it; a worker just stops when the run ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         get_nlp(model_name)
     except Exception as exc:  # noqa: BLE001 - re-raised for every batch this worker is given
@@ -43,12 +46,12 @@ def _init_worker(model_name: str) -> None:
 
 
 def _run(entries, settings, run_id, rejected):
-    from .pipeline import extract_and_validate
+    from .stages import extract_batch
 
     if _start_error is not None:
         raise _start_error
     # One process per worker already: spaCy must not fork processes of its own in here.
-    return extract_and_validate(entries, settings.model_copy(update={"n_process": 1}), run_id, rejected)
+    return extract_batch(entries, settings.model_copy(update={"n_process": 1}), run_id, rejected)
 
 
 def pool(model_name: str, workers: int) -> ProcessPoolExecutor:
@@ -66,7 +69,7 @@ def _context(model_name: str):
         return multiprocessing.get_context("spawn")
     os.environ.setdefault("SPACEETL_PRELOAD_MODEL", model_name)  # read by the fork server when it starts
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["spaceetl._worker_preload"])
+    ctx.set_forkserver_preload(["spaceetl.pipeline._worker_preload"])
     return ctx
 
 
@@ -97,6 +100,17 @@ def discard_broken(model_name: str, workers: int) -> None:
         log.warning("an extraction worker process died; starting fresh workers")
         _pools.pop(key)
         broken.shutdown(wait=False, cancel_futures=True)
+
+
+def kill(model_name: str, workers: int) -> None:
+    """End the pool's processes at once (a batch ran past its time budget: a running task cannot be cancelled);
+    the next batch starts a fresh pool."""
+    p = _pools.pop((model_name, workers), None)
+    if p is None:
+        return
+    for proc in list(getattr(p, "_processes", {}).values()):
+        proc.kill()
+    p.shutdown(wait=False, cancel_futures=True)
 
 
 def shutdown() -> None:

@@ -22,8 +22,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
-from .frames import BatchOutput
-from .schemas import ARTICLE_TABLES, QUARANTINE, TABLES, TableSpec
+from ..frames import BatchOutput
+from ..schemas import ARTICLE_TABLES, QUARANTINE, TABLES, TableSpec
 
 log = logging.getLogger(__name__)
 ROW = "__row"
@@ -48,13 +48,23 @@ class CheckTally:
         for (table, check, column, severity), (failed, total, sample) in other.counts.items():
             self.add(table, check, column, severity, failed, total, sample)
 
-    def rows(self, run_id: str) -> list[dict]:
-        return [
-            dict(run_id=run_id, table_name=t, check_name=c, column_name=col, severity=sev,
-                 status="fail" if failed else "pass", failed_rows=failed, total_rows=total,
-                 sample=json.dumps(sample, ensure_ascii=False, default=str) if sample else None)
-            for (t, c, col, sev), (failed, total, sample) in sorted(self.counts.items(), key=lambda kv: kv[0])
-        ]
+    def get(self, table: str, check: str, column: str | None, severity: str) -> tuple[int, int, list] | None:
+        entry = self.counts.get((table, check, column, severity))
+        return None if entry is None else (entry[0], entry[1], entry[2])
+
+    def as_dicts(self) -> list[dict]:
+        """The tally as plain rows (the check runner turns them into ``dq_results`` through the registry)."""
+        out = []
+        for table, check, column, severity in self.keys():
+            failed, total, _sample = self.counts[(table, check, column, severity)]
+            out.append(dict(table_name=table, check_name=check, column_name=column, severity=severity,
+                            status="fail" if failed else "pass", failed_rows=failed, total_rows=total))
+        return out
+
+    def keys(self) -> list[tuple[str, str, str | None, str]]:
+        """Every (table, check, column, severity) tallied, in a stable order (a frame-level check has no column:
+        it sorts before the column checks of its table)."""
+        return sorted(self.counts, key=lambda k: (k[0], k[1], k[2] or "", k[3]))
 
 
 @dataclass
@@ -224,47 +234,10 @@ def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
 
 def validate_table(name: str, df: pl.DataFrame) -> pl.DataFrame:
     """Validate a bookkeeping frame (runs, dq_results, ...) strictly: a failure here is a bug, so it raises."""
-    from .errors import ContractError
+    from ..errors import ContractError
 
     spec = TABLES[name]
     try:
         return spec.contract.validate(df, lazy=True)
     except SchemaErrors as exc:
         raise ContractError(f"{name} rows break their contract: {exc.failure_cases.head(5).to_dicts()}", stage="validate") from exc
-
-
-@dataclass
-class SpilledBatch:
-    """A validated batch written to Parquet by a remote worker, for the single writer to load. Only paths and
-    counters travel back to the flow, not the frames."""
-
-    folder: str
-    tables: list[str]
-    tally: CheckTally
-    stats: dict[str, float]
-
-    @classmethod
-    def write(cls, batch: ValidatedBatch, folder) -> "SpilledBatch":
-        from pathlib import Path
-
-        path = Path(folder)
-        path.mkdir(parents=True, exist_ok=True)
-        for name, df in batch.tables.items():
-            df.write_parquet(path / f"{name}.parquet")
-        batch.records.write_parquet(path / "_records.parquet")
-        batch.quarantine.write_parquet(path / "_quarantine.parquet")
-        return cls(str(path), list(batch.tables), batch.tally, dict(batch.stats))
-
-    def read(self) -> ValidatedBatch:
-        from pathlib import Path
-
-        path = Path(self.folder)
-        tables = {name: pl.read_parquet(path / f"{name}.parquet") for name in self.tables}
-        return ValidatedBatch(tables=tables, records=pl.read_parquet(path / "_records.parquet"),
-                              quarantine=pl.read_parquet(path / "_quarantine.parquet"), tally=self.tally,
-                              stats=self.stats)
-
-    def remove(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.folder, ignore_errors=True)
