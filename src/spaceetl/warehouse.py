@@ -195,6 +195,19 @@ def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return stale
 
 
+def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs that ended before their checks (interrupted, killed, crashed) since the last run that checked the
+    warehouse: the next run re-checks everything and rebuilds what they left (the full-text index)."""
+    return [r[0] for r in conn.execute("""
+        SELECT run_id FROM runs r
+        WHERE NOT EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = r.run_id)
+          AND status IN ('running', 'interrupted', 'failed')
+          AND started_at > coalesce((SELECT max(x.started_at) FROM runs x
+                                     WHERE EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = x.run_id)),
+                                    '-infinity'::TIMESTAMPTZ)
+        ORDER BY started_at""").fetchall()]
+
+
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
     from .checks.contracts import validate_table
 

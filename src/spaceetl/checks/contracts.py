@@ -128,7 +128,8 @@ def _sample_rows(df: pl.DataFrame, records: pl.DataFrame, fails: list[dict], col
             hit = records.filter(pl.col("article_id") == article_id).head(1)
             if hit.height:
                 source_path, record = hit["source_path"][0], hit["record"][0]
-        out.append({"file": source_path, "record": record, "article_id": article_id,
+        span = [row["start_char"], row["end_char"]] if row.get("start_char") is not None else None
+        out.append({"file": source_path, "record": record, "article_id": article_id, "span": span,
                     "title": (row.get("title") or None) if "title" in row else None,
                     "value": value if value is None or isinstance(value, (int, float, bool)) else str(value)[:200]})
     return out
@@ -155,6 +156,8 @@ def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
         whole_frame = failures.filter(pl.col("index").is_null() & ~pl.col("check").is_in(["field_uniqueness"]))
         by_check: dict[tuple[str, str | None], list] = defaultdict(list)
         for f in failures.iter_rows(named=True):
+            if f["column"] not in df.columns:  # a frame-level check: pandera names the schema, not a column
+                f["column"] = None
             by_check[(f["check"], f["column"])].append(f)
             if f["index"] is not None:
                 reasons[int(f["index"])].append(f"{f['check']} failed on {f['column']}: {str(f['failure_case'])[:80]!r}")

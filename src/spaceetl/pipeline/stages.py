@@ -56,7 +56,8 @@ def begin(settings: Settings, flow_run_id: str | None = None) -> RunContext:
                      flow_run_id=flow_run_id)
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
         wh.init_schema(conn)
-        run.interrupted = wh.mark_interrupted_runs(conn)
+        killed = wh.mark_interrupted_runs(conn)
+        run.interrupted = wh.unrepaired_runs(conn)
         wh.insert_run(conn, dict(
             run_id=run.run_id, flow_run_id=flow_run_id, started_at=run.started_at, finished_at=None, status="running",
             raw_dir=str(Path(settings.raw_dir).resolve()), model_name=run.model_name, model_version=run.model_version,
@@ -64,8 +65,11 @@ def begin(settings: Settings, flow_run_id: str | None = None) -> RunContext:
             files_seen=None, files_unchanged=None, records_read=None, articles_loaded=None, duplicates=None,
             near_duplicates=None, quarantined=None, report_path=None, message=None,
             data_files_json=json.dumps(data_files(settings.data_dir or ""), sort_keys=True), files_deleted=None))
+    if killed:
+        log.warning("marked %d earlier run(s) as interrupted: %s", len(killed), ", ".join(killed))
     if run.interrupted:
-        log.warning("marked %d earlier run(s) as interrupted: %s", len(run.interrupted), ", ".join(run.interrupted))
+        log.warning("earlier run(s) %s ended before their checks: this run re-checks the warehouse and rebuilds "
+                    "its full-text index", ", ".join(run.interrupted))
     return run
 
 

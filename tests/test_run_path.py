@@ -1,0 +1,206 @@
+"""The one run path (``spaceetl.pipeline.run``): every registered check is recorded, a check that raises or a bad
+derived row never ends a run before its report, finishing twice gives the same results, and a run stopped by
+SIGINT or SIGTERM says so and is repaired by the next run. Real runs into real DuckDB files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from conftest import SAMPLES
+from spaceetl.checks import registry as reg
+from spaceetl.pipeline import run, stages
+from spaceetl.pipeline.context import RunTotals
+
+CLI = [str(Path(sys.executable).parent / "spaceetl")]
+
+
+def small_raw(tmp_path: Path, n: int = 4) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in sorted(p for p in SAMPLES.glob("*.txt") if "corrupt" not in p.name and "empty" not in p.name)[:n]:
+        shutil.copy(f, raw / f.name)
+    return raw
+
+
+def rows(warehouse: Path, sql: str, params=()):
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return conn.execute(sql, list(params)).fetchall()
+
+
+def test_every_registered_check_is_recorded_with_what_it_counts(tmp_path, settings_for):
+    settings = settings_for(small_raw(tmp_path))
+    result = run(settings)
+    recorded = {r[0]: r[1:] for r in rows(settings.warehouse, "SELECT check_id, status, denominator FROM dq_results "
+                                                               "WHERE run_id = ?", [result.summary["run_id"]])}
+    declared = {c.id for c in reg.registry()}
+    assert declared <= set(recorded)
+    assert all(denominator for _status, denominator in recorded.values())
+    assert recorded["mentions.span_matches_body_in_warehouse[text]"][1] == "mentions rows in the warehouse"
+
+
+def test_a_check_that_raises_is_an_error_and_the_run_still_reports(tmp_path, settings_for, monkeypatch):
+    def broken(_ctx):
+        raise ZeroDivisionError("the check's own bug")
+
+    extra = reg.Check("run.broken_on_purpose", "run", "broken_on_purpose", "error", "run", "raises", "runs",
+                      compute=broken)
+    original = reg._explicit_checks
+    monkeypatch.setattr(reg, "_explicit_checks", lambda: [*original(), extra])
+    reg.registry.cache_clear()
+    try:
+        settings = settings_for(small_raw(tmp_path))
+        result = run(settings)
+    finally:
+        monkeypatch.undo()
+        reg.registry.cache_clear()
+    assert result.summary["status"] == "failed"
+    assert "run.broken_on_purpose could not be computed" in result.summary["message"]
+    (status, message), = rows(settings.warehouse, "SELECT status, message FROM dq_results WHERE run_id = ? AND "
+                                                  "check_id = 'run.broken_on_purpose'", [result.summary["run_id"]])
+    assert status == "error" and "ZeroDivisionError: the check's own bug" in message
+    html = Path(result.summary["report_html"]).read_text(encoding="utf-8")
+    assert "check errored" in html and "Every check passed" not in html
+    # every other check still ran
+    assert rows(settings.warehouse, "SELECT count(*) FROM dq_results WHERE run_id = ? AND status = 'pass'",
+                [result.summary["run_id"]])[0][0] > 100
+
+
+def test_a_derived_row_failing_a_frame_level_check_is_quarantined_and_reported(tmp_path, settings_for, monkeypatch):
+    """The shape that crashed every run on a real export: a reference whose antecedent lies inside its own span
+    fails the frame-level check ``span_ordered`` (a check with no column)."""
+    real = stages.process_files
+
+    def with_a_bad_reference(*args, **kwargs):
+        batch = real(*args, **kwargs)
+        refs = batch.tables["entity_references"]
+        assert refs.height, "the fixture articles must resolve at least one reference"
+        batch.tables["entity_references"] = refs.with_columns(
+            pl.when(pl.int_range(pl.len()) == 0).then(pl.col("start_char")).otherwise(pl.col("antecedent_start"))
+            .alias("antecedent_start"))
+        return batch
+
+    monkeypatch.setattr(stages, "process_files", with_a_bad_reference)
+    settings = settings_for(small_raw(tmp_path))
+    result = run(settings)
+    summary = result.summary
+    assert summary["status"] in ("completed", "warning")
+    failing = [c for c in result.report["failing_checks"] if c["check_id"] == "entity_references.span_ordered"]
+    assert failing and failing[0]["failed_rows"] >= 1
+    sample = failing[0]["sample_rows"][0]
+    assert sample["article_id"] and sample["span"] and sample["file"]
+    quarantined = rows(settings.warehouse, "SELECT table_name, check_name FROM quarantine WHERE run_id = ? "
+                                           "AND table_name = 'entity_references'", [summary["run_id"]])
+    assert quarantined and quarantined[0][1] == "span_ordered"
+    assert rows(settings.warehouse, "SELECT status FROM runs")[0][0] == summary["status"]
+
+
+def test_finishing_twice_gives_the_same_dq_results(tmp_path, settings_for):
+    settings = settings_for(small_raw(tmp_path))
+    run(settings)
+    ctx = stages.begin(settings)
+    plan = stages.discover(ctx)
+    totals = RunTotals()
+    query = ("SELECT check_id, status, failed_rows, total_rows, denominator FROM dq_results WHERE run_id = ? "
+             "ORDER BY check_id")
+    stages.check(ctx, plan, totals)
+    first = rows(settings.warehouse, query, [ctx.run_id])
+    stages.check(ctx, plan, totals)
+    assert rows(settings.warehouse, query, [ctx.run_id]) == first and len(first) >= len(reg.registry())
+
+
+def test_a_crash_inside_a_stage_ends_the_run_failed_with_a_report(tmp_path, settings_for, monkeypatch):
+    from spaceetl.checks import metrics
+
+    def crash(*_args):
+        raise KeyError("a bug in a stage")
+
+    monkeypatch.setattr(metrics, "compute_metrics", crash)
+    settings = settings_for(small_raw(tmp_path))
+    result = run(settings)
+    assert result.status == "failed" and result.exit_code == 1
+    assert "crashed during check" in result.summary["message"]
+    (status, message), = rows(settings.warehouse, "SELECT status, message FROM runs")
+    assert status == "failed" and "KeyError" in message
+    html = Path(result.summary["report_html"]).read_text(encoding="utf-8")
+    assert "Every check passed" not in html and "did not reach its checks" in html
+
+
+# ---------------------------------------------------------------- signals
+
+CHILD = ("import logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run; "
+         "logging.basicConfig(level=logging.WARNING); "
+         "logging.getLogger('spaceetl.pipeline.batches').setLevel(logging.DEBUG); "
+         "sys.exit(run(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], batch_files=1, n_process=1, "
+         "workers=1)).exit_code)")
+
+
+def _stop_after_first_batch(argv: list[str], sig: int, env=None, watch: str = "stderr") -> subprocess.CompletedProcess:
+    """Start ``argv``, wait until it has loaded one batch (its batch log line), then send ``sig``."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    seen = []
+    for line in getattr(proc, watch):
+        seen.append(line)
+        if "settled in" in line or " 1 of " in line:
+            break
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=120)
+    if watch == "stdout":
+        out = "".join(seen) + out
+    else:
+        err = "".join(seen) + err
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_ends_the_run_interrupted_and_the_next_run_repairs(tmp_path, sig, code):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES, raw)
+    warehouse = tmp_path / "wh" / "w.duckdb"
+    done = _stop_after_first_batch([sys.executable, "-c", CHILD, str(raw), str(warehouse)], sig)
+    assert done.returncode == code, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    (run_id, status, message, report_path), = rows(warehouse, "SELECT run_id, status, message, report_path FROM runs")
+    assert status == "interrupted" and signal.Signals(sig).name in message
+    html = Path(report_path).read_text(encoding="utf-8")
+    assert "This run did not finish" in html and "Every check passed" not in html
+    assert rows(warehouse, "SELECT count(*) FROM sources")[0][0] >= 1  # the first batch is in, whole
+
+    again = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(warehouse)], capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode in (0, 1), again.stderr[-2000:]
+    latest, = rows(warehouse, "SELECT status, message FROM runs WHERE run_id <> ? ORDER BY started_at", [run_id])
+    assert latest[0] in ("completed", "warning") and "re-checked and rebuilt" in latest[1]
+    assert rows(warehouse, "SELECT count(*) FROM runs WHERE status = 'running'")[0][0] == 0
+    expected = json.loads((SAMPLES.parent / "expected.json").read_text(encoding="utf-8"))["totals"]["records"]
+    assert rows(warehouse, "SELECT count(*) FROM articles")[0][0] == expected
+    with duckdb.connect(str(warehouse), read_only=True) as conn:  # the full-text index is there
+        from spaceetl.warehouse import fts_extension_path
+
+        conn.execute(f"LOAD '{fts_extension_path()}'")
+        hits = conn.execute("SELECT count(*) FROM articles WHERE fts_main_articles.match_bm25(article_id, "
+                            "'satellite') IS NOT NULL").fetchone()[0]
+    assert hits > 0
+
+
+@pytest.mark.slow
+def test_sigterm_to_spaceetl_run_exits_143_with_one_line(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES, raw)
+    warehouse = tmp_path / "wh" / "w.duckdb"
+    env = dict(os.environ, SPACEETL_BATCH_FILES="1", SPACEETL_WORKERS="1")
+    done = _stop_after_first_batch([*CLI, "run", str(raw), "--warehouse", str(warehouse), "--no-progress"],
+                                   signal.SIGTERM, env=env, watch="stdout")
+    assert done.returncode == 143, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "interrupted by SIGTERM" in done.stderr
+    assert rows(warehouse, "SELECT status FROM runs")[0][0] == "interrupted"
