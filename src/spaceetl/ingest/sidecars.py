@@ -236,8 +236,10 @@ def apply_row(article: RawArticle, row: dict[str, Any], source: str) -> None:
         if authors:
             article.authors = authors
             supplied.append("authors")
+    # A publisher the reader only derived from the URL's host (no field named it) gives way to the manifest's.
+    derived = article.publisher is not None and article.publisher == fields.publisher_from_url(article.url)
     for name, attr in (("url", "url"), ("publisher", "publisher"), ("title", "title"), ("section", "section")):
-        if not getattr(article, attr):
+        if not getattr(article, attr) or (attr == "publisher" and derived):
             value = fields.as_text(_column(row, spec.get(name, ())))
             if value:
                 setattr(article, attr, value)
