@@ -138,6 +138,21 @@ def test_unreadable_manifest_is_ignored_and_the_articles_still_load(tmp_path, se
     assert by_file(settings)["001-mobile-warning.txt"]["metadata_source"] is None
 
 
+def test_tsv_manifest_with_a_bom_names_a_gzipped_file_by_its_stem(tmp_path):
+    import gzip
+
+    from spaceetl.ingest.models import FileEntry
+    from spaceetl.ingest.readers import read_file
+
+    path = write(tmp_path / "002-ground-power.txt.gz", gzip.compress(RELEASE_B.encode("utf-8")))
+    write(tmp_path / "metadata.tsv", "\ufeffslug\tdate\tbyline\n002-ground-power\t2025-05-02\tSenior Airman Dana Cruz\n")
+    items, _ = read_file(FileEntry("002-ground-power.txt.gz", path, path.stat().st_size, 0), max_bytes=10_000_000,
+                         min_body_chars=80)
+    (article,) = items
+    assert article.published_at.date().isoformat() == "2025-05-02" and article.metadata_source == "metadata.tsv"
+    assert (article.authors, article.author_ranks) == (["Dana Cruz"], ["Senior Airman"])
+
+
 @pytest.mark.parametrize("author, rank, name", [
     ("Staff Sgt. Jane Roe", "Staff Sgt.", "Jane Roe"),
     ("Army Sgt. 1st Class Omar Haddad", "Army Sgt. 1st Class", "Omar Haddad"),

@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -90,6 +91,9 @@ _cache_lock = threading.Lock()
 _listing: dict[str, tuple[int, tuple[str, ...]]] = {}
 
 
+_EXTENSION = re.compile(r"(?=[a-z0-9]*[a-z])[a-z0-9]{1,6}")
+
+
 def file_keys(name: str) -> list[str]:
     """``001-a.txt.gz`` -> [``001-a.txt.gz``, ``001-a.txt``, ``001-a``]: manifests name files with or without
     their extensions."""
@@ -98,8 +102,9 @@ def file_keys(name: str) -> list[str]:
     if base.endswith(".gz"):
         base = base[:-3]
         keys.append(base)
-    if "." in base.lstrip("."):
-        keys.append(base.rsplit(".", 1)[0])
+    stem, dot, ext = base.rpartition(".")
+    if dot and stem and _EXTENSION.fullmatch(ext):  # "v1.2-report" has no extension to drop
+        keys.append(stem)
     return keys
 
 
@@ -159,7 +164,7 @@ def index_for(folder: Path) -> SidecarIndex | None:
             continue
         try:
             rows = read_manifest(folder / name)
-        except (InputError, OSError, csv.Error) as exc:
+        except (InputError, OSError, csv.Error, ValueError) as exc:
             log.warning("metadata sidecar %s cannot be read, ignored: %s", folder / name, exc)
             continue
         _add_rows(index, name, rows, folder / name)
@@ -210,7 +215,7 @@ def read_manifest(path: Path) -> list[dict[str, Any]]:
         return rows
     delimiter = "\t" if name.endswith(".tsv") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return [{(k or "").strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()} for row in reader]
+    return [{(k or "").strip().lstrip("\ufeff"): (v.strip() if isinstance(v, str) else v) for k, v in row.items()} for row in reader]
 
 
 def _column(row: dict[str, Any], names: tuple[str, ...]) -> Any:
