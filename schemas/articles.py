@@ -29,6 +29,11 @@ class Articles(pa.DataFrameModel):
     near_duplicate_of: str = pa.Field(nullable=True, description="The earlier article this one is a near-copy of; cleared when that article is deleted (an edited file's old version, or a deleted file's article).")
     near_duplicate_similarity: pl.Float64 = pa.Field(nullable=True, ge=0, le=1, description="Estimated Jaccard similarity of word shingles.")
     run_id: str = pa.Field(description="Run that loaded the article.")
+    summary_only: bool = pa.Field(description="True when the record held no full article text: the body is the news API's summary or description, the truncated start of the article ('[+N chars]' stripped), or (GDELT DOC) only the headline. Filter it out for claim counts that need the whole story.")
+    section: str = pa.Field(nullable=True, description="Section, desk or category the file, record or metadata sidecar names (e.g. 'operations').")
+    author_ranks: pl.List(pl.String) = pa.Field(nullable=True, description="Military rank or rating of each author, in the order of authors (null for an author without one): 'Staff Sgt.' for 'Staff Sgt. Jane Roe', whose name in authors is 'Jane Roe'. Null when no author has a rank.")
+    metadata_source: str = pa.Field(nullable=True, description="Metadata sidecar (manifest.csv, metadata.jsonl, ... beside the file; path relative to the raw folder) that supplied some of this article's fields; null when none did.")
+    metadata_fields: pl.List(pl.String) = pa.Field(nullable=True, description="Columns whose value came from metadata_source (e.g. ['published_at', 'url', 'publisher', 'section']); the file's own metadata always wins, the sidecar only fills gaps.")
 
 
 class ArticleWarnings(pa.DataFrameModel):

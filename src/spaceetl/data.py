@@ -25,7 +25,8 @@ from typing import TypeVar
 #: Every domain data file the pipeline reads (and so every file a run's lineage names).
 DATA_FILES: tuple[str, ...] = ("gazetteer_entities.csv", "gazetteer_aliases.csv", "gazetteer_common_words.csv",
                                "entity_rules.yaml", "currencies.csv", "fx_rates.csv", "time_zones.csv",
-                               "claim_rules.yaml", "reference_rules.yaml")
+                               "claim_rules.yaml", "reference_rules.yaml",
+                               "news_api_shapes.yaml", "metadata_sidecars.yaml", "author_ranks.yaml")
 ENV_VAR = "SPACEETL_DATA_DIR"
 
 _lock = threading.Lock()

@@ -139,6 +139,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
             language=meta["language"], body=art.body, word_count=len(art.body.split()),
             content_sha256=meta["content_sha256"], removed_text=art.removed_text or None, source_format=art.format,
             nlp_status=nlp_status, story_id=meta["article_id"], near_duplicate_of=None, near_duplicate_similarity=None, run_id=run_id,
+            **art.metadata_columns(),
         ))
 
     quarantine = [dict(run_id=run_id, stage=r.stage, source_path=r.source_path, record=r.record, table_name=None,

@@ -96,6 +96,10 @@ def name_excluded(rel_path: str, include: Sequence[str], exclude: Sequence[str])
     for pattern in exclude:
         if any(fnmatch.fnmatchcase(n, pattern.lower()) for n in names):
             return f"not an article: the name matches the exclude glob '{pattern}' (SPACEETL_EXCLUDE)"
+    from .sidecars import skip_reason  # a manifest (metadata.jsonl) is read for the files beside it, not as one
+
+    if sidecar := skip_reason(rel_path):
+        return sidecar
     if include and not any(fnmatch.fnmatchcase(n, p.lower()) for p in include for n in names):
         return "not an article: the name matches no include glob (SPACEETL_INCLUDE)"
     return None

@@ -35,6 +35,16 @@ class RawArticle:
     published_at: datetime | None = None
     dateline: str | None = None
     removed_text: list[str] = field(default_factory=list)
+    summary_only: bool = False
+    section: str | None = None
+    author_ranks: list[str | None] | None = None
+    metadata_source: str | None = None
+    metadata_fields: list[str] | None = None
+
+    def metadata_columns(self) -> dict:
+        """The ``articles`` columns an API shape or a metadata sidecar fills (see ``ingest/sidecars.py``)."""
+        return dict(summary_only=self.summary_only, section=self.section, author_ranks=self.author_ranks,
+                    metadata_source=self.metadata_source, metadata_fields=self.metadata_fields)
 
 
 @dataclass

@@ -54,7 +54,9 @@ def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int,
         item.file_sha256 = digest
         if isinstance(item, Rejected) and not item.payload and item.record == 0:
             item.payload = text[:300]
-    return items, digest
+    from .sidecars import complete_metadata  # manifest beside the file, author ranks
+
+    return complete_metadata(items, entry), digest
 
 
 def _preview(data: bytes, limit: int = 300) -> str:
@@ -82,12 +84,13 @@ _REAL_WORD = re.compile(r"(?<![<\w/=.'])[^\W\d_]{2,}(?![\w(=])")
 
 
 def _finish(article: RawArticle, path: str, record: int, min_body_chars: int) -> Item:
+    min_body_chars, min_real_words = fields.body_minimums(article.summary_only, min_body_chars, MIN_REAL_WORDS)
     words = len(article.body.split())
     if words < WALL_MAX_WORDS and len(_WALL.findall(article.body)) >= 2:
         return Rejected(path, record, "parse", "no_article_text",
                         f"only a subscription/login wall ({words} words, no article text)", payload=article.body[:300])
     real_words = len(_REAL_WORD.findall(article.body))
-    if real_words < MIN_REAL_WORDS and len(article.body) >= min_body_chars:
+    if real_words < min_real_words and len(article.body) >= min_body_chars:
         return Rejected(path, record, "parse", "no_article_text",
                         f"body has only {real_words} words (code, markup or a fragment, not an article)",
                         payload=article.body[:300])
@@ -144,11 +147,7 @@ def _read_json(text: str, path: str, min_body_chars: int) -> Iterator[Item]:
     except json.JSONDecodeError as exc:
         raise InputError("malformed_json", f"JSON cannot be parsed: {exc.msg} at line {exc.lineno} column {exc.colno}",
                          stage="parse", path=path) from exc
-    if isinstance(data, dict):
-        for key in ("articles", "results", "items", "data", "docs", "news"):
-            if isinstance(data.get(key), list):
-                data = data[key]
-                break
+    data = fields.record_list(data)  # the list inside an API response (data/news_api_shapes.yaml)
     if isinstance(data, dict):
         yield _record_item(data, path, 0, min_body_chars)
         return
@@ -192,11 +191,11 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
 
 
 def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, removed: list[str] | None = None) -> RawArticle:
-    body = fields.first_value(record, "body")
+    body, summary_only = fields.article_text(record)
     if isinstance(body, list) and body and all(isinstance(p, str) for p in body):
         body = "\n\n".join(p.strip() for p in body if p.strip())  # a body given as its paragraphs
     if not isinstance(body, str) or not body.strip():
-        names = ", ".join(fields.FIELD_CANDIDATES["body"][:4])
+        names = ", ".join(fields.FIELD_CANDIDATES["body"][:4] + fields.FIELD_CANDIDATES["summary"][:2])
         raise InputError("missing_body", f"record has no article text (looked for {names}, ...)", stage="parse",
                          path=path, record=index)
     removed = list(removed or [])
@@ -206,6 +205,7 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
     body, truncated = fields.strip_api_truncation(body)
     if truncated:
         removed.append("[api_truncation_marker]")
+        summary_only = True  # only the start of the article
     if "<p" in body or "<br" in body:
         import trafilatura
 
@@ -215,7 +215,7 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
     if clean.title and not clean.body.strip():
         # A record whose whole text is one line: that line is its body, not a headline above an empty body.
         clean.body, clean.title = clean.title, None
-    url = fields.as_text(fields.first_value(record, "url"))
+    url = fields.url_of(record)
     published_at, published_text = fields.parse_published(fields.first_value(record, "published"))
     if published_at is None and published_text is None and clean.published_at is not None:
         # A date line in the body counts only when the record (JSON field, front matter) states no date itself.
@@ -230,4 +230,5 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
         published_at=published_at, published_text=published_text,
         dateline=clean.dateline,
         removed_text=removed + clean.removed,
+        summary_only=summary_only, section=fields.as_text(fields.first_value(record, "section")),
     )
