@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from conftest import write
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 # Spaceflight News API v4 (/v4/articles/): {count, next, previous, results}; each result has id, title,
 # authors [{name, socials}], url, image_url, news_site, summary, published_at, updated_at, featured, launches,
@@ -152,7 +152,7 @@ def api_run(tmp_path_factory):
     write(raw / "rss.json", json.dumps(RSS))
     write(raw / "atom.json", json.dumps(ATOM))
     settings = load_settings(raw_dir=raw, warehouse=base / "wh" / "t.duckdb", busy_retry_s=5.0, lock_timeout_s=5.0)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     loaded = rows(settings, """
         SELECT s.source_path, s.record, a.* FROM sources s JOIN articles a USING (article_id)
         WHERE s.status = 'loaded' ORDER BY s.source_path, s.record""")
@@ -222,5 +222,5 @@ def test_record_without_any_text_is_still_quarantined(tmp_path, settings_for):
                                                       "summary": "", "url": "https://nowhere.example/a",
                                                       "published_at": "2026-01-01T00:00:00Z"}]}))
     settings = settings_for(raw)
-    run_locally(settings)
+    run(settings)
     assert rows(settings, "SELECT check_name FROM quarantine") == [{"check_name": "missing_body"}]

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import write
 from spaceetl.ingest import fields
-from spaceetl.pipeline import run_locally
+from spaceetl.pipeline import run
 
 # Release-style texts with a headline and no date anywhere.
 RELEASE_A = ("Guardians test a mobile missile warning terminal\n\n"
@@ -63,7 +63,7 @@ def test_csv_manifest_supplies_dates_urls_outlets_sections_and_ranked_authors(tm
     write(raw / "corpus" / "003-harbour-survey.txt", RELEASE_C)
     write(raw / "corpus" / "manifest.csv", MANIFEST)
     settings = settings_for(raw)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["articles_loaded"] == 3 and summary["quarantined"] == 0
     got = by_file(settings)
     a, b, c = (got[f"corpus/{n}.txt"] for n in ("001-mobile-warning", "002-ground-power", "003-harbour-survey"))
@@ -96,7 +96,7 @@ def test_jsonl_manifest_keyed_by_url_fills_records_of_an_api_export(tmp_path, se
         {"url": "https://orbitdesk.example/power-units", "published": "2024-01-01", "section": "Army"},
     ]) + "\n")
     settings = settings_for(raw)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["quarantined"] == 0  # metadata.jsonl is a sidecar, not a JSONL file of articles
     first, second = sorted(rows(settings, "SELECT a.* FROM sources s JOIN articles a USING (article_id) "
                                           "ORDER BY s.record"), key=lambda r: r["title"] != records[0]["title"])
@@ -114,7 +114,7 @@ def test_manifest_describes_only_its_own_folder_and_an_edit_applies_to_files_rea
     write(raw / "b" / "001-mobile-warning-copy.txt", RELEASE_A.replace("three states", "four states"))
     manifest = write(raw / "a" / "manifest.csv", MANIFEST)
     settings = settings_for(raw)
-    run_locally(settings)
+    run(settings)
     got = by_file(settings)
     assert got["a/001-mobile-warning.txt"]["published_at"] is not None
     assert got["b/001-mobile-warning-copy.txt"]["metadata_source"] is None  # another folder's manifest
@@ -123,7 +123,7 @@ def test_manifest_describes_only_its_own_folder_and_an_edit_applies_to_files_rea
     manifest.write_text(MANIFEST.replace("2025-05-02", "2025-07-09"), encoding="utf-8")
     os.utime(manifest, ns=(manifest.stat().st_atime_ns, manifest.stat().st_mtime_ns + 5_000_000_000))
     write(raw / "a" / "002-ground-power.txt", RELEASE_B)
-    run_locally(settings)
+    run(settings)
     assert by_file(settings)["a/002-ground-power.txt"]["published_at"].date().isoformat() == "2025-07-09"
 
 
@@ -133,7 +133,7 @@ def test_unreadable_manifest_is_ignored_and_the_articles_still_load(tmp_path, se
     write(raw / "manifest.csv", "title;headline\nno key column here;at all\n")
     write(raw / "metadata.jsonl", b"\x00\x01\x02 not text \xff\xfe")
     settings = settings_for(raw)
-    summary = run_locally(settings)["summary"]
+    summary = run(settings).summary
     assert summary["articles_loaded"] == 1 and summary["quarantined"] == 0
     assert by_file(settings)["001-mobile-warning.txt"]["metadata_source"] is None
 
