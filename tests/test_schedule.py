@@ -4,6 +4,7 @@ runs firing on a short interval and picking up only new or changed files."""
 import os
 import shutil
 import socket
+import signal
 import subprocess
 import sys
 import time
@@ -74,6 +75,12 @@ def test_scheduled_runs_pick_up_only_new_files(tmp_path):
         assert later[0][1] == 1  # the old file was skipped as unchanged
         quiet = wait_for(lambda: [r for r in runs(warehouse) if r[2] == 0 and r[1] == 2], 120, "a run with nothing new")
         assert quiet[0][0] == "completed"
+        # Ctrl-C stops serve at once, and without -v it printed none of Prefect's INFO lines
+        started = time.monotonic()
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(15) == 130 and time.monotonic() - started < 5
+        serve_log = (logs / "serve.log").read_text(encoding="utf-8", errors="replace")
+        assert "| INFO" not in serve_log and "Traceback" not in serve_log, serve_log[-2000:]
     finally:
         for proc in (serve, server):
             if proc is not None:

@@ -116,12 +116,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from spaceetl.flows.etl import etl
 
     quiet_prefect_console()
+    if not args.verbose:  # the runner's INFO lines (polling, submitting) are Prefect's, not ours
+        logging.getLogger("prefect").setLevel(logging.WARNING)
+    _stop_serving_on_signals()
 
     params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": str(Path(settings.warehouse).resolve())}
     schedule = {"interval": args.interval} if args.interval else {"cron": args.cron or "0 * * * *"}
     log.info("serving deployment %s (%s) over %s", args.name, schedule, params["raw_dir"])
     etl.serve(name=args.name, parameters=params, **schedule)
     return 0
+
+
+def _stop_serving_on_signals() -> None:
+    """Ctrl-C or SIGTERM stops ``serve`` at once. Prefect's runner would wait for its loops to wind down first;
+    a flow run in progress runs in its own process, takes the same signal itself and ends ``interrupted``."""
+    import os
+    import signal
+
+    def stop(signum, _frame) -> None:
+        sys.stderr.write(f"spaceetl serve: stopped by {signal.Signals(signum).name}\n")
+        sys.stderr.flush()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -210,7 +228,6 @@ def quiet_prefect_console() -> None:
                 lg.removeHandler(h)
 
 
-COMMANDS = ("run", "report", "sql", "dictionary", "serve", "server", "doctor", "fts-load")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,10 +51,6 @@ class EnvironmentCheckError(SpaceetlError):
         return self.reason
 
 
-class BatchFailedError(SpaceetlError):
-    """A batch's extraction raised even after a retry; carries the first exception's type and message."""
-
-
 def _environment_errors() -> tuple[type[BaseException], ...]:
     import duckdb
 

@@ -373,8 +373,3 @@ def get_nlp(model_name: str) -> Language:
 def _load_nlp(model_name: str, data_dir: str | None) -> Language:
     log.info("loading spaCy model %s", model_name)
     return build_nlp(model_name)
-
-
-def model_info(nlp: Language) -> tuple[str, str]:
-    meta = nlp.meta
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}", str(meta.get("version", "unknown"))

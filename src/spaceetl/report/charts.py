@@ -23,10 +23,6 @@ def short_run(run_id: str) -> str:
     return run_id.rsplit("_", 1)[-1]
 
 
-def _x_label(label: str, date: str | None) -> str:
-    return f"{short_run(label)}" + (f" {date}" if date else "")
-
-
 def line_chart(values: list[float | None], labels: list[str], dates: list[str] | None = None, *, title: str = "",
                low: float | None = None, high: float | None = None, width: int = 340, height: int = 130) -> Markup:
     """One signal over the last runs: y axis with its range, one labelled point per run (run id and date under the
