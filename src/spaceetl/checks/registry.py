@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from .runner import CheckContext
+from typing import Any, Literal
 
 Severity = Literal["error", "warn", "info"]
 Kind = Literal["contract", "sql", "run"]
@@ -55,10 +52,26 @@ class Check:
     sql: str | None = None
     failing_rows: str | None = None
     # run: computed from the run's context
-    compute: Callable[["CheckContext"], Outcome] | None = None
+    compute: Callable[[CheckContext], Outcome] | None = None
     # a failing warn check of kind 'run' makes the run a warning; contract warn checks only flag rows, and make the
     # run a warning through the thresholds of ``checks.escalation``
     warns_run: bool = False
+
+
+@dataclass
+class CheckContext:
+    """What the checks of one run may read."""
+
+    conn: Any  # an open warehouse connection
+    run_id: str
+    settings: Any
+    totals: Any  # pipeline.context.RunTotals
+    files_seen: int
+    metrics: list[dict] = field(default_factory=list)
+
+    @property
+    def tally(self):
+        return self.totals.tally
 
 
 def check_id(table: str, name: str, column: str | None) -> str:
@@ -142,9 +155,47 @@ def _article_link_check(column: str) -> Check:
                  failing_rows=f"SELECT t.article_id, t.title, t.{column} {where}")
 
 
-def _explicit_checks() -> list[Check]:
-    from . import run_checks as rc
+# --- run-level checks: pure functions of the run's context ----------------------------------------------------
 
+VOLUME_RUNS = 5
+VOLUME_MIN_MEDIAN = 20
+VOLUME_SHARE = 0.1
+
+
+def batches_failed(ctx: CheckContext) -> Outcome:
+    t = ctx.totals
+    return Outcome(t.files_failed, t.records_read, [f.describe() for f in t.failures[:5]] or None)
+
+
+def articles_loaded_when_input_read(ctx: CheckContext) -> Outcome:
+    t = ctx.totals
+    return Outcome(int(bool(t.records_read and t.articles_loaded == 0 and t.duplicates == 0)), 1)
+
+
+def quarantined_share(ctx: CheckContext) -> Outcome:
+    t = ctx.totals
+    share = t.quarantined_inputs / t.records_read if t.records_read else 0.0
+    return Outcome(t.quarantined_inputs if share > ctx.settings.quarantine_warn_share else 0, t.records_read)
+
+
+def volume_not_far_below_recent_runs(ctx: CheckContext) -> Outcome:
+    """The raw folder shrank (files seen), not "this run loaded little": a rerun that finds most files unchanged
+    loads few articles and is no alarm."""
+    recent = ctx.conn.execute(
+        "SELECT median(files_seen) FROM (SELECT files_seen FROM runs WHERE run_id <> ? AND files_seen > 0 "
+        "AND raw_dir = (SELECT raw_dir FROM runs WHERE run_id = ?) AND status IN ('completed', 'warning') "
+        f"ORDER BY started_at DESC LIMIT {VOLUME_RUNS})", [ctx.run_id, ctx.run_id]).fetchone()[0]
+    low = bool(recent and recent >= VOLUME_MIN_MEDIAN and ctx.files_seen < VOLUME_SHARE * recent)
+    return Outcome(int(low), 1, [{"this_run": ctx.files_seen, "recent_median": recent}] if low else None)
+
+
+def metrics_drift(ctx: CheckContext) -> Outcome:
+    drifted = [m for m in ctx.metrics if m["drift"]]
+    return Outcome(len(drifted), len(ctx.metrics),
+                   [{"metric": m["metric"], "value": m["value"], "baseline": m["baseline"]} for m in drifted] or None)
+
+
+def _explicit_checks() -> list[Check]:
     no_source = "FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.article_id = a.article_id)"
     return [
         _article_link_check("near_duplicate_of"),
@@ -157,20 +208,20 @@ def _explicit_checks() -> list[Check]:
               failing_rows=f"SELECT a.article_id, a.title {no_source}"),
         Check("run.batches_failed", "run", "batches_failed", "error", "run",
               "files whose extraction raised, after a retry on a fresh worker and one by one: never a green run",
-              "input files read by this run", compute=rc.batches_failed),
+              "input files read by this run", compute=batches_failed),
         Check("run.articles_loaded_when_input_read", "run", "articles_loaded_when_input_read", "error", "run",
               "a run that read records loaded at least one article (or found them all duplicates)",
-              "runs (this one)", compute=rc.articles_loaded_when_input_read),
+              "runs (this one)", compute=articles_loaded_when_input_read),
         Check("run.quarantined_share", "run", "quarantined_share", "warn", "run",
               "the share of records read that were quarantined stays under quarantine_warn_share",
-              "records read by this run", compute=rc.quarantined_share, warns_run=True),
+              "records read by this run", compute=quarantined_share, warns_run=True),
         Check("run.volume_not_far_below_recent_runs", "run", "volume_not_far_below_recent_runs", "warn", "run",
               "the raw folder did not shrink to under a tenth of the files the recent runs saw",
               "runs (this one; files seen vs the recent median)", column="files_seen",
-              compute=rc.volume_not_far_below_recent_runs, warns_run=True),
+              compute=volume_not_far_below_recent_runs, warns_run=True),
         Check("run.metrics_drift", "run", "metrics_drift", "warn", "run",
               "no extraction-quality signal (dq_metrics) moved past its limit in its bad direction",
-              "extraction-quality signals", compute=rc.metrics_drift, warns_run=True),
+              "extraction-quality signals", compute=metrics_drift, warns_run=True),
     ]
 
 

@@ -10,29 +10,11 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from .contracts import CheckTally
-from .registry import Check, Outcome, by_id, check_id, registry, sample_json
+from .registry import Check, CheckContext, Outcome, by_id, check_id, registry, sample_json
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class CheckContext:
-    """What the checks of one run may read."""
-
-    conn: Any  # an open warehouse connection
-    run_id: str
-    settings: Any
-    totals: Any  # pipeline.context.RunTotals
-    files_seen: int
-    metrics: list[dict] = field(default_factory=list)
-
-    @property
-    def tally(self) -> CheckTally:
-        return self.totals.tally
 
 
 @dataclass(frozen=True)

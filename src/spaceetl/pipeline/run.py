@@ -107,7 +107,6 @@ class _RunSteps:
         self.stage = "begin"
 
     def execute(self) -> RunResult:
-        settings = self.ctx.settings
         try:
             summary = self._stages()
         except RunInterrupted as sig:
