@@ -15,7 +15,8 @@ memory, the whole-process ratio (e) and how long ``spaceetl --help`` takes.
     python benchmarks/bench_pipeline.py --articles 5000 # a synthetic corpus of that size
     python benchmarks/bench_pipeline.py --ci            # the bundled sample corpus (small, quick)
     python benchmarks/bench_pipeline.py --whole-only    # only (e)
-    python benchmarks/bench_pipeline.py --long          # one 5 MB and one 15 MB article against normal ones
+    python benchmarks/bench_pipeline.py --long          # 1, 5 and 15 MB articles against normal ones
+    python benchmarks/bench_pipeline.py --tiny-records  # a 20 MB JSON of tiny records beside 30 good files
 
 ``--long`` times the extraction of a batch (read, NLP, rows: what a worker does) in this process with one spaCy
 process, for 40 normal-size articles and for single articles of ``--long-mb`` megabytes, and prints words/s for
@@ -221,6 +222,48 @@ def long_articles(sizes_mb: list[float], out_dir: Path) -> int:
     return 0
 
 
+def tiny_records(out_dir: Path, megabytes: float = 20.0, good: int = 30) -> int:
+    """One whole ``spaceetl run`` process over a folder holding a JSON list of ~6.6 million ``{}`` records and
+    ``good`` normal articles: wall time, peak memory of the process tree, and the good files loaded."""
+    import subprocess
+
+    tmp = Path(tempfile.mkdtemp(prefix="spaceetl-tiny-"))
+    raw = synthetic_corpus(tmp / "raw", good)
+    n = int(megabytes * 1e6 / 3)
+    with open(raw / "tiny_records.json", "w", encoding="utf-8") as fh:
+        fh.write("[")
+        chunk = ",".join(["{}"] * 100_000)
+        for _ in range(n // 100_000):
+            fh.write(chunk + ",")
+        fh.write("{}]")
+    size_mb = (raw / "tiny_records.json").stat().st_size / 1e6
+    warehouse = tmp / "wh" / "w.duckdb"
+    cli = Path(sys.executable).parent / "spaceetl"
+    with PeakRSS() as rss:
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(cli), "run", str(raw), "--warehouse", str(warehouse), "--no-progress", "-q"],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        loaded = conn.execute("SELECT count(*) FROM sources WHERE status = 'loaded' "
+                              "AND source_path <> 'tiny_records.json'").fetchone()[0]
+        quarantine_rows = conn.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        sources_rows = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+    result = {"json_mb": round(size_mb, 1), "records": n + 1, "exit_code": proc.returncode,
+              "seconds": round(seconds, 1), "peak_rss_mb": round(rss.peak / 2**20),
+              "peak_pss_mb": round(rss.peak_pss / 2**20), "good_files": good, "good_files_loaded": loaded,
+              "quarantine_rows": quarantine_rows, "sources_rows": sources_rows}
+    print(f"tiny records: {size_mb:.1f} MB JSON of {n + 1:,} records + {good} good files: exit {proc.returncode}, "
+          f"{seconds:.1f} s, peak RSS {result['peak_rss_mb']:,} MiB (PSS {result['peak_pss_mb']:,}; target < 1,536), "
+          f"good files loaded {loaded} / {good}, {quarantine_rows} quarantine rows, {sources_rows} sources rows")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"bench-tiny-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(result, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     if "--raw-process" in sys.argv:  # the child process of (e)
         ap = argparse.ArgumentParser()
@@ -243,10 +286,14 @@ def main() -> int:
     ap.add_argument("--whole-only", action="store_true", help="only (e): whole processes, as the user sees them")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     ap.add_argument("--long", action="store_true", help="long-article cost: words/s of 5 MB and 15 MB articles")
-    ap.add_argument("--long-mb", default="5,15", help="sizes for --long, in MB (comma-separated)")
+    ap.add_argument("--long-mb", default="1,5,15", help="sizes for --long, in MB (comma-separated)")
+    ap.add_argument("--tiny-records", action="store_true",
+                    help="a 20 MB JSON list of empty records beside 30 good files: one whole `spaceetl run`")
     args = ap.parse_args()
     if args.long:
         return long_articles([float(x) for x in args.long_mb.split(",")], args.out)
+    if args.tiny_records:
+        return tiny_records(args.out)
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     import logging
