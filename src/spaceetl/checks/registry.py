@@ -86,7 +86,7 @@ def _contract_checks() -> list[Check]:
 
     out = []
     for spec in ARTICLE_TABLES:
-        what = f"{spec.name} rows extracted by this run"
+        what = f"{spec.name} extracted by this run"
         for name, column in declared_checks(spec):
             out.append(Check(check_id(spec.name, name, column), spec.name, name, "error", "contract",
                              f"contract of {spec.name}: {name}" + (f" on {column}" if column else "")
@@ -96,7 +96,7 @@ def _contract_checks() -> list[Check]:
                 name = col.description or col_name
                 out.append(Check(check_id(spec.name, name, col_name), spec.name, name, "warn", "contract",
                                  f"warning contract of {spec.name}: flagged rows are loaded and counted",
-                                 f"{spec.name} rows loaded by this run", col_name))
+                                 f"{spec.name} loaded by this run", col_name))
     return out
 
 

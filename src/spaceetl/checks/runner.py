@@ -82,7 +82,7 @@ def _unregistered_tallies(ctx: CheckContext) -> list[CheckResult]:
             continue
         failed, total, sample = ctx.tally.get(table, name, column, severity)
         check = Check(cid, table, name, "error" if severity == "error" else "warn", "contract",
-                      f"contract of {table}: {name}", f"{table} rows extracted by this run", column)
+                      f"contract of {table}: {name}", f"{table} extracted by this run", column)
         out.append(CheckResult(check, "fail" if failed else "pass", failed, total, sample))
     return out
 
