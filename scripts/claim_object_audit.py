@@ -8,10 +8,11 @@ object phrase, so a mention of it lies inside the phrase. Warehouses written bef
 audit did.
 
     .venv/bin/python scripts/claim_object_audit.py ../shared/corpora/spacenews [--warehouse /tmp/x.duckdb]
-        [--reuse] [--dump claims.jsonl] [--examples 20]
+        [--reuse] [--dump claims.jsonl] [--examples 20] [--before OLD.duckdb]
 
 ``--dump`` writes every claim row (without run ids) as sorted JSON lines, to compare two versions of the code row
-by row; ``--reuse`` measures an existing warehouse without running the pipeline again.
+by row; ``--reuse`` measures an existing warehouse without running the pipeline again; ``--before`` measures a
+warehouse the previous version wrote from the same folder and prints the share as before -> after.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def run_pipeline(folder: Path, warehouse: Path) -> int:
     return subprocess.run(cmd, check=False).returncode
 
 
-def audit(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+def audit(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], bool]:
+    """(claims with an object entity, each with whether the entity is named inside the object span; whether the
+    stored span was used)."""
     cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'claims'").fetchall()}
     span = _SPAN_STORED if "object_start_char" in cols else _SPAN_LOCATED
@@ -77,6 +80,7 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true", help="measure the warehouse as it is, without a run")
     ap.add_argument("--dump", type=Path, default=None, help="write the claim rows as sorted JSON lines")
     ap.add_argument("--examples", type=int, default=15, help="claims without their object entity to print")
+    ap.add_argument("--before", type=Path, default=None, help="warehouse of the previous version, same folder")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     warehouse = args.warehouse or Path(tempfile.mkdtemp(prefix="claim_audit_")) / "audit.duckdb"
@@ -94,6 +98,11 @@ def main() -> int:
              len(rows), len(missing), 100 * share)
     for r in missing[:args.examples]:
         log.info("  %-28s %r -> %s", r[4][:28], r[3], r[-2])
+    if args.before is not None:
+        old, _ = audit(duckdb.connect(str(args.before), read_only=True))
+        old_missing = sum(1 for r in old if not r[-1])
+        log.info("before -> after: %d/%d (%.1f%%) -> %d/%d (%.1f%%)", old_missing, len(old),
+                 100 * old_missing / max(len(old), 1), len(missing), len(rows), 100 * share)
     if args.dump is not None:
         log.info("dumped %d claim rows to %s", dump(con, args.dump), args.dump)
     return 0

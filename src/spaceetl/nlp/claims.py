@@ -18,12 +18,18 @@ Decisions (documented for analysts):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
+from ..data import cached_per_data_dir, read_yaml
 from .claim_rules import ClaimRules, claim_rules
+
+if TYPE_CHECKING:
+    from .entities import Link
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "attr", "oprd", "dative"}
@@ -636,6 +642,62 @@ def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
         return True
     return patient.ent_type_ in {"ORG", "GPE", "PRODUCT", "PERSON", "FAC"} or lemma_lc(patient) in {
         "programme", "program", "contract", "deal", "satellite", "constellation", "mission", "company"}
+
+
+@cached_per_data_dir
+def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
+    data = read_yaml("claim_rules.yaml")
+    return frozenset(data.get("object_name_types", ())), frozenset(data.get("object_name_deps", ()))
+
+
+def _path_to(tok: Token, root: Token, span: Span) -> list[str] | None:
+    """Dependency labels from ``tok`` up to ``root`` (nearest first), or None when the path leaves the span."""
+    deps: list[str] = []
+    while tok.i != root.i:
+        if not (span.start <= tok.head.i < span.end) or tok.head.i == tok.i:
+            return None
+        deps.append(tok.dep_)
+        tok = tok.head
+    return deps
+
+
+def _is_mention(tok: Token, links: Mapping[int, Link], span: Span) -> bool:
+    """A token inside a linked named-entity mention that lies wholly inside ``span`` (a pronoun or a description
+    resolved by the references is no mention: "its", "the agency"; nor is a name the parse cut in two, as in
+    "deployed the final Iridium | NEXT satellites")."""
+    around = _entity_around(tok)
+    return around is not None and tok.i in links and span.start <= around[0] and around[1] <= span.end
+
+
+def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link | None, Link | None]:
+    """(object entity, possessor entity) of a claim's object phrase.
+
+    The object entity is named by the phrase's head: a mention covering the head noun ("SpaceX"), or a name that
+    modifies it and names the thing itself ("the Skynet 5A satellite"). So a mention of it always lies inside the
+    object span, and "its lander" never points at the lander's owner. The owner - a possessive ("its", "NASA's",
+    resolved by the references) or a company or country used as a modifier ("the SpaceX launch") - is kept apart
+    as the possessor. A name inside a prepositional phrase or a conjunct of the head is neither."""
+    if obj is None:
+        return None, None
+    root = obj.root
+    name_types, name_deps = _object_name_rules()
+    head = links[root.i] if _is_mention(root, links, obj) else None
+    possessor = None
+    for tok in obj:
+        link = links.get(tok.i)
+        if tok.i == root.i or link is None:
+            continue
+        path = _path_to(tok, root, obj)
+        if not path or any(dep not in name_deps for dep in path[:-1]):
+            continue
+        if path[-1] == "poss" and possessor is None:
+            possessor = link
+        elif path[-1] in name_deps and _is_mention(tok, links, obj):
+            if head is None and link.entity_type in name_types:
+                head = link
+            elif possessor is None and (head is None or link.entity_id != head.entity_id):
+                possessor = link
+    return head, possessor
 
 
 def _according_source(sent: Span) -> Span | None:
