@@ -56,13 +56,17 @@ class EntityRules:
     org_last_words: frozenset[str]
     fac_last_words: frozenset[str]
     zone_abbreviations: frozenset[str]
+    leading_clitics: frozenset[str] = frozenset()
+    equipment_heads: frozenset[tuple[str, ...]] = frozenset()
+    designators: frozenset[str] = frozenset()
+    equipment_acronyms: frozenset[str] = frozenset()
 
 
 @cached_per_data_dir
 def entity_rules() -> EntityRules:
     data = read_yaml("entity_rules.yaml")
     return EntityRules(
-        not_names=frozenset(data.get("not_names") or []),
+        not_names=frozenset(str(w) for w in (data.get("not_names") or []) + (data.get("military_abbreviations") or [])),
         ship_prefixes=frozenset(data.get("ship_prefixes") or []),
         unit_words=frozenset(w.lower() for w in data.get("unit_words") or []),
         pad_heads=frozenset(w.lower() for w in data.get("pad_heads") or []),
@@ -77,6 +81,10 @@ def entity_rules() -> EntityRules:
         org_last_words=frozenset(w.lower() for w in data.get("org_last_words") or []),
         fac_last_words=frozenset(w.lower() for w in data.get("fac_last_words") or []),
         zone_abbreviations=frozenset(r["abbreviation"] for r in read_csv("time_zones.csv") if len(r["abbreviation"]) > 1),
+        leading_clitics=frozenset(str(w) for w in data.get("leading_clitics") or []),
+        equipment_heads=frozenset(tuple(w.lower().split()) for w in data.get("equipment_heads") or []),
+        designators=frozenset(str(w) for w in data.get("military_designators") or []),
+        equipment_acronyms=frozenset(str(w) for w in data.get("equipment_acronyms") or []),
     )
 
 
@@ -121,23 +129,60 @@ def split_coordination(ent: Span, known: list[Span]) -> list[Span] | None:
     return None
 
 
+def _trim_shape(ent: Span, rules: EntityRules) -> Span | None:
+    """A model span cut free of leading clitics and dashes ("’s Webb" -> Webb, "-U.S." -> U.S.), or None when
+    nothing name-shaped is left: no capital letter at all ("fuel", "n’t", "ministry") is a common word."""
+    doc = ent.doc
+    start = ent.start
+    while start < ent.end and doc[start].text in rules.leading_clitics:
+        start += 1
+    if start == ent.end or not any(ch.isupper() for ch in doc[start:ent.end].text):
+        return None
+    if start == ent.start:
+        return ent
+    out = Span(doc, start, ent.end, label=ent.label_)
+    out._.source = ent._.source
+    return out
+
+
+def _is_equipment(tokens: Span, rules: EntityRules) -> bool:
+    """The span ends with an equipment head ("... Ground Power Unit", "... Radar") and has a word before it."""
+    words = tuple(t.lower_ for t in tokens)
+    return any(len(words) > len(head) and words[-len(head):] == head for head in rules.equipment_heads)
+
+
+def _not_a_name(ent: Span, rules: EntityRules) -> bool:
+    """Shapes that are never a name: a listed common term or abbreviation, a capitalised verb or first word, a
+    handle, a time zone after a time, a hull or squadron type code alone or restating the name before it."""
+    doc = ent.doc
+    first = ent[0]
+    if first.text in rules.designators and (len(ent) == 1 or (first.i > 0 and doc[first.i - 1].text == "(")):
+        return True  # "USS Nimitz (CVN 68)", "Carrier Air Wing (CVW) 17", a bare "DDG"
+    if len(ent) != 1:
+        return False
+    tok = first
+    if tok.text in rules.not_names:
+        return True
+    if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
+        return True  # "Engineers said ...", "Deploy the antenna": a capitalised common word
+    if tok.text[:1] in {"@", "#"}:
+        return True  # a social-media handle or hashtag, not a name
+    # "15:40 GMT": a time zone
+    return tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text)
+
+
 def fix_model_span(ent: Span) -> Span | None:
     """Type and boundary fixes for one model span; None drops it."""
     rules = entity_rules()
     doc = ent.doc
     if ent.label_ not in NAME_LABELS:
         return ent
-    if len(ent) == 1:
-        tok = ent[0]
-        if tok.text in rules.not_names:
-            return None
-        if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
-            return None  # "Engineers said ...", "Deploy the antenna": a capitalised common word
-        if tok.text[:1] in {"@", "#"}:
-            return None  # a social-media handle or hashtag, not a name
-        if tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text):
-            return None  # "15:40 GMT": a time zone
+    ent = _trim_shape(ent, rules)
+    if ent is None or _not_a_name(ent, rules):
+        return None
     start, end, label = ent.start, ent.end, ent.label_
+    if label in {"ORG", "PERSON", "GPE", "NORP", "LOC", "FAC"} and ent.text in rules.equipment_acronyms:
+        label = "PRODUCT"  # "AGPU", "ARRW": equipment, not a body
     if end - start >= 2 and doc[end - 1].text in rules.caption_words and end < len(doc) and doc[end].text == ":":
         end -= 1  # "Harbour Bridge Image: J. Doe": the caption's credit, not the name
     if label == "PERSON":
@@ -152,6 +197,8 @@ def fix_model_span(ent: Span) -> Span | None:
         label = "FAC"  # "Harbour Street Station": a place, not a body
     elif label in {"PERSON", "GPE", "NORP"} and end - start == 1 and CODE_NAME.match(doc[start].text):
         label = "PRODUCT"  # "XR7", "IE9": a model or version code
+    if label in {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP"} and _is_equipment(doc[start:end], rules):
+        label = "PRODUCT"  # "Aviation Ground Power Unit": equipment, not a body (and not a military unit)
     # Ships: the prefix belongs to the name and the type is PRODUCT.
     if start > 0 and doc[start - 1].text in rules.ship_prefixes and label in {"PERSON", "ORG", "GPE", "PRODUCT"}:
         start, label = start - 1, "PRODUCT"
