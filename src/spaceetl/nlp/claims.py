@@ -147,6 +147,8 @@ def cue_sense(tok: Token) -> bool:
     if low in MODALS:
         return tok.tag_ == "MD"
     if low in {"no", "no."}:
+        if nxt is not None and nxt.text in {"-", "‑"} and nxt.idx == tok.idx + len(tok.text):
+            return False  # "a no-fail mission", "a no-fly zone": a compound modifier, not a negation
         return not (nxt is not None and (nxt.text == "." or nxt.like_num)) and not tok.text.endswith(".")
     if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and doc[tok.i - 1].text == "-"):
         return tok.tag_ not in {"VBN", "VBD", "JJ"}  # "now-cancelled", "rejected bids": a modifier, not the clause

@@ -102,7 +102,9 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
     claims: list[dict] = []
     seen: set[tuple] = set()
     # a conversion in parentheses is the same money as the amount it converts: never a claim's amount
-    amounts_i = _ByStart([a for a in amounts if a["converts_amount_id"] is None], lambda a: a["start_char"])
+    # ... nor is a price per share or per unit
+    amounts_i = _ByStart([a for a in amounts if a["converts_amount_id"] is None and a["amount_kind"] == "total"],
+                         lambda a: a["start_char"])
     dates_i = _ByStart(dates, lambda x: x["start_char"])
     places_i, parties_i = _ByStart(places, lambda p: p[0]), _ByStart(parties, lambda p: p[0])
     for d in drafts:
@@ -158,7 +160,8 @@ def _amount_rows(ctx: ArticleContext, dates: list[dict], sentence_of) -> list[di
             text=money.text, value=money.value, currency=money.currency, currency_ambiguous=money.ambiguous,
             usd_value=usd, fx_year=fx_year, start_char=money.start, end_char=money.end,
             sentence_index=sentence,
-            converts_amount_id=ids[money.converts] if money.converts is not None else None, run_id=ctx.run_id))
+            converts_amount_id=ids[money.converts] if money.converts is not None else None, amount_kind=money.kind,
+            run_id=ctx.run_id))
     return rows
 
 
