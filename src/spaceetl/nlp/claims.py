@@ -183,37 +183,11 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     if lemma_lc(verb) in rules.denying:
         return "negated", verb.lower_  # a denial is the negation of what it denies
     tokens = [t for t in tokens if t.i != verb.i]
-    cue = _cue_in(tokens, rules.negated)
-    if cue:
-        return "negated", cue
     governors = list(_governors(verb))
-    for head, dep in governors:
-        lemma = lemma_lc(head)
-        if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
-            return "negated", f"{head.lower_} to"
-        if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
-            return "negated", head.lower_
-        if dep == "conj":
-            continue
-        if dep in {"ccomp", "xcomp"} and _cue_in(_clause_tokens(head), ("not", "n't", "never")):
-            return "negated", "not"
-    cue = _cue_in(tokens, rules.hedged)
-    if cue:
-        return "hedged", cue
-    for head, dep in governors:
-        if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
-            return "hedged", f"{head.lower_} to"
-        if dep == "conj":
-            continue
-        if dep in {"ccomp", "xcomp"}:
-            cue = _cue_in(_clause_tokens(head), rules.hedged)
-            if cue:
-                return "hedged", cue
-    for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
-            return "reported", head.lower_
-    if lemma_lc(verb) in rules.reporting_lemmas:
-        return "reported", verb.lower_
+    for modality, find in (("negated", _negation_cue), ("hedged", _hedge_cue), ("reported", _report_cue)):
+        cue = find(tokens, governors, rules, verb)
+        if cue is not None:
+            return modality, cue
     sent_low = " " + sentence_text.lower() + " "
     for cue in rules.reported:
         if " " in cue and f" {cue} " in sent_low:
@@ -221,20 +195,54 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     return "asserted", None
 
 
+def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A negation in the clause, or a governing verb that negates it ("declined to", "denied that", "did not
+    say that")."""
+    cue = _cue_in(tokens, rules.negated)
+    if cue:
+        return cue
+    for head, dep in governors:
+        lemma = lemma_lc(head)
+        if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
+            return f"{head.lower_} to"
+        if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
+            return head.lower_
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"} and _cue_in(_clause_tokens(head), ("not", "n't", "never")):
+            return "not"
+    return None
+
+
+def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A hedge in the clause, a hedging control verb ("plans to"), or a hedge in the clause that governs it."""
+    cue = _cue_in(tokens, rules.hedged)
+    if cue:
+        return cue
+    for head, dep in governors:
+        if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
+            return f"{head.lower_} to"
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"}:
+            cue = _cue_in(_clause_tokens(head), rules.hedged)
+            if cue:
+                return cue
+    return None
+
+
+def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
+    for head, dep in governors:
+        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
+            return head.lower_
+    return verb.lower_ if lemma_lc(verb) in rules.reporting_lemmas else None
+
+
 def _subjects(verb: Token) -> tuple[list[Token], bool]:
     """Subject heads of a verb (conjoined ones expanded) and whether the clause is passive."""
-    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
-    head = verb
-    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
-        # "Italy signed X and launched Y", "SDA plans to launch Y": the subject comes from the governing verb.
-        via = head.dep_
-        head = head.head
-        # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
-        deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
-        subj = next((c for c in head.children if c.dep_ in deps), None)
-    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
-        subj = _after_dateline(verb.sent, dl)  # "RESTON, Va. — General Dynamics reported": not RESTON
+    subj, head = _subject_token(verb)
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
         if head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_):
@@ -255,6 +263,22 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
                    and not (span is not None and span[0] <= c.i < span[1]))
     return out, passive
+
+
+def _subject_token(verb: Token) -> tuple[Token | None, Token]:
+    """(subject, the verb it was found on): the verb's own, else a governing verb's ("Italy signed X and launched
+    Y", "SDA plans to launch Y"), never a dateline ("RESTON, Va. — General Dynamics reported": not RESTON)."""
+    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
+    head = verb
+    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
+        via = head.dep_
+        head = head.head
+        # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
+        deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
+        subj = next((c for c in head.children if c.dep_ in deps), None)
+    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
+        subj = _after_dateline(verb.sent, dl)
+    return subj, head
 
 
 def _entity_around(tok: Token) -> tuple[int, int] | None:

@@ -549,35 +549,12 @@ _TIME_PREPS = {"after", "before", "upon", "while", "since", "on"}  # "after sayi
 
 
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
-    doc = verb.doc
-    before = doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
-            and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        # 'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
-        # "..."': the noun right before the participle.
-        start = before.i
-        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
-            start -= 1
-        span = doc[start:before.i + 1]
-        if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
-            # 'the Council issued a statement calling the test "a clear violation"': who issued it.
-            issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
-            if issuer is not None:
-                span = _subtree_span(issuer)
-        if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
-            return span.start_char, span.end_char
-    hops = 0
-    climbed = False
-    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on; 'After saying
-    # her foot was "so swollen ...," she was "whisked off"': through the preposition too.
-    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
-            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head.i != verb.i:
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
-                and verb.head.head.pos_ in {"VERB", "AUX"}:
-            verb = verb.head
-        verb = verb.head
-        hops += 1
-        climbed = True
+    """Character range of who speaks through ``verb``: the noun before a participle, else the subject of the verb
+    (or of the clause it modifies), never a span inside quoted words."""
+    found = _participle_speaker(verb, quotes)
+    if found is not None:
+        return found
+    verb, climbed = _clause_with_subject(verb)
     subjects, passive = _subjects(verb)
     if climbed and passive:
         # the speech verb's own subject is the subject of the clause it modifies, whatever that clause's voice
@@ -586,24 +563,74 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
-    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-    if subj.pos_ == "NOUN" and not subj.ent_type_ and person is not None:
-        # "With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
-        # subject and the person as its apposition: the person speaks.
-        start = person.i
-        while start > 0 and subj.doc[start - 1].dep_ == "compound" and subj.doc[start - 1].head.i == person.i:
-            start -= 1
-        subj_span = subj.doc[start:person.i + 1]
-        if not any(a < subj_span.end_char and subj_span.start_char < b for a, _, _, b in quotes):
-            return subj_span.start_char, subj_span.end_char
+    found = _appositive_person(subj, quotes)
+    if found is not None:
+        return found
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
     start = span.start
     while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
         start += 1  # "when Clinton blasted him": the speaker is Clinton
     span = span.doc[start:span.end]
-    if any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+    if _overlaps_quote(span, quotes):
         return None  # a subject inside quoted words is not who speaks them
     return span.start_char, span.end_char
+
+
+def _overlaps_quote(span: Span, quotes: list[tuple[int, int, int, int]]) -> bool:
+    return any(a < span.end_char and span.start_char < b for a, _, _, b in quotes)
+
+
+def _name_before(doc: Doc, tok) -> Span:
+    """``tok`` with the compound words right before it that hang from it ("Minyon Moore")."""
+    start = tok.i
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == tok.i:
+        start -= 1
+    return doc[start:tok.i + 1]
+
+
+def _participle_speaker(verb, quotes: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
+    """'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
+    "..."': the noun right before the participle."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if not (verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None
+            and before.pos_ in {"PROPN", "NOUN"} and before.dep_ in {"pobj", "dobj"}
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)):
+        return None
+    span = _name_before(doc, before)
+    if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
+        # 'the Council issued a statement calling the test "a clear violation"': who issued it.
+        issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
+        if issuer is not None:
+            span = _subtree_span(issuer)
+    return None if _overlaps_quote(span, quotes) else (span.start_char, span.end_char)
+
+
+def _clause_with_subject(verb):
+    """(verb, climbed): 'Trump attacked Clinton, saying, "..."': the verb the speech verb depends on, when it has
+    no subject of its own; 'After saying her foot was "so swollen ...," she was "whisked off"': through the
+    preposition too."""
+    hops = 0
+    climbed = False
+    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
+            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head.i != verb.i:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
+                and verb.head.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head
+        verb = verb.head
+        hops += 1
+        climbed = True
+    return verb, climbed
+
+
+def _appositive_person(subj, quotes: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
+    """"With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
+    subject and the person as its apposition: the person speaks."""
+    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if subj.pos_ != "NOUN" or subj.ent_type_ or person is None:
+        return None
+    span = _name_before(subj.doc, person)
+    return None if _overlaps_quote(span, quotes) else (span.start_char, span.end_char)
 
 
 @cached_per_data_dir
