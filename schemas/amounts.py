@@ -19,6 +19,7 @@ class Amounts(pa.DataFrameModel):
     end_char: pl.Int64 = pa.Field(ge=1, description="End offset (exclusive).")
     sentence_index: pl.Int64 = pa.Field(ge=0, description="Sentence number within the article.")
     converts_amount_id: str = pa.Field(nullable=True, description="For a conversion in parentheses ('HK$1.28 billion ($163.73 million)'): the amount it restates in another currency. NULL for an amount in its own right; count deals over rows where it is NULL.")
+    amount_kind: str = pa.Field(nullable=True, isin=["total", "per_share", "unit_price"], description="'total' for an amount in its own right; 'per_share' ('a dividend of $3.45 per share') or 'unit_price' ('$12 million per satellite') for a price of one share or unit, which is never a claim's deal value. Sum deal values over rows where it is 'total' (NULL on rows written before the column existed).")
     run_id: str = pa.Field(description="Run that wrote the row.")
 
 

@@ -48,6 +48,9 @@ def test_phrasal_verb_predicate(nlp):
     ("Airbus denied signing a contract with Berlin.", "negated", "denied"),
     ("NATO signed the framework, according to the joint statement.", "reported", "according to"),
     ("NATO signed the framework last week.", "asserted", None),
+    ("Kestrel Orbital will launch a no-fail mission for the navy in March.", "asserted", None),  # a compound
+    ("The navy set up a no-fly zone around the range.", "asserted", None),
+    ("Kestrel Orbital said no deal was signed.", "negated", "no"),  # ... but "no deal" still negates
 ])
 def test_modality_cues(nlp, text, modality, cue):
     cs = [c for c in claims(nlp, text) if c["claim_type"] != "quote"]

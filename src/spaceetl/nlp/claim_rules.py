@@ -3,7 +3,6 @@ cues. Kept apart from the extraction code so the clause and quote modules share 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..data import cached_per_data_dir, read_yaml
@@ -14,7 +13,6 @@ class ClaimRules:
     type_of: dict[str, str]
     transaction_nouns: frozenset[str]
     reporting_lemmas: frozenset[str]
-    reporting_forms: re.Pattern
     negated: tuple[str, ...]
     hedged: tuple[str, ...]
     reported: tuple[str, ...]
@@ -43,13 +41,11 @@ def claim_rules() -> ClaimRules:
         for v in verbs:
             type_of.setdefault(v, ctype)
     reporting = frozenset(data["reporting_verbs"])
-    forms = sorted({f for lemma in reporting for f in _forms(lemma)}, key=len, reverse=True)
     mod = data["modality"]
     return ClaimRules(
         type_of=type_of,
         transaction_nouns=frozenset(data["transaction_nouns"]),
         reporting_lemmas=reporting,
-        reporting_forms=re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE),
         negated=tuple(str(c) for c in mod["negated"]), hedged=tuple(str(c) for c in mod["hedged"]),
         reported=tuple(str(c) for c in mod["reported"]), non_claim=frozenset(data["non_claim_verbs"]),
         hedging_control=frozenset(data["hedging_control_verbs"]),

@@ -18,17 +18,22 @@ Decisions (documented for analysts):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
+from ..data import cached_per_data_dir, read_yaml
 from .claim_rules import ClaimRules, claim_rules
+
+if TYPE_CHECKING:
+    from .entities import Link
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "attr", "oprd", "dative"}
 OBJ_PREPS = {"with", "to", "for", "on", "from", "into", "of"}
-PLACE_PREPS = {"in", "at", "from", "near", "over"}
 MAX_TEXT = 160
 
 
@@ -142,6 +147,8 @@ def cue_sense(tok: Token) -> bool:
     if low in MODALS:
         return tok.tag_ == "MD"
     if low in {"no", "no."}:
+        if nxt is not None and nxt.text in {"-", "‑"} and nxt.idx == tok.idx + len(tok.text):
+            return False  # "a no-fail mission", "a no-fly zone": a compound modifier, not a negation
         return not (nxt is not None and (nxt.text == "." or nxt.like_num)) and not tok.text.endswith(".")
     if tok.dep_ in {"amod", "compound"} or (tok.i > 0 and doc[tok.i - 1].text == "-"):
         return tok.tag_ not in {"VBN", "VBD", "JJ"}  # "now-cancelled", "rejected bids": a modifier, not the clause
@@ -176,37 +183,11 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     if lemma_lc(verb) in rules.denying:
         return "negated", verb.lower_  # a denial is the negation of what it denies
     tokens = [t for t in tokens if t.i != verb.i]
-    cue = _cue_in(tokens, rules.negated)
-    if cue:
-        return "negated", cue
     governors = list(_governors(verb))
-    for head, dep in governors:
-        lemma = lemma_lc(head)
-        if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
-            return "negated", f"{head.lower_} to"
-        if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
-            return "negated", head.lower_
-        if dep == "conj":
-            continue
-        if dep in {"ccomp", "xcomp"} and _cue_in(_clause_tokens(head), ("not", "n't", "never")):
-            return "negated", "not"
-    cue = _cue_in(tokens, rules.hedged)
-    if cue:
-        return "hedged", cue
-    for head, dep in governors:
-        if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
-            return "hedged", f"{head.lower_} to"
-        if dep == "conj":
-            continue
-        if dep in {"ccomp", "xcomp"}:
-            cue = _cue_in(_clause_tokens(head), rules.hedged)
-            if cue:
-                return "hedged", cue
-    for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
-            return "reported", head.lower_
-    if lemma_lc(verb) in rules.reporting_lemmas:
-        return "reported", verb.lower_
+    for modality, find in (("negated", _negation_cue), ("hedged", _hedge_cue), ("reported", _report_cue)):
+        cue = find(tokens, governors, rules, verb)
+        if cue is not None:
+            return modality, cue
     sent_low = " " + sentence_text.lower() + " "
     for cue in rules.reported:
         if " " in cue and f" {cue} " in sent_low:
@@ -214,20 +195,54 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     return "asserted", None
 
 
+def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A negation in the clause, or a governing verb that negates it ("declined to", "denied that", "did not
+    say that")."""
+    cue = _cue_in(tokens, rules.negated)
+    if cue:
+        return cue
+    for head, dep in governors:
+        lemma = lemma_lc(head)
+        if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
+            return f"{head.lower_} to"
+        if dep in {"ccomp", "xcomp", "pcomp"} and lemma in rules.denying:
+            return head.lower_
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"} and _cue_in(_clause_tokens(head), ("not", "n't", "never")):
+            return "not"
+    return None
+
+
+def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A hedge in the clause, a hedging control verb ("plans to"), or a hedge in the clause that governs it."""
+    cue = _cue_in(tokens, rules.hedged)
+    if cue:
+        return cue
+    for head, dep in governors:
+        if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
+            return f"{head.lower_} to"
+        if dep == "conj":
+            continue
+        if dep in {"ccomp", "xcomp"}:
+            cue = _cue_in(_clause_tokens(head), rules.hedged)
+            if cue:
+                return cue
+    return None
+
+
+def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
+    """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
+    for head, dep in governors:
+        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
+            return head.lower_
+    return verb.lower_ if lemma_lc(verb) in rules.reporting_lemmas else None
+
+
 def _subjects(verb: Token) -> tuple[list[Token], bool]:
     """Subject heads of a verb (conjoined ones expanded) and whether the clause is passive."""
-    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
-    head = verb
-    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
-        # "Italy signed X and launched Y", "SDA plans to launch Y": the subject comes from the governing verb.
-        via = head.dep_
-        head = head.head
-        # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
-        deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
-        subj = next((c for c in head.children if c.dep_ in deps), None)
-    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
-        subj = _after_dateline(verb.sent, dl)  # "RESTON, Va. — General Dynamics reported": not RESTON
+    subj, head = _subject_token(verb)
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
         if head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_):
@@ -248,6 +263,22 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
                    and not (span is not None and span[0] <= c.i < span[1]))
     return out, passive
+
+
+def _subject_token(verb: Token) -> tuple[Token | None, Token]:
+    """(subject, the verb it was found on): the verb's own, else a governing verb's ("Italy signed X and launched
+    Y", "SDA plans to launch Y"), never a dateline ("RESTON, Va. — General Dynamics reported": not RESTON)."""
+    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
+    head = verb
+    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
+        via = head.dep_
+        head = head.head
+        # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
+        deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
+        subj = next((c for c in head.children if c.dep_ in deps), None)
+    if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
+        subj = _after_dateline(verb.sent, dl)
+    return subj, head
 
 
 def _entity_around(tok: Token) -> tuple[int, int] | None:
@@ -310,106 +341,178 @@ def _object(verb: Token, passive: bool) -> Token | None:
     return None
 
 
+@dataclass
+class _ClauseScan:
+    """What every verb of one article is checked against: the quote ranges, the money offsets, the sentences and,
+    per sentence, its text and its "according to" / "reported by" sources (computed once)."""
+
+    doc: Doc
+    text: str
+    rules: ClaimRules
+    quote_ranges: list[tuple[int, int]]
+    money: list[int] | None
+    sents: list[Span]
+    sent_ends: list[int]
+    sent_info: dict[int, tuple[str, str | None, str | None]] = field(default_factory=dict)
+
+    def in_quote(self, tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in self.quote_ranges)
+
+    def has_money(self, start: int, end: int) -> bool:
+        import bisect
+
+        if self.money is None:
+            return _has_money(self.text, start, end)
+        i = bisect.bisect_left(self.money, start)
+        return i < len(self.money) and self.money[i] < end
+
+    def sentence(self, tok: Token) -> Span:
+        import bisect
+
+        return self.sents[bisect.bisect_right(self.sent_ends, tok.i)]
+
+    def info(self, sent: Span) -> tuple[str, str | None, str | None]:
+        """(sentence text, "according to" source, "reported by" source)."""
+        if sent.start not in self.sent_info:
+            s_text = self.text[sent.start_char:sent.end_char]
+            self.sent_info[sent.start] = (s_text, _according_to(s_text), _reported_by(s_text))
+        return self.sent_info[sent.start]
+
+
+@dataclass
+class _VerbFrame:
+    """One verb read as a claim: its predicate, subjects, object and type before modality."""
+
+    verb: Token
+    lemma: str
+    predicate: str
+    subjects: list[Token | None]
+    copula: tuple[Token, str, str] | None
+    ctype: str | None
+    ccomp: Token | None
+    indirect: bool
+    obj: Token | None
+
+
 def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Span] | None = None,
                   money_starts: list[int] | None = None, body: str | None = None) -> list[ClaimDraft]:
     """``sents`` and ``money_starts`` (character offsets of the money amounts) may be passed in when the caller
     already has them: this runs on every article and is the costliest step after the model itself."""
-    import bisect
-
     import numpy as np
     from spacy.attrs import POS
     from spacy.parts_of_speech import AUX, VERB
 
-    rules = claim_rules()
-    drafts: list[ClaimDraft] = []
-    money = sorted(money_starts) if money_starts is not None else None
-
-    def in_quote(tok: Token) -> bool:
-        return any(a <= tok.idx < b for a, b in quote_ranges)
-
-    def has_money(start: int, end: int) -> bool:
-        if money is None:
-            return _has_money(text, start, end)
-        i = bisect.bisect_left(money, start)
-        return i < len(money) and money[i] < end
-
-    _CLAUSE_MEMO.clear()
-    text = doc.text if body is None else body
-    sent_text: dict[int, str] = {}
-    sent_attr: dict[int, tuple[str | None, str | None]] = {}
-    verb_positions = np.flatnonzero(np.isin(doc.to_array([POS]).reshape(-1), [VERB, AUX])) if len(doc) else []
     sent_list = sents if sents is not None else list(doc.sents)
-    sent_ends = [s.end for s in sent_list]
+    scan = _ClauseScan(doc=doc, text=doc.text if body is None else body, rules=claim_rules(),
+                       quote_ranges=quote_ranges, money=sorted(money_starts) if money_starts is not None else None,
+                       sents=sent_list, sent_ends=[s.end for s in sent_list])
+    _CLAUSE_MEMO.clear()
+    verb_positions = np.flatnonzero(np.isin(doc.to_array([POS]).reshape(-1), [VERB, AUX])) if len(doc) else []
+    drafts: list[ClaimDraft] = []
     for i in verb_positions:
         verb = doc[int(i)]
-        sent = sent_list[bisect.bisect_right(sent_ends, verb.i)]
-        if in_quote(verb):
+        if scan.in_quote(verb):
             continue
-        verb_lemma = lemma_lc(verb)
-        copula = copula_parts(verb, rules) if verb_lemma in COPULAS else None
-        if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
-            continue
-        if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
-                c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
-            continue  # "plans to launch": the claim is the launch, hedged
-        predicate = predicate_of(verb) if copula is None else copula[1]
-        subjects, passive = _subjects(verb)
-        if copula is not None:
-            subjects = [s for s in subjects if _copula_subject_ok(s, copula[2], rules)]
-            if not subjects or passive:
-                continue
-        if not subjects:
-            # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
-            # denial like this is what the cross-source view must show next to the outlets that report a signing.
-            patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-            if not (passive and patient is not None and (_agentless_kept(verb, patient, rules))):
-                continue
-            subjects = [None]
-        ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma) if copula is None else copula[2]
-        ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        indirect = verb_lemma in rules.reporting_lemmas and ccomp is not None and not in_quote(ccomp)
-        if verb_lemma in rules.reporting_lemmas and ccomp is not None and in_quote(ccomp):
-            continue  # the attribution of a direct quote: handled by quote_claims
-        obj = _object(verb, passive) if copula is None else copula[0]
-        clause = _clause_tokens(verb)
-        cstart = clause[0].idx
-        last = clause[-1]
-        cend = last.idx + len(last)
-        if sent.start not in sent_text:
-            sent_text[sent.start] = text[sent.start_char:sent.end_char]
-            sent_attr[sent.start] = (_according_to(sent_text[sent.start]), _reported_by(sent_text[sent.start]))
-        modality, cue = modality_of(clause, sent_text[sent.start], rules, verb)
-        money_here = has_money(cstart, cend)
-        if ctype == "transaction" and not money_here and (obj is None or lemma_lc(obj) not in rules.transaction_nouns):
-            ctype = "statement" if copula is None else "attribute"  # "critics raised concerns" is not a transaction
-        elif money_here and obj is not None and lemma_lc(obj) in rules.transaction_nouns and ctype in {"statement", "agreement", None}:
-            ctype = "transaction"
-        for k, subj in enumerate(subjects):
-            d = ClaimDraft(
-                claim_type="quote" if indirect else (ctype or "statement"), predicate=predicate,
-                start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
-                subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else doc[subj.i:subj.i + 1]),
-                modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
-            )
-            d.subject_text = _text(d.subject, text) if d.subject is not None else None
-            if obj is not None:
-                d.object = _subtree_span(obj) if copula is None else _description_span(obj)
-                d.object_text = _text(d.object, text)
-            if indirect:
-                d.speaker, d.speaker_text = d.subject, d.subject_text
-                d.reporting_verb = verb_lemma
-                d.quote_text = _text(_subtree_span(ccomp), text)
-                d.quote_style = "indirect"
-            attribution, reported_by = sent_attr[sent.start]
-            if attribution:
-                d.attribution = attribution
-                if d.speaker is None and (source := _according_source(sent)) is not None:
-                    d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it
-            if reported_by:
-                d.attribution = d.attribution or reported_by
-            drafts.append(d)
-    drafts.extend(apposition_claims(doc, in_quote, text, sent_list, sent_ends))
+        frame = _verb_frame(verb, scan)
+        if frame is not None:
+            drafts.extend(_frame_claims(frame, scan))
+    drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
     _CLAUSE_MEMO.clear()  # do not keep the document alive
+    return drafts
+
+
+def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
+    """The verb's claim frame, or None when the verb makes no claim of its own (an auxiliary, a non-claim verb, a
+    control verb whose complement carries the claim, a subjectless clause, the attribution of a direct quote)."""
+    rules = scan.rules
+    verb_lemma = lemma_lc(verb)
+    copula = copula_parts(verb, rules) if verb_lemma in COPULAS else None
+    if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
+        return None
+    if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
+            c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
+        return None  # "plans to launch": the claim is the launch, hedged
+    predicate = predicate_of(verb) if copula is None else copula[1]
+    found = _frame_subjects(verb, copula, rules)
+    if found is None:
+        return None
+    subjects, passive = found
+    ctype = rules.type_of.get(predicate) or rules.type_of.get(verb_lemma) if copula is None else copula[2]
+    ccomp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    reporting = verb_lemma in rules.reporting_lemmas and ccomp is not None
+    if reporting and scan.in_quote(ccomp):
+        return None  # the attribution of a direct quote: handled by quote_claims
+    obj = _object(verb, passive) if copula is None else copula[0]
+    return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
+                      ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _frame_subjects(verb: Token, copula: tuple[Token, str, str] | None,
+                    rules: ClaimRules) -> tuple[list[Token | None], bool] | None:
+    """(subjects, passive), or None when the clause has no subject a claim can be about. A copula needs a named
+    subject in the active voice; an agentless passive is kept with subject ``None`` only when it is about a deal or
+    a named thing."""
+    subjects, passive = _subjects(verb)
+    if copula is not None:
+        subjects = [s for s in subjects if _copula_subject_ok(s, copula[2], rules)]
+        if not subjects or passive:
+            return None
+    if not subjects:
+        # "No deal has been reached": an agentless passive about a deal is kept (subject unknown), because a
+        # denial like this is what the cross-source view must show next to the outlets that report a signing.
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if not (passive and patient is not None and (_agentless_kept(verb, patient, rules))):
+            return None
+        subjects = [None]
+    return subjects, passive
+
+
+def _clause_type(frame: _VerbFrame, money_here: bool, rules: ClaimRules) -> str | None:
+    """A transaction verb without money or a deal noun is a statement ("critics raised concerns"); money and a
+    deal noun make a statement or an agreement a transaction."""
+    ctype, obj = frame.ctype, frame.obj
+    deal_object = obj is not None and lemma_lc(obj) in rules.transaction_nouns
+    if ctype == "transaction" and not money_here and not deal_object:
+        return "statement" if frame.copula is None else "attribute"
+    if money_here and deal_object and ctype in {"statement", "agreement", None}:
+        return "transaction"
+    return ctype
+
+
+def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
+    """One draft per subject of the frame ("the US and Italy signed": two claims sharing the sentence)."""
+    verb, text = frame.verb, scan.text
+    sent = scan.sentence(verb)
+    clause = _clause_tokens(verb)
+    cstart = clause[0].idx
+    cend = clause[-1].idx + len(clause[-1])
+    s_text, attribution, reported_by = scan.info(sent)
+    modality, cue = modality_of(clause, s_text, scan.rules, verb)
+    ctype = _clause_type(frame, scan.has_money(cstart, cend), scan.rules)
+    drafts = []
+    for k, subj in enumerate(frame.subjects):
+        d = ClaimDraft(
+            claim_type="quote" if frame.indirect else (ctype or "statement"), predicate=frame.predicate,
+            start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
+            subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else scan.doc[subj.i:subj.i + 1]),
+            modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
+        )
+        d.subject_text = _text(d.subject, text) if d.subject is not None else None
+        if frame.obj is not None:
+            d.object = _subtree_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
+            d.object_text = _text(d.object, text)
+        if frame.indirect:
+            d.speaker, d.speaker_text = d.subject, d.subject_text
+            d.reporting_verb = frame.lemma
+            d.quote_text = _text(_subtree_span(frame.ccomp), text)
+            d.quote_style = "indirect"
+        if attribution:
+            d.attribution = attribution
+            if d.speaker is None and (source := _according_source(sent)) is not None:
+                d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it
+        if reported_by:
+            d.attribution = d.attribution or reported_by
+        drafts.append(d)
     return drafts
 
 
@@ -565,6 +668,62 @@ def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
         return True
     return patient.ent_type_ in {"ORG", "GPE", "PRODUCT", "PERSON", "FAC"} or lemma_lc(patient) in {
         "programme", "program", "contract", "deal", "satellite", "constellation", "mission", "company"}
+
+
+@cached_per_data_dir
+def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
+    data = read_yaml("claim_rules.yaml")
+    return frozenset(data.get("object_name_types", ())), frozenset(data.get("object_name_deps", ()))
+
+
+def _path_to(tok: Token, root: Token, span: Span) -> list[str] | None:
+    """Dependency labels from ``tok`` up to ``root`` (nearest first), or None when the path leaves the span."""
+    deps: list[str] = []
+    while tok.i != root.i:
+        if not (span.start <= tok.head.i < span.end) or tok.head.i == tok.i:
+            return None
+        deps.append(tok.dep_)
+        tok = tok.head
+    return deps
+
+
+def _is_mention(tok: Token, links: Mapping[int, Link], span: Span) -> bool:
+    """A token inside a linked named-entity mention that lies wholly inside ``span`` (a pronoun or a description
+    resolved by the references is no mention: "its", "the agency"; nor is a name the parse cut in two, as in
+    "deployed the final Iridium | NEXT satellites")."""
+    around = _entity_around(tok)
+    return around is not None and tok.i in links and span.start <= around[0] and around[1] <= span.end
+
+
+def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link | None, Link | None]:
+    """(object entity, possessor entity) of a claim's object phrase.
+
+    The object entity is named by the phrase's head: a mention covering the head noun ("SpaceX"), or a name that
+    modifies it and names the thing itself ("the Skynet 5A satellite"). So a mention of it always lies inside the
+    object span, and "its lander" never points at the lander's owner. The owner - a possessive ("its", "NASA's",
+    resolved by the references) or a company or country used as a modifier ("the SpaceX launch") - is kept apart
+    as the possessor. A name inside a prepositional phrase or a conjunct of the head is neither."""
+    if obj is None:
+        return None, None
+    root = obj.root
+    name_types, name_deps = _object_name_rules()
+    head = links[root.i] if _is_mention(root, links, obj) else None
+    possessor = None
+    for tok in obj:
+        link = links.get(tok.i)
+        if tok.i == root.i or link is None:
+            continue
+        path = _path_to(tok, root, obj)
+        if not path or any(dep not in name_deps for dep in path[:-1]):
+            continue
+        if path[-1] == "poss" and possessor is None:
+            possessor = link
+        elif path[-1] in name_deps and _is_mention(tok, links, obj):
+            if head is None and link.entity_type in name_types:
+                head = link
+            elif possessor is None and (head is None or link.entity_id != head.entity_id):
+                possessor = link
+    return head, possessor
 
 
 def _according_source(sent: Span) -> Span | None:

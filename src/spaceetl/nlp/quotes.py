@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
@@ -101,113 +102,167 @@ def single_quotes(text: str) -> list[tuple[int, int, int, int]]:
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 
 
+@dataclass
+class _QuoteRun:
+    """The speaker carried from quote to quote: the last speaker named (pronouns included), the last one that is a
+    name, and the paragraph and verb of the last attributed quote."""
+
+    last_speaker: tuple[Span | None, str | None] = (None, None)
+    last_named: tuple[Span | None, str | None] = (None, None)  # the last speaker that is not a pronoun
+    last_para: int = -1
+    last_verb: str | None = None
+    last_para_end: int = -1
+
+
+@dataclass
+class _Attributed:
+    """Where one quote's attribution was found: the verb, the speaker's character range (or a speaker carried over
+    from the paragraphs before), the quoted pieces (two when the quote is split around its attribution)."""
+
+    verb: str | None
+    speaker_range: tuple[int, int] | None
+    run_speaker: tuple[Span | None, str | None] | None
+    pieces: list[str]
+    span_end: int
+    joined: bool
+    after: str
+    attribution: tuple[str, int, int, int] | None
+    para_start: int
+    para_end: int
+
+
 def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | None = None) -> list[ClaimDraft]:
+    """One ``quote`` claim per direct quote that someone is said to have spoken; a quote split around its
+    attribution or continued in the same paragraph stays one claim."""
     rules = claim_rules()
     text = doc.text if text is None else text
     drafts: list[ClaimDraft] = []
-    last_speaker: tuple[Span | None, str | None] = (None, None)
-    last_named: tuple[Span | None, str | None] = (None, None)  # the last speaker that is not a pronoun
-    last_para, last_verb, last_para_end = -1, None, -1
+    run = _QuoteRun()
     i = 0
     while i < len(quotes):
-        q_open, c_start, c_end, q_close = quotes[i]
-        run_speaker = None
+        quote = quotes[i]
+        q_open, c_start, c_end, _ = quote
         if _is_term_or_title(text, q_open, c_start, c_end):
             i += 1
             continue
-        pieces = [text[c_start:c_end]]
-        span_end = q_close
-        para_end = text.find("\n\n", q_close)
-        para_end = len(text) if para_end == -1 else para_end
-        para_start = text.rfind("\n\n", 0, q_open)
-        para_start = 0 if para_start == -1 else para_start + 2
-        # Attribution after the quote: up to the end of the sentence (or the next quote in the paragraph).
-        nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
-        after_end = nxt[0] if nxt else para_end
-        after = text[q_close:after_end]
-        attribution = _attribution_after(after, rules, closed=text[c_start:c_end].rstrip().endswith("."))
-        speaker_range = None
-        verb = None
-        if attribution:
-            verb, rel_start, rel_end, match_end = attribution
-            speaker_range = (q_close + rel_start, q_close + rel_end)
-            # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
-            if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
-                pieces.append(text[nxt[1]:nxt[2]])
-                span_end = nxt[3]
-                i += 1
-        else:
-            before = text[para_start:q_open]
-            found = _attribution_before(before, rules)
-            if found:
-                verb, rel_start, rel_end = found
-                speaker_range = (para_start + rel_start, para_start + rel_end)
-            elif (parsed := _attribution_parse(doc, text, c_start, c_end, quotes, rules,
-                                               previous=not (last_para == para_start and last_speaker[1]))) is not None:
-                # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
-                # speech verb the quoted words hang from.
-                verb, speaker_range = parsed[0], (parsed[1], parsed[2])
-            elif last_para == para_start and last_speaker[1]:
-                # A further quote in the same paragraph with no attribution of its own continues the last speaker.
-                verb = last_verb
-            elif last_speaker[1] and last_para >= 0 and _follows_paragraph(text, last_para_end, q_open):
-                # A paragraph that opens with a quote and names no speaker continues the speaker of the paragraph
-                # before (a run of paragraphs quoting one person).
-                verb, run_speaker = last_verb, last_speaker
-        speaker = speaker_text = None
-        if speaker_range is None and _is_scare(text, q_open, c_start, c_end):
-            i += 1  # scare quotes, titles and coined terms are not speech: no quote claim
+        att = _attribute_quote(doc, text, quotes, i, rules, run)
+        i += 2 if att.joined else 1
+        if att.speaker_range is None and _is_scare(text, q_open, c_start, c_end):
+            continue  # scare quotes, titles and coined terms are not speech: no quote claim
+        if att.run_speaker is None and att.speaker_range is None and att.verb is not None \
+                and run.last_para == att.para_start and drafts:
+            _extend_quote(doc, drafts[-1], att, q_open)  # '"A," said X. "B."' - B continues X's quote
             continue
-        fallback = None
-        if run_speaker is not None:
-            speaker, speaker_text = run_speaker
-            if speaker_text.lower() in _PRONOUNS and last_named[1]:
-                fallback = last_named
-        elif speaker_range is None and verb is not None and last_para == para_start and drafts:
-            # '"A," said X. "B."' - B continues X's quote: one quote, extended.
-            prev = drafts[-1]
-            prev.quote_text = f"{prev.quote_text} {' '.join(' '.join(p.strip().rstrip(',').split()) for p in pieces)}"
-            end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
-            prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
-            prev.clause_end = max(prev.clause_end, span_end)
-            i += 1
-            continue
-        if speaker_range:
-            speaker = doc.char_span(*speaker_range, alignment_mode="expand")
-            speaker_text = " ".join(text[speaker_range[0]:speaker_range[1]].split())
-            if speaker_text.lower() in _PRONOUNS and last_named[1]:
-                # The pronoun is resolved by the article's references; the last named speaker is the fallback.
-                fallback = last_named
-            if speaker_text.lower() not in _PRONOUNS:
-                last_named = (speaker, speaker_text)
-            # A pronoun speaker also carries a run of paragraphs ('Though she called it “outrageous” ... ¶ “If any
-            # bank ...”'): the next paragraph is hers, whoever was named last.
-            last_speaker = (speaker, speaker_text)
-        start = min(q_open, speaker_range[0]) if speaker_range else q_open
-        end = max(span_end, speaker_range[1]) if speaker_range else span_end
-        start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
-        end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
-        s0 = start_sent.sent.start_char if start_sent is not None else start
-        s1 = end_sent.sent.end_char if end_sent is not None else end
-        quote_text = " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
-        accord = _ACCORDING.search(after[:200]) or _ACCORDING.search(text[para_start:q_open])
-        d = ClaimDraft(
-            claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
-            clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
-            subject=speaker, subject_text=speaker_text, quote_text=quote_text, quote_style="direct", reporting_verb=verb,
-            attribution=" ".join(accord.group("src").split()) if accord else None, modality="reported",
-            modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
-        )
-        if not speaker_text and accord:
-            d.speaker_text = d.subject_text = d.attribution
-        if fallback is not None:
-            d.extra["fallback_speaker"] = fallback
-        drafts.append(d)
-        if speaker_text and not (attribution and _DASH_SIGNED.match(after)):
-            # ('“...” ― Ana Ruiz' signs one quote of a list of people's answers: it starts no run of paragraphs.)
-            last_para, last_verb, last_para_end = para_start, verb, para_end
-        i += 1
+        drafts.append(_quote_draft(doc, text, quote, att, run))
     return drafts
+
+
+def _attribute_quote(doc: Doc, text: str, quotes: list[tuple[int, int, int, int]], i: int, rules: ClaimRules,
+                     run: _QuoteRun) -> _Attributed:
+    """The attribution of quote ``i``: after the quote (up to the end of the sentence or the next quote of the
+    paragraph), else before it, else from the parse, else carried from the speaker before."""
+    q_open, c_start, c_end, q_close = quotes[i]
+    para_end = text.find("\n\n", q_close)
+    para_end = len(text) if para_end == -1 else para_end
+    para_start = text.rfind("\n\n", 0, q_open)
+    para_start = 0 if para_start == -1 else para_start + 2
+    nxt = quotes[i + 1] if i + 1 < len(quotes) and quotes[i + 1][0] < para_end else None
+    after = text[q_close:nxt[0] if nxt else para_end]
+    att = _Attributed(verb=None, speaker_range=None, run_speaker=None, pieces=[text[c_start:c_end]], span_end=q_close,
+                      joined=False, after=after, para_start=para_start, para_end=para_end,
+                      attribution=_attribution_after(after, rules, closed=text[c_start:c_end].rstrip().endswith(".")))
+    if att.attribution:
+        att.verb, rel_start, rel_end, match_end = att.attribution
+        att.speaker_range = (q_close + rel_start, q_close + rel_end)
+        # "“A,” said X, “B.”" / "“A,” X said, “b.”" - a split quote continues after the attribution.
+        if nxt and text[q_close + max(rel_end, match_end):nxt[0]].strip(" ,") == "":
+            att.pieces.append(text[nxt[1]:nxt[2]])
+            att.span_end = nxt[3]
+            att.joined = True
+        return att
+    found = _attribution_before(text[para_start:q_open], rules)
+    if found:
+        att.verb = found[0]
+        att.speaker_range = (para_start + found[1], para_start + found[2])
+    elif (parsed := _attribution_parse(doc, text, c_start, c_end, quotes, rules,
+                                       previous=not (run.last_para == para_start and run.last_speaker[1]))) is not None:
+        # 'X said the aim was to "put Europe back ..."', 'X called the plan "reckless"': the subject of the
+        # speech verb the quoted words hang from.
+        att.verb, att.speaker_range = parsed[0], (parsed[1], parsed[2])
+    elif run.last_para == para_start and run.last_speaker[1]:
+        # A further quote in the same paragraph with no attribution of its own continues the last speaker.
+        att.verb = run.last_verb
+    elif run.last_speaker[1] and run.last_para >= 0 and _follows_paragraph(text, run.last_para_end, q_open):
+        # A paragraph that opens with a quote and names no speaker continues the speaker of the paragraph
+        # before (a run of paragraphs quoting one person).
+        att.verb, att.run_speaker = run.last_verb, run.last_speaker
+    return att
+
+
+def _joined_pieces(pieces: list[str]) -> str:
+    return " ".join(" ".join(p.strip().rstrip(",").split()) for p in pieces)
+
+
+def _extend_quote(doc: Doc, prev: ClaimDraft, att: _Attributed, q_open: int) -> None:
+    """A further quote of the same speaker in the same paragraph: one quote, extended."""
+    span_end = att.span_end
+    prev.quote_text = f"{prev.quote_text} {_joined_pieces(att.pieces)}"
+    end_tok = doc.char_span(max(q_open, span_end - 1), span_end, alignment_mode="expand")
+    prev.end_char = max(prev.end_char, end_tok.sent.end_char if end_tok is not None else span_end)
+    prev.clause_end = max(prev.clause_end, span_end)
+
+
+def _quote_speaker(doc: Doc, text: str, att: _Attributed, run: _QuoteRun):
+    """(speaker span, speaker text, fallback speaker) of a quote, updating the run of speakers."""
+    speaker = speaker_text = fallback = None
+    if att.run_speaker is not None:
+        speaker, speaker_text = att.run_speaker
+        if speaker_text.lower() in _PRONOUNS and run.last_named[1]:
+            fallback = run.last_named
+    if att.speaker_range:
+        speaker = doc.char_span(*att.speaker_range, alignment_mode="expand")
+        speaker_text = " ".join(text[att.speaker_range[0]:att.speaker_range[1]].split())
+        if speaker_text.lower() in _PRONOUNS and run.last_named[1]:
+            # The pronoun is resolved by the article's references; the last named speaker is the fallback.
+            fallback = run.last_named
+        if speaker_text.lower() not in _PRONOUNS:
+            run.last_named = (speaker, speaker_text)
+        # A pronoun speaker also carries a run of paragraphs ('Though she called it “outrageous” ... ¶ “If any
+        # bank ...”'): the next paragraph is hers, whoever was named last.
+        run.last_speaker = (speaker, speaker_text)
+    return speaker, speaker_text, fallback
+
+
+def _quote_draft(doc: Doc, text: str, quote: tuple[int, int, int, int], att: _Attributed,
+                 run: _QuoteRun) -> ClaimDraft:
+    """The quote claim: its sentences, speaker, "according to" source; starts a run of paragraphs when a speaker
+    is named."""
+    q_open = quote[0]
+    speaker, speaker_text, fallback = _quote_speaker(doc, text, att, run)
+    rng = att.speaker_range
+    start = min(q_open, rng[0]) if rng else q_open
+    end = max(att.span_end, rng[1]) if rng else att.span_end
+    start_sent = doc.char_span(start, start + 1, alignment_mode="expand")
+    end_sent = doc.char_span(max(start, end - 1), end, alignment_mode="expand")
+    s0 = start_sent.sent.start_char if start_sent is not None else start
+    s1 = end_sent.sent.end_char if end_sent is not None else end
+    accord = _ACCORDING.search(att.after[:200]) or _ACCORDING.search(text[att.para_start:q_open])
+    verb = att.verb
+    d = ClaimDraft(
+        claim_type="quote", predicate=verb or "say", start_char=s0, end_char=max(s1, end),
+        clause_start=start, clause_end=end, speaker=speaker, speaker_text=speaker_text,
+        subject=speaker, subject_text=speaker_text, quote_text=_joined_pieces(att.pieces), quote_style="direct",
+        reporting_verb=verb, attribution=" ".join(accord.group("src").split()) if accord else None,
+        modality="reported", modality_cue=verb or ("according to" if accord else None), key=f"q{q_open}",
+    )
+    if not speaker_text and accord:
+        d.speaker_text = d.subject_text = d.attribution
+    if fallback is not None:
+        d.extra["fallback_speaker"] = fallback
+    if speaker_text and not (att.attribution and _DASH_SIGNED.match(att.after)):
+        # ('“...” ― Ana Ruiz' signs one quote of a list of people's answers: it starts no run of paragraphs.)
+        run.last_para, run.last_verb, run.last_para_end = att.para_start, verb, att.para_end
+    return d
 
 
 _DASH_SIGNED = re.compile(r"\s*[―—–]\s*[A-Z]")
@@ -356,12 +411,28 @@ def _attribution_parse(doc: Doc, text: str, c_start: int, c_end: int, quotes: li
     if qspan is None or len(qspan) == 0:
         return None
     inside = {t.i for t in qspan}
-
-    def in_any_quote(tok) -> bool:
-        return any(a <= tok.idx < b for a, _, _, b in quotes)
-
-    sent = qspan[0].sent
+    found = _speech_ancestor(qspan, inside, quotes) or _person_verb(qspan, inside, quotes)
+    if found is not None:
+        return found
+    candidates, prev = _nearby_verbs(doc, text, qspan, inside, previous)
     verbs = speech_verbs()
+    for verb in candidates:
+        if verb.i in inside or _in_any_quote(verb, quotes) or lemma_lc(verb) not in verbs:
+            continue
+        found = _speaker_of(verb, quotes)
+        if found is not None:
+            return lemma_lc(verb), found[0], found[1]
+    return _previous_person(doc, prev) if prev is not None else None
+
+
+def _in_any_quote(tok, quotes: list[tuple[int, int, int, int]]) -> bool:
+    return any(a <= tok.idx < b for a, _, _, b in quotes)
+
+
+def _speech_ancestor(qspan: Span, inside: set[int], quotes: list[tuple[int, int, int, int]]) -> tuple[str, int, int] | None:
+    """A speech verb the quoted words hang from, up the tree within the sentence. A document as its subject ("the
+    letter said") is kept only when no person is found higher ('Holm said in the letter that ...')."""
+    doc, sent, verbs = qspan.doc, qspan[0].sent, speech_verbs()
     seen: set[int] = set()
     for tok in qspan:
         head = tok.head
@@ -371,35 +442,45 @@ def _attribution_parse(doc: Doc, text: str, c_start: int, c_end: int, quotes: li
         anc = head
         document = None  # a speech verb whose subject is a document: kept unless a reporter of it is named
         for _ in range(8):
-            if anc.pos_ in {"VERB", "AUX"} and not in_any_quote(anc) and lemma_lc(anc) in verbs:
+            if anc.pos_ in {"VERB", "AUX"} and not _in_any_quote(anc, quotes) and lemma_lc(anc) in verbs:
                 found = _speaker_of(anc, quotes)
                 if found is not None:
                     if not _is_document(doc, found):
                         return lemma_lc(anc), found[0], found[1]
                     # 'Holm said in the letter that the advertisement “wrongfully” suggests ...': Holm.
                     document = document or (lemma_lc(anc), found[0], found[1])
-            if anc.head.i == anc.i or anc.sent.start != sent.start or _own_clause(anc, in_any_quote):
+            if anc.head.i == anc.i or anc.sent.start != sent.start or _own_clause(anc, lambda t: _in_any_quote(t, quotes)):
                 break
             anc = anc.head
         if document is not None:
             return document
-    # 'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
-    # words hang from a verb whose subject is a person.
-    for tok in qspan:
-        if tok.head.i in inside:
-            continue
-        anc = tok.head
-        for _ in range(6):
-            if anc.pos_ == "VERB" and not in_any_quote(anc):
-                subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
-                if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in {"he", "she"}):
-                    found = _speaker_of(anc, quotes)
-                    if found is not None:
-                        return lemma_lc(anc), found[0], found[1]
-            if anc.head.i == anc.i:
-                break
-            anc = anc.head
-        break
+    return None
+
+
+def _person_verb(qspan: Span, inside: set[int], quotes: list[tuple[int, int, int, int]]) -> tuple[str, int, int] | None:
+    """'Gov. X lauded Mr. Clarke for helping develop "new and innovative ideas"': no speech verb, but the quoted
+    words hang from a verb whose subject is a person (only the first token hanging outside the quote is followed)."""
+    tok = next((t for t in qspan if t.head.i not in inside), None)
+    if tok is None:
+        return None
+    anc = tok.head
+    for _ in range(6):
+        if anc.pos_ == "VERB" and not _in_any_quote(anc, quotes):
+            subj = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in {"he", "she"}):
+                found = _speaker_of(anc, quotes)
+                if found is not None:
+                    return lemma_lc(anc), found[0], found[1]
+        if anc.head.i == anc.i:
+            break
+        anc = anc.head
+    return None
+
+
+def _nearby_verbs(doc: Doc, text: str, qspan: Span, inside: set[int], previous: bool) -> tuple[list, Span | None]:
+    """Verbs that may attribute a quote hanging from none, most likely first, and the sentence before the quote
+    when the quote opens a sentence (``previous``: the paragraph has no speaker yet)."""
+    sent = qspan[0].sent
     candidates = [sent.root]
     # '“…?” Graham asked.' parsed as two sentences: the short sentence right after the quote.
     after = next((t for t in doc[qspan.end:qspan.end + 3] if not (t.is_punct or t.is_space)), None)
@@ -417,29 +498,31 @@ def _attribution_parse(doc: Doc, text: str, c_start: int, c_end: int, quotes: li
     pool = list(sent) if last_sent.start == sent.start else list(sent) + list(last_sent)
     candidates.extend(sorted((t for t in pool if t.pos_ == "VERB" and t.i not in inside),
                              key=lambda t: abs(t.i - qspan.start)))
-    # 'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the
-    # speaker of the sentence before, in the same paragraph.
-    prev = None
-    if previous and qspan[0].sent.start == qspan.start or previous and (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
-        prev_end = sent.start - 1
-        if prev_end >= 0 and "\n" not in text[doc[prev_end].idx:qspan.start_char]:
-            prev = doc[prev_end].sent
-            candidates.extend(t for t in reversed(list(prev)) if t.pos_ == "VERB")
-    for verb in candidates:
-        if verb.i in inside or in_any_quote(verb) or lemma_lc(verb) not in verbs:
-            continue
-        found = _speaker_of(verb, quotes)
-        if found is not None:
-            return lemma_lc(verb), found[0], found[1]
+    prev = _sentence_before(doc, text, qspan) if previous else None
     if prev is not None:
-        # 'On the show, Sen. Ann Fields identified fatigue as one reason. “Young people are tired of it.”': with no
-        # speech verb near, a quote opening a sentence is the person the sentence before is about.
-        subj = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
-        if subj is not None and subj.ent_type_ == "PERSON" and prev.root.pos_ == "VERB":
-            start = subj.i
-            while start > prev.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == subj.i:
-                start -= 1
-            return "say", doc[start].idx, subj.idx + len(subj)
+        candidates.extend(t for t in reversed(list(prev)) if t.pos_ == "VERB")
+    return candidates, prev
+
+
+def _sentence_before(doc: Doc, text: str, qspan: Span) -> Span | None:
+    """'The agency may act, Schiff said. "The other factor ..."': a quote opening a sentence continues the speaker
+    of the sentence before, in the same paragraph."""
+    if qspan[0].sent.start == qspan.start or (qspan.start > 0 and doc[qspan.start - 1].sent.start == qspan.start - 1):
+        prev_end = qspan[0].sent.start - 1
+        if prev_end >= 0 and "\n" not in text[doc[prev_end].idx:qspan.start_char]:
+            return doc[prev_end].sent
+    return None
+
+
+def _previous_person(doc: Doc, prev: Span) -> tuple[str, int, int] | None:
+    """'On the show, Sen. Ann Fields identified fatigue as one reason. “Young people are tired of it.”': with no
+    speech verb near, a quote opening a sentence is the person the sentence before is about."""
+    subj = next((c for c in prev.root.children if c.dep_ == "nsubj"), None)
+    if subj is not None and subj.ent_type_ == "PERSON" and prev.root.pos_ == "VERB":
+        start = subj.i
+        while start > prev.start and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == subj.i:
+            start -= 1
+        return "say", doc[start].idx, subj.idx + len(subj)
     return None
 
 
@@ -466,35 +549,12 @@ _TIME_PREPS = {"after", "before", "upon", "while", "since", "on"}  # "after sayi
 
 
 def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
-    doc = verb.doc
-    before = doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None and before.pos_ in {"PROPN", "NOUN"} \
-            and before.dep_ in {"pobj", "dobj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        # 'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
-        # "..."': the noun right before the participle.
-        start = before.i
-        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == before.i:
-            start -= 1
-        span = doc[start:before.i + 1]
-        if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
-            # 'the Council issued a statement calling the test "a clear violation"': who issued it.
-            issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
-            if issuer is not None:
-                span = _subtree_span(issuer)
-        if not any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
-            return span.start_char, span.end_char
-    hops = 0
-    climbed = False
-    # 'Trump attacked Clinton, saying, "..."': the subject of the verb the speech verb depends on; 'After saying
-    # her foot was "so swollen ...," she was "whisked off"': through the preposition too.
-    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
-            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head.i != verb.i:
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
-                and verb.head.head.pos_ in {"VERB", "AUX"}:
-            verb = verb.head
-        verb = verb.head
-        hops += 1
-        climbed = True
+    """Character range of who speaks through ``verb``: the noun before a participle, else the subject of the verb
+    (or of the clause it modifies), never a span inside quoted words."""
+    found = _participle_speaker(verb, quotes)
+    if found is not None:
+        return found
+    verb, climbed = _clause_with_subject(verb)
     subjects, passive = _subjects(verb)
     if climbed and passive:
         # the speech verb's own subject is the subject of the clause it modifies, whatever that clause's voice
@@ -503,24 +563,74 @@ def _speaker_of(verb, quotes: list[tuple[int, int, int, int]] = ()) -> tuple[int
     if passive or not subjects or subjects[0] is None:
         return None
     subj = subjects[0]
-    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-    if subj.pos_ == "NOUN" and not subj.ent_type_ and person is not None:
-        # "With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
-        # subject and the person as its apposition: the person speaks.
-        start = person.i
-        while start > 0 and subj.doc[start - 1].dep_ == "compound" and subj.doc[start - 1].head.i == person.i:
-            start -= 1
-        subj_span = subj.doc[start:person.i + 1]
-        if not any(a < subj_span.end_char and subj_span.start_char < b for a, _, _, b in quotes):
-            return subj_span.start_char, subj_span.end_char
+    found = _appositive_person(subj, quotes)
+    if found is not None:
+        return found
     span = subj.doc[subj.i:subj.i + 1] if subj.pos_ == "PRON" else _subtree_span(subj)
     start = span.start
     while start < subj.i and (span.doc[start].pos_ in {"SCONJ", "ADV", "CCONJ", "ADP"} or span.doc[start].tag_ == "WRB"):
         start += 1  # "when Clinton blasted him": the speaker is Clinton
     span = span.doc[start:span.end]
-    if any(a < span.end_char and span.start_char < b for a, _, _, b in quotes):
+    if _overlaps_quote(span, quotes):
         return None  # a subject inside quoted words is not who speaks them
     return span.start_char, span.end_char
+
+
+def _overlaps_quote(span: Span, quotes: list[tuple[int, int, int, int]]) -> bool:
+    return any(a < span.end_char and span.start_char < b for a, _, _, b in quotes)
+
+
+def _name_before(doc: Doc, tok) -> Span:
+    """``tok`` with the compound words right before it that hang from it ("Minyon Moore")."""
+    start = tok.i
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == tok.i:
+        start -= 1
+    return doc[start:tok.i + 1]
+
+
+def _participle_speaker(verb, quotes: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
+    """'footage of Trump saying "..."', 'ends with Trump saying "..."', 'the ad uses footage of Clinton asking,
+    "..."': the noun right before the participle."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if not (verb.tag_ == "VBG" and verb.dep_ in {"acl", "advcl", "xcomp"} and before is not None
+            and before.pos_ in {"PROPN", "NOUN"} and before.dep_ in {"pobj", "dobj"}
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)):
+        return None
+    span = _name_before(doc, before)
+    if before.dep_ == "dobj" and before.pos_ == "NOUN" and lemma_lc(before) in document_nouns():
+        # 'the Council issued a statement calling the test "a clear violation"': who issued it.
+        issuer = next((c for c in before.head.children if c.dep_ == "nsubj"), None)
+        if issuer is not None:
+            span = _subtree_span(issuer)
+    return None if _overlaps_quote(span, quotes) else (span.start_char, span.end_char)
+
+
+def _clause_with_subject(verb):
+    """(verb, climbed): 'Trump attacked Clinton, saying, "..."': the verb the speech verb depends on, when it has
+    no subject of its own; 'After saying her foot was "so swollen ...," she was "whisked off"': through the
+    preposition too."""
+    hops = 0
+    climbed = False
+    while not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children) and hops < 3 \
+            and verb.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and verb.head.i != verb.i:
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in _TIME_PREPS \
+                and verb.head.head.pos_ in {"VERB", "AUX"}:
+            verb = verb.head
+        verb = verb.head
+        hops += 1
+        climbed = True
+    return verb, climbed
+
+
+def _appositive_person(subj, quotes: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
+    """"With 50 days until the election, Minyon Moore, an adviser, called ...", parsed with "election" as the
+    subject and the person as its apposition: the person speaks."""
+    person = next((c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if subj.pos_ != "NOUN" or subj.ent_type_ or person is None:
+        return None
+    span = _name_before(subj.doc, person)
+    return None if _overlaps_quote(span, quotes) else (span.start_char, span.end_char)
 
 
 @cached_per_data_dir

@@ -12,7 +12,7 @@ from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, latest_rate_year, to_usd
-from .claims import ClaimDraft, clause_claims
+from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link
 from .references import resolve
@@ -102,7 +102,9 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
     claims: list[dict] = []
     seen: set[tuple] = set()
     # a conversion in parentheses is the same money as the amount it converts: never a claim's amount
-    amounts_i = _ByStart([a for a in amounts if a["converts_amount_id"] is None], lambda a: a["start_char"])
+    # ... nor is a price per share or per unit
+    amounts_i = _ByStart([a for a in amounts if a["converts_amount_id"] is None and a["amount_kind"] == "total"],
+                         lambda a: a["start_char"])
     dates_i = _ByStart(dates, lambda x: x["start_char"])
     places_i, parties_i = _ByStart(places, lambda p: p[0]), _ByStart(parties, lambda p: p[0])
     for d in drafts:
@@ -158,7 +160,8 @@ def _amount_rows(ctx: ArticleContext, dates: list[dict], sentence_of) -> list[di
             text=money.text, value=money.value, currency=money.currency, currency_ambiguous=money.ambiguous,
             usd_value=usd, fx_year=fx_year, start_char=money.start, end_char=money.end,
             sentence_index=sentence,
-            converts_amount_id=ids[money.converts] if money.converts is not None else None, run_id=ctx.run_id))
+            converts_amount_id=ids[money.converts] if money.converts is not None else None, amount_kind=money.kind,
+            run_id=ctx.run_id))
     return rows
 
 
@@ -240,7 +243,7 @@ class _ByStart:
 def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: _ByStart,
                dates: _ByStart, places: _ByStart, parties: _ByStart, sentence_of) -> dict:
     subject = d.extra.get("subject_link") or _entity_in(d.subject, links)
-    obj = _entity_in(d.object, links)
+    obj, possessor = object_entities(d.object, links)  # the thing the object names, never its owner
     speaker = _entity_in(d.speaker, links, speaker=True)
     if d.subject is d.speaker:
         speaker = speaker if "subject_link" not in d.extra else subject
@@ -265,6 +268,9 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
         claim_id=span_row_id("clm", ctx.article_id, d.start_char, d.end_char, d.key), article_id=ctx.article_id,
         claim_type=d.claim_type, subject_entity_id=subject.entity_id if subject else None, subject_text=d.subject_text,
         predicate=d.predicate, object_entity_id=obj.entity_id if obj else None, object_text=d.object_text,
+        object_possessor_entity_id=possessor.entity_id if possessor else None,
+        object_start_char=d.object.start_char if d.object is not None else None,
+        object_end_char=d.object.end_char if d.object is not None else None,
         speaker_entity_id=speaker.entity_id if speaker else None, speaker_text=d.speaker_text,
         quote_text=d.quote_text, quote_style=d.quote_style, reporting_verb=d.reporting_verb, attribution=d.attribution, modality=d.modality,
         modality_cue=d.modality_cue, party_entity_ids=sorted(in_clause) or None,

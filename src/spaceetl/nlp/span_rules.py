@@ -56,27 +56,41 @@ class EntityRules:
     org_last_words: frozenset[str]
     fac_last_words: frozenset[str]
     zone_abbreviations: frozenset[str]
+    leading_clitics: frozenset[str] = frozenset()
+    equipment_heads: frozenset[tuple[str, ...]] = frozenset()
+    designators: frozenset[str] = frozenset()
+    equipment_acronyms: frozenset[str] = frozenset()
+
+
+def _words(data: dict, *keys: str, lower: bool = False) -> frozenset[str]:
+    """The words listed under ``keys`` (absent keys list nothing), lower-cased when ``lower``."""
+    words = [str(w) for key in keys for w in data.get(key) or ()]
+    return frozenset(w.lower() for w in words) if lower else frozenset(words)
 
 
 @cached_per_data_dir
 def entity_rules() -> EntityRules:
     data = read_yaml("entity_rules.yaml")
     return EntityRules(
-        not_names=frozenset(data.get("not_names") or []),
-        ship_prefixes=frozenset(data.get("ship_prefixes") or []),
-        unit_words=frozenset(w.lower() for w in data.get("unit_words") or []),
-        pad_heads=frozenset(w.lower() for w in data.get("pad_heads") or []),
+        not_names=_words(data, "not_names", "military_abbreviations"),
+        ship_prefixes=_words(data, "ship_prefixes"),
+        unit_words=_words(data, "unit_words", lower=True),
+        pad_heads=_words(data, "pad_heads", lower=True),
         acronym_cues={k: (tuple(v.get("cues") or []), v.get("label") or "ORG")
                       for k, v in (data.get("acronym_context") or {}).items()},
-        person_titles=frozenset(w.lower() for w in data.get("person_titles") or []),
-        generic_before=frozenset(w.lower() for w in data.get("generic_before") or []),
-        state_nouns=frozenset(w.lower() for w in data.get("state_nouns") or []),
-        org_heads=frozenset(w.lower() for w in data.get("org_heads") or []),
-        leading_titles=frozenset(w.lower() for w in (data.get("leading_titles") or []) + (data.get("person_titles") or [])),
-        caption_words=frozenset(data.get("caption_words") or []),
-        org_last_words=frozenset(w.lower() for w in data.get("org_last_words") or []),
-        fac_last_words=frozenset(w.lower() for w in data.get("fac_last_words") or []),
+        person_titles=_words(data, "person_titles", lower=True),
+        generic_before=_words(data, "generic_before", lower=True),
+        state_nouns=_words(data, "state_nouns", lower=True),
+        org_heads=_words(data, "org_heads", lower=True),
+        leading_titles=_words(data, "leading_titles", "person_titles", lower=True),
+        caption_words=_words(data, "caption_words"),
+        org_last_words=_words(data, "org_last_words", lower=True),
+        fac_last_words=_words(data, "fac_last_words", lower=True),
         zone_abbreviations=frozenset(r["abbreviation"] for r in read_csv("time_zones.csv") if len(r["abbreviation"]) > 1),
+        leading_clitics=_words(data, "leading_clitics"),
+        equipment_heads=frozenset(tuple(w.split()) for w in _words(data, "equipment_heads", lower=True)),
+        designators=_words(data, "military_designators"),
+        equipment_acronyms=_words(data, "equipment_acronyms"),
     )
 
 
@@ -121,23 +135,74 @@ def split_coordination(ent: Span, known: list[Span]) -> list[Span] | None:
     return None
 
 
+def _trim_shape(ent: Span, rules: EntityRules) -> Span | None:
+    """A model span cut free of leading clitics and dashes ("’s Webb" -> Webb, "-U.S." -> U.S.), or None when
+    nothing name-shaped is left: no capital letter at all ("fuel", "n’t", "ministry") is a common word."""
+    doc = ent.doc
+    start = ent.start
+    while start < ent.end and doc[start].text in rules.leading_clitics:
+        start += 1
+    if start == ent.end or not any(ch.isupper() for ch in doc[start:ent.end].text):
+        return None
+    if start == ent.start:
+        return ent
+    out = Span(doc, start, ent.end, label=ent.label_)
+    out._.source = ent._.source
+    return out
+
+
+def _is_equipment(tokens: Span, rules: EntityRules) -> bool:
+    """The span ends with an equipment head ("... Ground Power Unit", "... Radar") and has a word before it."""
+    words = tuple(t.lower_ for t in tokens)
+    return any(len(words) > len(head) and words[-len(head):] == head for head in rules.equipment_heads)
+
+
+def _not_a_name(ent: Span, rules: EntityRules) -> bool:
+    """Shapes that are never a name: a listed common term or abbreviation, a capitalised verb or first word, a
+    handle, a time zone after a time, a hull or squadron type code alone or restating the name before it."""
+    doc = ent.doc
+    first = ent[0]
+    if first.text in rules.designators and (len(ent) == 1 or (first.i > 0 and doc[first.i - 1].text == "(")):
+        return True  # "USS Nimitz (CVN 68)", "Carrier Air Wing (CVW) 17", a bare "DDG"
+    if len(ent) != 1:
+        return False
+    tok = first
+    if tok.text in rules.not_names:
+        return True
+    if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
+        return True  # "Engineers said ...", "Deploy the antenna": a capitalised common word
+    if tok.text[:1] in {"@", "#"}:
+        return True  # a social-media handle or hashtag, not a name
+    # "15:40 GMT": a time zone
+    return tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text)
+
+
 def fix_model_span(ent: Span) -> Span | None:
-    """Type and boundary fixes for one model span; None drops it."""
+    """Type and boundary fixes for one model span; None drops it. Each step reads and returns (start, end,
+    label), in this order: the name's own edges and words first, then ships and units, then numbers after it."""
     rules = entity_rules()
     doc = ent.doc
     if ent.label_ not in NAME_LABELS:
         return ent
-    if len(ent) == 1:
-        tok = ent[0]
-        if tok.text in rules.not_names:
-            return None
-        if tok.pos_ in {"VERB", "AUX"} or (tok.is_sent_start and tok.tag_ in NOT_A_NAME_TAGS):
-            return None  # "Engineers said ...", "Deploy the antenna": a capitalised common word
-        if tok.text[:1] in {"@", "#"}:
-            return None  # a social-media handle or hashtag, not a name
-        if tok.text in rules.zone_abbreviations and tok.i > 0 and any(ch.isdigit() for ch in doc[tok.i - 1].text):
-            return None  # "15:40 GMT": a time zone
-    start, end, label = ent.start, ent.end, ent.label_
+    ent = _trim_shape(ent, rules)
+    if ent is None or _not_a_name(ent, rules):
+        return None
+    label = ent.label_
+    if label in {"ORG", "PERSON", "GPE", "NORP", "LOC", "FAC"} and ent.text in rules.equipment_acronyms:
+        label = "PRODUCT"  # "AGPU", "ARRW": equipment, not a body
+    start, end = _trim_edges(doc, ent.start, ent.end, label, rules)
+    label = _label_by_words(doc, start, end, label, rules)
+    start, end, label = _ships_and_units(ent, start, end, label, rules)
+    start, end, label = _numbers_and_surnames(doc, start, end, label, rules)
+    if (start, end, label) == (ent.start, ent.end, ent.label_):
+        return ent
+    out = Span(doc, start, end, label=label)
+    out._.source = ent._.source
+    return out
+
+
+def _trim_edges(doc: Doc, start: int, end: int, label: str, rules: EntityRules) -> tuple[int, int]:
+    """A caption's credit word after the name, a person's title before it."""
     if end - start >= 2 and doc[end - 1].text in rules.caption_words and end < len(doc) and doc[end].text == ":":
         end -= 1  # "Harbour Bridge Image: J. Doe": the caption's credit, not the name
     if label == "PERSON":
@@ -146,13 +211,26 @@ def fix_model_span(ent: Span) -> Span | None:
             bare += 1  # "President Lena Varga", "Ms Okoye": the title is not part of the name
         if doc[bare].text[:1].isupper():  # not "Secretary of State Ana Ruiz" -> "of State Ana Ruiz"
             start = bare
+    return start, end
+
+
+def _label_by_words(doc: Doc, start: int, end: int, label: str, rules: EntityRules) -> str:
+    """The type a name's last word or its shape gives it, whatever the model said."""
     if label in {"PERSON", "GPE", "LOC", "NORP"} and end - start >= 2 and doc[end - 1].lower_ in rules.org_last_words:
         label = "ORG"  # "Sea Org", "Varga Foundation"
     elif label == "ORG" and end - start >= 2 and doc[end - 1].lower_ in rules.fac_last_words:
         label = "FAC"  # "Harbour Street Station": a place, not a body
     elif label in {"PERSON", "GPE", "NORP"} and end - start == 1 and CODE_NAME.match(doc[start].text):
         label = "PRODUCT"  # "XR7", "IE9": a model or version code
-    # Ships: the prefix belongs to the name and the type is PRODUCT.
+    if label in {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP"} and _is_equipment(doc[start:end], rules):
+        label = "PRODUCT"  # "Aviation Ground Power Unit": equipment, not a body (and not a military unit)
+    return label
+
+
+def _ships_and_units(ent: Span, start: int, end: int, label: str, rules: EntityRules) -> tuple[int, int, str]:
+    """Ships are PRODUCT with their prefix ("USS Nimitz", "Arleigh Burke-class"); a military unit is an ORG
+    and keeps its number ("Carrier Air Wing 11")."""
+    doc = ent.doc
     if start > 0 and doc[start - 1].text in rules.ship_prefixes and label in {"PERSON", "ORG", "GPE", "PRODUCT"}:
         start, label = start - 1, "PRODUCT"
     elif doc[start].text in rules.ship_prefixes and end - start >= 2:
@@ -161,21 +239,22 @@ def fix_model_span(ent: Span) -> Span | None:
         label = "PRODUCT"  # "Arleigh Burke-class"
     words = {t.lower_ for t in doc[start:end]}
     if label in {"PERSON", "GPE", "ORG"} and words & rules.unit_words and any(t.is_title for t in doc[start:end]):
-        if label != "ORG":
-            label = "ORG"
+        label = "ORG"
         if end < len(doc) and UNIT_NUMBER.match(doc[end].text):
             end += 1  # "Carrier Air Wing 11"
+    return start, end, label
+
+
+def _numbers_and_surnames(doc: Doc, start: int, end: int, label: str, rules: EntityRules) -> tuple[int, int, str]:
+    """A launch pad keeps its number ("Launch Complex 39A"); a person's name runs on over a surname the model
+    has not seen ("Zoë Ålund")."""
     if doc[end - 1].lower_ in rules.pad_heads and end < len(doc) and PAD_NUMBER.match(doc[end].text) \
             and label in {"FAC", "ORG", "LOC", "GPE", "PRODUCT", "LANGUAGE"}:
         end, label = end + 1, "FAC"  # "Launch Complex 39A"
     if label == "PERSON":
         while end < len(doc) and end - start < 4 and _surname_like(doc[end]) and doc[end].ent_iob_ != "B":
             end += 1  # "Zoë Ålund": the model stops before a surname it has not seen
-    if (start, end, label) == (ent.start, ent.end, ent.label_):
-        return ent
-    out = Span(doc, start, end, label=label)
-    out._.source = ent._.source
-    return out
+    return start, end, label
 
 
 def _surname_like(tok) -> bool:
@@ -233,6 +312,24 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
     if not ents:
         return ents
     doc = ents[0].doc
+    decided = _majority_types(ents, doc)
+    if not decided:
+        return ents
+    out: list[Span] = []
+    for e in ents:
+        want = decided.get(e.text) if e._.source == "model" else None
+        if want is not None and want != e.label_ and e.label_ in TYPED_LABELS:
+            e = _span(doc, e.start, e.end, want)
+        out.append(e)
+    added = _untagged_mentions(doc, out, decided)
+    if not added:
+        return out
+    return sorted(out + added, key=lambda e: e.start)
+
+
+def _majority_types(ents: list[Span], doc: Doc) -> dict[str, str]:
+    """Name -> the type a strict majority of its model mentions has. Place readings of a name nothing in the
+    article calls a place (never "in X", "at X") do not count when there is no majority."""
     rules = entity_rules()
     listed: set[str] = set()
     votes: dict[str, dict[str, int]] = {}
@@ -245,33 +342,23 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
             count = votes.setdefault(e.text, {})
             count[e.label_] = count.get(e.label_, 0) + 1
     decided: dict[str, str] = {}
-    lower = lower_case_words(doc)
     cache: list[set[str]] = []
-
-    def place_texts() -> set[str]:
-        if not cache:
-            cache.append(_place_texts(doc))
-        return cache[0]
-
     for text, count in votes.items():
         if text in listed or text in rules.not_names or not text[:1].isupper():
             continue
-        if not any(count.get(k, 0) * 2 > sum(count.values()) for k in count) \
-                and any(k in PLACE_LABELS for k in count) and text not in place_texts():
-            # No majority, and nothing in the article says it is a place (never "in X", "at X", "near X"):
-            # the place readings do not count.
-            count = {k: v for k, v in count.items() if k not in PLACE_LABELS} or count
+        if not any(count.get(k, 0) * 2 > sum(count.values()) for k in count) and any(k in PLACE_LABELS for k in count):
+            if not cache:
+                cache.append(_place_texts(doc))
+            if text not in cache[0]:
+                count = {k: v for k, v in count.items() if k not in PLACE_LABELS} or count
         label, n = max(count.items(), key=lambda kv: kv[1])
         if 2 * n > sum(count.values()):
             decided[text] = label
-    if not decided:
-        return ents
-    out: list[Span] = []
-    for e in ents:
-        want = decided.get(e.text) if e._.source == "model" else None
-        if want is not None and want != e.label_ and e.label_ in TYPED_LABELS:
-            e = _span(doc, e.start, e.end, want)
-        out.append(e)
+    return decided
+
+
+def _untagged_mentions(doc: Doc, out: list[Span], decided: dict[str, str]) -> list[Span]:
+    """The untagged occurrences of the decided names, standalone (not part of a longer capitalised run), typed."""
     taken = {i for e in out for i in range(e.start, e.end)}
     # The token sequences of the decided names, taken from one of their spans.
     seqs: dict[tuple[str, ...], str] = {}
@@ -282,6 +369,7 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for seq in seqs:
         by_first.setdefault(seq[0], []).append(seq)
+    lower = lower_case_words(doc)
     added: list[Span] = []
     for tok in doc:
         for seq in by_first.get(tok.text, ()):
@@ -294,9 +382,7 @@ def one_type_per_name(ents: list[Span]) -> list[Span]:
                 continue  # a first word of a sentence the article also writes in lower case
             added.append(_span(doc, i, i + n, seqs[seq]))
             taken.update(range(i, i + n))
-    if not added:
-        return out
-    return sorted(out + added, key=lambda e: e.start)
+    return added
 
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}

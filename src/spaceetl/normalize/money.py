@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..data import cached_per_data_dir, read_csv
+from ..data import cached_per_data_dir, read_csv, read_yaml
 
 SCALES = {
     "trillion": 1e12, "tn": 1e12, "tr": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9,
@@ -40,6 +40,7 @@ class Money:
     currency: str
     ambiguous: bool
     converts: int | None = None  # index (in the same result list) of the amount this one restates in parentheses
+    kind: str = "total"  # "total", or a price of one share ("per_share") or one unit ("unit_price")
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,57 @@ def find_money(text: str, context: str | None = None) -> list[Money]:
             continue
         value *= SCALES.get((scale or "").lower(), 1.0)
         ambiguous = False
-        if raw_cur in AMBIGUOUS_SYMBOLS:
+        end = m.end()
+        qualified = _qualifier(raw_cur, text, end) if m.group("pcur") else None
+        if qualified is not None:
+            code, end = qualified  # "$1.2 billion Canadian": the adjective names the dollar
+        elif raw_cur in AMBIGUOUS_SYMBOLS:
             code, ambiguous = _resolve_symbol(raw_cur, text, m.start(), m.end(), context)
         if value <= 0:
             continue
-        out.append(Money(m.group(0), m.start(), m.end(), value, code, ambiguous))
+        out.append(Money(text[m.start():end], m.start(), end, value, code, ambiguous, kind=_kind(text, end)))
     return _link_conversions(text, out)
+
+
+@dataclass(frozen=True)
+class MoneyRules:
+    qualifiers: dict[str, tuple[re.Pattern, dict[str, str]]]  # symbol -> (pattern, adjective -> currency)
+    per_share: re.Pattern
+    unit_price: re.Pattern
+
+
+@cached_per_data_dir
+def money_rules() -> MoneyRules:
+    """The qualifier and price-unit patterns of data/money_rules.yaml, compiled once."""
+    data = read_yaml("money_rules.yaml")
+    qualifiers = {}
+    for symbol, names in (data.get("symbol_qualifiers") or {}).items():
+        alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        pattern = re.compile(rf"\s+(?P<q>{alt})(?=\s*(?:dollars?\b|[(\[,.;:)]|$))")
+        qualifiers[symbol] = (pattern, {str(k): str(v) for k, v in names.items()})
+
+    def per(words) -> re.Pattern:
+        alt = "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"\s*(?:per|a|an|each|/)\s*(?:{alt})\b", re.IGNORECASE)
+
+    return MoneyRules(qualifiers, per(data.get("per_share_words") or []), per(data.get("unit_price_words") or []))
+
+
+def _qualifier(symbol: str, text: str, end: int) -> tuple[str, int] | None:
+    """(currency, new end) when a country adjective right after the amount names the symbol's currency."""
+    rule = money_rules().qualifiers.get(symbol)
+    m = rule[0].match(text, end) if rule is not None else None
+    return (rule[1][m.group("q")], m.end()) if m is not None else None
+
+
+def _kind(text: str, end: int) -> str:
+    """"per_share" for "$3.45 per share", "unit_price" for "$12 million per satellite", else "total"."""
+    rules = money_rules()
+    if rules.per_share.match(text, end):
+        return "per_share"
+    if rules.unit_price.match(text, end):
+        return "unit_price"
+    return "total"
 
 
 # "HK$1.28 billion ($163.73 million)", "€1.5bn (about $1.6bn)": an amount in parentheses right after another one
