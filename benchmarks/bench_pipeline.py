@@ -174,7 +174,7 @@ def long_articles(sizes_mb: list[float], out_dir: Path) -> int:
 
     logging.basicConfig(level=logging.WARNING)
     from spaceetl.config import load_settings
-    from spaceetl.extract import process_files
+    from spaceetl.pipeline.extract import process_files
     from spaceetl.ingest.discover import walk
     from spaceetl.ingest.models import FileEntry
     from spaceetl.nlp.pipeline import get_nlp

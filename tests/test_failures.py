@@ -38,7 +38,7 @@ def check_row(conn, name: str) -> tuple:
 # ---------------------------------------------------------------- batches that raise (in-process executor)
 
 def test_every_batch_fails_ends_failed_and_counts_every_file(raw_copy, settings_for, monkeypatch):
-    import spaceetl.extract as extract
+    import spaceetl.pipeline.extract as extract
 
     def broken(*args, **kwargs):
         raise RuntimeError("the extraction is broken")
@@ -63,7 +63,7 @@ def test_every_batch_fails_ends_failed_and_counts_every_file(raw_copy, settings_
 
 
 def test_one_file_that_raises_is_isolated_and_the_rest_of_its_batch_loads(raw_copy, settings_for, monkeypatch):
-    import spaceetl.extract as extract
+    import spaceetl.pipeline.extract as extract
 
     real = extract.read_file
 

@@ -241,7 +241,7 @@ def _long_body(paragraphs: int) -> str:
 @pytest.mark.parametrize("mode", ["chunk", "truncate"])
 def test_long_body_is_chunked_or_truncated(nlp, mode):
     from spaceetl.config import load_settings
-    from spaceetl.extract import extract_articles, nlp_pieces
+    from spaceetl.pipeline.extract import extract_articles, nlp_pieces
 
     body = _long_body(60)  # about 8,000 characters
     assert "".join(nlp_pieces(body, 1000)) == body and all(len(p) <= 1000 for p in nlp_pieces(body, 1000))

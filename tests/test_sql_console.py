@@ -111,7 +111,7 @@ def test_output_formats(warehouse, capsys):
 
 
 def test_wide_results_clip_cells_or_switch_to_line_mode():
-    from spaceetl.sqlconsole import Result, render
+    from spaceetl.warehouse.console import Result, render
 
     long = "word " * 100
     narrow = render(Result(["id", "body"], [(1, long)]), width=200).splitlines()

@@ -4,7 +4,7 @@ row's key, their dependants follow them, and the rest of the batch goes on."""
 import polars as pl
 import pytest
 
-from spaceetl.extract import extract_articles
+from spaceetl.pipeline.extract import extract_articles
 from spaceetl.ingest.models import RawArticle
 from spaceetl.checks.contracts import validate_batch
 

@@ -25,7 +25,7 @@ from ..checks.contracts import CheckTally, ValidatedBatch, validate_batch, valid
 from ..checks.runner import CheckContext, CheckResult, Verdict, run_checks, verdict
 from ..config import Settings
 from ..data import current_data_dir, data_files, use_data_dir
-from ..extract import process_files
+from .extract import process_files
 from ..ingest.discover import is_unchanged, split_globs, walk
 from ..ingest.models import FileEntry, Rejected
 from .context import Plan, RunContext, RunTotals

@@ -26,9 +26,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .errors import RunLockedError, WarehouseBusyError
-from .ingest.discover import KnownFile
-from .schemas import ARTICLE_TABLES, TABLES, ddl
+from ..errors import RunLockedError, WarehouseBusyError
+from ..ingest.discover import KnownFile
+from ..schemas import ARTICLE_TABLES, TABLES, ddl
 
 log = logging.getLogger(__name__)
 LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
@@ -132,7 +132,7 @@ def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
 
 def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, add columns a newer contract declares to an older warehouse, (re)create views."""
-    from .schemas import duckdb_type
+    from ..schemas import duckdb_type
 
     for spec in TABLES.values():
         conn.execute(ddl(spec))
@@ -208,7 +208,7 @@ def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
-    from .checks.contracts import validate_table
+    from ..checks.contracts import validate_table
 
     insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
@@ -314,7 +314,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
         sources = records.with_columns(status.alias("status"), reason.alias("reason")).with_columns(
             pl.col("status").alias("outcome"), pl.lit(run_id).alias("loaded_run_id"), pl.lit(run_id).alias("run_id"),
         ).unique(subset=["source_path", "record"], keep="first")
-        from .checks.contracts import validate_table
+        from ..checks.contracts import validate_table
 
         insert_frame(conn, "sources", validate_table(
             "sources", sources.select(TABLES["sources"].columns).cast(TABLES["sources"].polars_schema)))
@@ -346,7 +346,7 @@ def link_near_duplicates(conn: duckdb.DuckDBPyConnection, articles: pl.DataFrame
     """Point each new article at the most similar earlier article (in the warehouse, or earlier in this batch)
     whose MinHash similarity reaches ``threshold``, and give it that article's story. Articles in ``exclude``
     (about to be deleted) are never chosen."""
-    from .ingest.neardup import similarity
+    from ..ingest.neardup import similarity
 
     if articles.height == 0:
         return articles

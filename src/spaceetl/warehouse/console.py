@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from .errors import SpaceetlError
+from ..errors import SpaceetlError
 
 ALLOWED = {duckdb.StatementType.SELECT: "a query", duckdb.StatementType.EXPLAIN: "EXPLAIN"}
 MAX_CELL = 40
@@ -77,7 +77,7 @@ def check_query(query: str) -> str:
 
 def open_locked(warehouse: Path, retry_s: float) -> duckdb.DuckDBPyConnection:
     """A read-only connection with every file-system path closed and the configuration locked."""
-    from . import warehouse as wh
+    from .. import warehouse as wh
 
     conn = wh.connect(warehouse, read_only=True, retry_s=retry_s)  # loads fts from its installed file
     conn.execute("SET enable_external_access = false")

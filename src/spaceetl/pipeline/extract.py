@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 
 import polars as pl
 
-from . import progress
-from .config import Settings
-from .frames import RECORD_SCHEMA, BatchOutput
-from .ids import article_id_for, sha256_text
-from .ingest.language import detect_language
-from .ingest.models import FileEntry, RawArticle, Rejected
-from .ingest.readers import read_file
-from .schemas import (AMOUNTS, ARTICLE_BANDS, ARTICLE_SIGNATURES, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE,
+from .. import progress
+from ..config import Settings
+from ..frames import RECORD_SCHEMA, BatchOutput
+from ..ids import article_id_for, sha256_text
+from ..ingest.language import detect_language
+from ..ingest.models import FileEntry, RawArticle, Rejected
+from ..ingest.readers import read_file
+from ..schemas import (AMOUNTS, ARTICLE_BANDS, ARTICLE_SIGNATURES, ARTICLES, CLAIMS, DATES, ENTITIES, MENTIONS, QUARANTINE,
                       REFERENCES)
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
 
 def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
                      rejected: Sequence[Rejected] = ()) -> BatchOutput:
-    from .nlp.pipeline import get_nlp
-    from .nlp.rows import ArticleContext, article_rows, sentence_spans
+    from ..nlp.pipeline import get_nlp
+    from ..nlp.rows import ArticleContext, article_rows, sentence_spans
 
     now = datetime.now(timezone.utc)
     records: list[dict] = []
@@ -121,7 +121,7 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     texts = [t for p in pieces for t in p]
     nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
 
-    from .ingest.neardup import band_hashes, signature
+    from ..ingest.neardup import band_hashes, signature
 
     signatures: list[dict] = []
     bands: list[dict] = []

@@ -26,7 +26,7 @@ def _version() -> str:
     """Our version and the versions that decide the results (read from package metadata: no heavy import)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import __version__
+    from .. import __version__
 
     parts = []
     for dist in ("prefect", "spacy", "duckdb", "pandera", "polars"):
@@ -107,8 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "`prefect server start`) and set PREFECT_API_URL=http://127.0.0.1:4200/api")
         return 2
     settings = _settings(args, "raw_dir", "warehouse")
-    from .errors import EnvironmentCheckError
-    from .preflight import check_raw_dir, check_warehouse
+    from ..errors import EnvironmentCheckError
+    from ..preflight import check_raw_dir, check_warehouse
 
     for check in (check_raw_dir(Path(settings.raw_dir)), check_warehouse(Path(settings.warehouse))):
         if not check.ok:  # refuse now, not at the first scheduled run
@@ -146,7 +146,7 @@ def cmd_server(args: argparse.Namespace) -> int:
     """`prefect server start` with the offline defaults (no telemetry)."""
     import os
 
-    from . import prefect_env  # noqa: F401
+    from .. import prefect_env  # noqa: F401
 
     cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", args.host, "--port", str(args.port)]
     sys.stdout.write(f"Prefect server on http://{args.host}:{args.port} - in another shell:\n"
@@ -157,7 +157,7 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
-    from .dictionary import render_markdown
+    from ..dictionary import render_markdown
 
     text = render_markdown()
     if str(args.output) == "-":
@@ -193,7 +193,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
     import os
     import warnings
 
-    from .progress import ConsoleHandler
+    from ..progress import ConsoleHandler
 
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
     root = logging.getLogger()
@@ -215,7 +215,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False) -> None:
 def quiet_prefect_console() -> None:
     """Prefect configures logging when it is imported and puts its own console handler on the root logger: keep
     ours only, so the default output stays ours (Prefect's API handlers are left alone)."""
-    from .progress import ConsoleHandler
+    from ..progress import ConsoleHandler
 
     root = logging.getLogger()
     for h in list(root.handlers):
@@ -233,7 +233,7 @@ def quiet_prefect_console() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
-    from .errors import SpaceetlError
+    from ..errors import SpaceetlError
 
     handlers = {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
                 "serve": cmd_serve, "server": cmd_server, "doctor": cmd_doctor, "fts-load": cmd_fts_load}
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         _error(str(exc))
         return 2
     except Exception as exc:  # noqa: BLE001 - DuckDB refusing the file (corrupt, busy) or a disk fault
-        from .errors import ENVIRONMENT_ERRORS, describe_environment_error
+        from ..errors import ENVIRONMENT_ERRORS, describe_environment_error
 
         if isinstance(exc, ENVIRONMENT_ERRORS) or type(exc).__module__.startswith("duckdb"):
             _error(describe_environment_error(exc))
@@ -282,8 +282,8 @@ def _settings(args: argparse.Namespace, *names: str):
     print a pydantic traceback)."""
     from pydantic import ValidationError
 
-    from .config import load_settings
-    from .errors import SpaceetlError
+    from ..config import load_settings
+    from ..errors import SpaceetlError
 
     overrides = {n: getattr(args, n, None) for n in names}
     try:
@@ -302,8 +302,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                          "task_runner", "workers", "dask_address", "max_file_bytes")
     # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
     # the worker processes start), and the environment checks run, instead of one after the other.
-    from . import preflight, reaper
-    from .pipeline.executors import warm_up
+    from .. import preflight, reaper
+    from ..pipeline.executors import warm_up
 
     reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
     server = _TemporaryServer.start_in_background()
@@ -357,7 +357,7 @@ class _TemporaryServer:
 
         def start() -> None:
             try:
-                from . import prefect_env  # noqa: F401  (offline defaults before Prefect is imported)
+                from .. import prefect_env  # noqa: F401  (offline defaults before Prefect is imported)
                 from prefect.server.api.server import SubprocessASGIServer
 
                 SubprocessASGIServer().start()
@@ -462,14 +462,14 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .errors import SpaceetlError
+    from ..errors import SpaceetlError
 
     settings = _settings(args, "warehouse", "reports_dir")
     if not Path(settings.warehouse).is_file():
         raise SpaceetlError(f"no warehouse at {settings.warehouse}: run `spaceetl run` first, or pass --warehouse",
                             stage="report")
-    from . import warehouse as wh
-    from .report.build import collect, write_report
+    from .. import warehouse as wh
+    from ..report.build import collect, write_report
 
     with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
         try:
@@ -502,7 +502,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     """One OK/FAIL line per thing a run needs (the checks of ``spaceetl.preflight``, with the model really loaded
     and the Prefect API asked); exit 1 if any fails. The FTS line is the one to paste into the duckdb CLI."""
     settings = _settings(args, "raw_dir", "warehouse", "spacy_model")
-    from . import preflight
+    from .. import preflight
 
     checks = preflight.check_environment(settings, load_model=True, check_prefect=True)
     width = max((len(c.name) for c in checks), default=0)
@@ -522,7 +522,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _fts_load_line() -> str | None:
-    from .warehouse import fts_extension_path
+    from ..warehouse import fts_extension_path
 
     path = fts_extension_path()
     return None if path is None else "LOAD '" + str(path.resolve()).replace("'", "''") + "';"
@@ -530,7 +530,7 @@ def _fts_load_line() -> str | None:
 
 def cmd_fts_load(args: argparse.Namespace) -> int:
     """``duckdb warehouse/spaceetl.duckdb -cmd "$(spaceetl fts-load)"`` works from any folder."""
-    from .errors import SpaceetlError
+    from ..errors import SpaceetlError
 
     line = _fts_load_line()
     if line is None:
@@ -540,8 +540,8 @@ def cmd_fts_load(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    """Read-only by construction: see :mod:`spaceetl.sqlconsole`."""
-    from .sqlconsole import render, run_query
+    """Read-only by construction: see :mod:`spaceetl.warehouse.console`."""
+    from ..warehouse.console import render, run_query
 
     settings = _settings(args, "warehouse")
     result = run_query(settings.warehouse, args.query, retry_s=settings.busy_retry_s)
