@@ -142,97 +142,140 @@ def _key_of(spec: TableSpec, row: dict) -> str | None:
 
 
 def validate_batch(batch: BatchOutput, run_id: str) -> ValidatedBatch:
-    now = datetime.now(timezone.utc)
-    tally = CheckTally()
-    good: dict[str, pl.DataFrame] = {}
-    quarantined: list[dict] = []
-    refused_article_reasons: dict[str, str] = {}
+    """Every article table of the batch against its contract, parents first: failing rows are quarantined (and the
+    rows that reference them follow), every declared check is tallied, warn checks flag rows that are kept."""
+    return _BatchValidation(batch, run_id).run()
 
-    for spec in ARTICLE_TABLES:
-        df = batch.tables[spec.name].with_row_index(ROW)
-        total = df.height
-        reasons: dict[int, list[str]] = defaultdict(list)
-        failures = _failures(spec.contract, df.drop(ROW))
-        whole_frame = failures.filter(pl.col("index").is_null() & ~pl.col("check").is_in(["field_uniqueness"]))
-        by_check: dict[tuple[str, str | None], list] = defaultdict(list)
+
+class _TableCheck:
+    """One table's frame under validation: the reasons each failing row collects, and the failures per check."""
+
+    def __init__(self, spec: TableSpec, frame: pl.DataFrame):
+        self.spec = spec
+        self.df = frame.with_row_index(ROW)
+        self.reasons: dict[int, list[str]] = defaultdict(list)
+        self.by_check: dict[tuple[str, str | None], list] = defaultdict(list)
+
+    def contract(self) -> None:
+        failures = _failures(self.spec.contract, self.df.drop(ROW))
         for f in failures.iter_rows(named=True):
-            if f["column"] not in df.columns:  # a frame-level check: pandera names the schema, not a column
+            if f["column"] not in self.df.columns:  # a frame-level check: pandera names the schema, not a column
                 f["column"] = None
-            by_check[(f["check"], f["column"])].append(f)
+            self.by_check[(f["check"], f["column"])].append(f)
             if f["index"] is not None:
-                reasons[int(f["index"])].append(f"{f['check']} failed on {f['column']}: {str(f['failure_case'])[:80]!r}")
+                self.reasons[int(f["index"])].append(
+                    f"{f['check']} failed on {f['column']}: {str(f['failure_case'])[:80]!r}")
+        whole_frame = failures.filter(pl.col("index").is_null() & ~pl.col("check").is_in(["field_uniqueness"]))
         if whole_frame.height:
-            log.error("contract of %s does not match the frame: %s", spec.name, whole_frame.to_dicts())
-            for i in range(total):
-                reasons[i].append("frame does not match the contract: " + "; ".join(whole_frame["failure_case"].to_list())[:300])
-        # Span checks against the (already validated) article bodies.
-        if spec.span is not None and total:
-            bodies = good["articles"].select(pl.col("article_id").alias(spec.span.article), "body")
-            sp = spec.span
-            checked = df.join(bodies, on=sp.article, how="left").with_columns(
-                (pl.col("body").str.slice(pl.col(sp.start), pl.col(sp.end) - pl.col(sp.start)) == pl.col(sp.text))
-                .fill_null(False).alias("__span_ok"))
-            bad = checked.filter(~pl.col("__span_ok"))
-            for r in bad.iter_rows(named=True):
-                reasons[r[ROW]].append(f"span_matches_body failed: {r[sp.text]!r} is not body[{r[sp.start]}:{r[sp.end]}]")
-            by_check[("span_matches_body", sp.text)] = bad.select(pl.col(sp.text).alias("failure_case")).to_dicts()
-        # References to rows of this batch that were refused (or never produced).
-        for fk in spec.foreign_keys:
+            log.error("contract of %s does not match the frame: %s", self.spec.name, whole_frame.to_dicts())
+            why = "frame does not match the contract: " + "; ".join(whole_frame["failure_case"].to_list())[:300]
+            for i in range(self.df.height):
+                self.reasons[i].append(why)
+
+    def spans(self, articles: pl.DataFrame) -> None:
+        """``text`` is exactly its span of the (already validated) article body."""
+        sp = self.spec.span
+        if sp is None or not self.df.height:
+            return
+        bodies = articles.select(pl.col("article_id").alias(sp.article), "body")
+        checked = self.df.join(bodies, on=sp.article, how="left").with_columns(
+            (pl.col("body").str.slice(pl.col(sp.start), pl.col(sp.end) - pl.col(sp.start)) == pl.col(sp.text))
+            .fill_null(False).alias("__span_ok"))
+        bad = checked.filter(~pl.col("__span_ok"))
+        for r in bad.iter_rows(named=True):
+            self.reasons[r[ROW]].append(f"span_matches_body failed: {r[sp.text]!r} is not body[{r[sp.start]}:{r[sp.end]}]")
+        self.by_check[("span_matches_body", sp.text)] = bad.select(pl.col(sp.text).alias("failure_case")).to_dicts()
+
+    def references(self, good: dict[str, pl.DataFrame], refused_articles: dict[str, str]) -> None:
+        """Rows that point at rows of this batch that were refused (or never produced) follow them."""
+        for fk in self.spec.foreign_keys:
             if fk.table not in good:
                 continue
             parent_keys = good[fk.table].get_column(fk.ref_column)
-            missing = df.filter(pl.col(fk.column).is_not_null() & ~pl.col(fk.column).is_in(parent_keys.implode()))
+            missing = self.df.filter(pl.col(fk.column).is_not_null() & ~pl.col(fk.column).is_in(parent_keys.implode()))
             for r in missing.iter_rows(named=True):
-                why = refused_article_reasons.get(r[fk.column]) if fk.table == "articles" else None
-                reasons[r[ROW]].append(f"references_{fk.table} failed: {fk.column}={r[fk.column]!r} is not loaded"
-                                       + (f" ({why})" if why else ""))
-            by_check[(f"references_{fk.table}", fk.column)] = missing.select(pl.col(fk.column).alias("failure_case")).to_dicts()
+                why = refused_articles.get(r[fk.column]) if fk.table == "articles" else None
+                self.reasons[r[ROW]].append(f"references_{fk.table} failed: {fk.column}={r[fk.column]!r} is not loaded"
+                                            + (f" ({why})" if why else ""))
+            self.by_check[(f"references_{fk.table}", fk.column)] = (
+                missing.select(pl.col(fk.column).alias("failure_case")).to_dicts())
 
-        for check, column in declared_checks(spec):
-            by_check.setdefault((check, column), [])
-        for (check, column), fails in by_check.items():
+    def tally_into(self, tally: "CheckTally", records: pl.DataFrame) -> None:
+        for check, column in declared_checks(self.spec):
+            self.by_check.setdefault((check, column), [])
+        for (check, column), fails in self.by_check.items():
             # pandera failures carry a row index (a row can fail twice); span and reference failures are one per row
             from_pandera = bool(fails) and "index" in fails[0]
             rows_failed = len({f["index"] for f in fails if f["index"] is not None}) if from_pandera else len(fails)
-            tally.add(spec.name, check, column, "error", rows_failed, total,
-                      _sample_rows(df, batch.records, fails[:SAMPLE_ROWS], column))
+            tally.add(self.spec.name, check, column, "error", rows_failed, self.df.height,
+                      _sample_rows(self.df, records, fails[:SAMPLE_ROWS], column))
 
-        bad_rows = sorted(reasons)
-        if bad_rows:
-            bad_df = df.filter(pl.col(ROW).is_in(bad_rows))
-            for r in bad_df.iter_rows(named=True):
-                reason = "; ".join(reasons[r[ROW]])
-                key = _key_of(spec, r)
-                if spec.name == "articles":
-                    refused_article_reasons[r["article_id"]] = reason
-                row = {k: v for k, v in r.items() if k != ROW}
-                quarantined.append(dict(
-                    run_id=run_id, stage="validate", source_path=None, record=None, table_name=spec.name, row_key=key,
-                    check_name=reasons[r[ROW]][0].split(" ", 1)[0], reason=reason[:2000],
-                    payload=json.dumps(row, ensure_ascii=False, default=str)[:4000], quarantined_at=now))
-        good[spec.name] = df.filter(~pl.col(ROW).is_in(bad_rows)).drop(ROW)
+    def quarantine_rows(self, run_id: str, now: datetime) -> list[dict]:
+        out = []
+        for r in self.df.filter(pl.col(ROW).is_in(sorted(self.reasons))).iter_rows(named=True):
+            reason = "; ".join(self.reasons[r[ROW]])
+            row = {k: v for k, v in r.items() if k != ROW}
+            out.append(dict(run_id=run_id, stage="validate", source_path=None, record=None, table_name=self.spec.name,
+                            row_key=_key_of(self.spec, r), check_name=self.reasons[r[ROW]][0].split(" ", 1)[0],
+                            reason=reason[:2000], payload=json.dumps(row, ensure_ascii=False, default=str)[:4000],
+                            quarantined_at=now))
+        return out
 
-        if spec.warnings is not None and good[spec.name].height:
-            warn_failures = _failures(spec.warnings, good[spec.name])
-            wschema = spec.warnings.to_schema()
-            for name, col in wschema.columns.items():
-                flagged = warn_failures.filter((pl.col("column") == name) & pl.col("index").is_not_null())
-                tally.add(spec.name, col.description or name, name, "warn",
-                          flagged.get_column("index").n_unique() if flagged.height else 0, good[spec.name].height,
-                          _sample_rows(good[spec.name], batch.records,
-                                       flagged.unique("index", keep="first", maintain_order=True).head(SAMPLE_ROWS).to_dicts(),
-                                       name))
+    def good_rows(self) -> pl.DataFrame:
+        return self.df.filter(~pl.col(ROW).is_in(sorted(self.reasons))).drop(ROW)
 
-    # Article rows refused by validation: their source records are quarantined too (with the same reason).
-    records = batch.records
-    if refused_article_reasons:
-        refused = pl.DataFrame({"article_id": list(refused_article_reasons), "__why": list(refused_article_reasons.values())})
-        records = records.join(refused, on="article_id", how="left").with_columns(
+
+def _tally_warnings(spec: TableSpec, good: pl.DataFrame, records: pl.DataFrame, tally: "CheckTally") -> None:
+    """Warn checks flag rows that are loaded anyway: counted, with a sample."""
+    if spec.warnings is None or not good.height:
+        return
+    warn_failures = _failures(spec.warnings, good)
+    for name, col in spec.warnings.to_schema().columns.items():
+        flagged = warn_failures.filter((pl.col("column") == name) & pl.col("index").is_not_null())
+        sample = flagged.unique("index", keep="first", maintain_order=True).head(SAMPLE_ROWS).to_dicts()
+        tally.add(spec.name, col.description or name, name, "warn",
+                  flagged.get_column("index").n_unique() if flagged.height else 0, good.height,
+                  _sample_rows(good, records, sample, name))
+
+
+class _BatchValidation:
+    def __init__(self, batch: BatchOutput, run_id: str):
+        self.batch, self.run_id = batch, run_id
+        self.now = datetime.now(timezone.utc)
+        self.tally = CheckTally()
+        self.good: dict[str, pl.DataFrame] = {}
+        self.quarantined: list[dict] = []
+        self.refused_articles: dict[str, str] = {}  # article_id -> why it was refused
+
+    def run(self) -> ValidatedBatch:
+        for spec in ARTICLE_TABLES:
+            table = _TableCheck(spec, self.batch.tables[spec.name])
+            table.contract()
+            if "articles" in self.good:
+                table.spans(self.good["articles"])
+            table.references(self.good, self.refused_articles)
+            table.tally_into(self.tally, self.batch.records)
+            rows = table.quarantine_rows(self.run_id, self.now)
+            if spec.name == "articles":
+                self.refused_articles.update({r["row_key"]: r["reason"] for r in rows})
+            self.quarantined += rows
+            self.good[spec.name] = table.good_rows()
+            _tally_warnings(spec, self.good[spec.name], self.batch.records, self.tally)
+        quarantine = (pl.concat([self.batch.quarantine, QUARANTINE.frame(self.quarantined)], how="vertical")
+                      if self.quarantined else self.batch.quarantine)
+        return ValidatedBatch(tables=self.good, records=self._records(), quarantine=quarantine, tally=self.tally,
+                              stats=dict(self.batch.stats))
+
+    def _records(self) -> pl.DataFrame:
+        """Article rows refused by validation: their source records are quarantined too, with the same reason."""
+        records = self.batch.records
+        if not self.refused_articles:
+            return records
+        refused = pl.DataFrame({"article_id": list(self.refused_articles), "__why": list(self.refused_articles.values())})
+        return records.join(refused, on="article_id", how="left").with_columns(
             pl.when(pl.col("__why").is_not_null()).then(pl.lit("quarantined")).otherwise(pl.col("status")).alias("status"),
             pl.when(pl.col("__why").is_not_null()).then(pl.col("__why")).otherwise(pl.col("reason")).alias("reason"),
         ).drop("__why")
-    quarantine = pl.concat([batch.quarantine, QUARANTINE.frame(quarantined)], how="vertical") if quarantined else batch.quarantine
-    return ValidatedBatch(tables=good, records=records, quarantine=quarantine, tally=tally, stats=dict(batch.stats))
 
 
 def validate_table(name: str, df: pl.DataFrame) -> pl.DataFrame:
