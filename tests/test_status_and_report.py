@@ -165,7 +165,21 @@ def test_progress_counts_files_once_with_ticks_inside_a_batch(capsys):
     p.batch_done(10, 8, 2)
     out, err = capsys.readouterr()
     assert re.search(r"^\d\d:\d\d:\d\d  1 of 1  WARN  batch of 10 files \.+ 8 articles, 2 quarantined \[\d", out, re.M)
-    assert "progress: 10/10 files (100%), 8 articles, 100 rows" in err
+    assert "progress: 10/10 files (100%), 8 articles loaded, 100 rows" in err
+    assert "4 articles extracted, 0 articles loaded" in err  # the articles move before their batch is loaded
+
+
+def test_progress_moves_inside_one_file_of_many_records(capsys):
+    from spaceetl import progress
+
+    p = progress.Progress(enabled=True, mode="bar")
+    p.start(5, batches=1)
+    p.files = p.total  # every file counted already: a file of many records goes on ticking
+    for _ in range(3):
+        p.tick()
+    assert p.extracted == 3 and p._bar is not None
+    assert p._bar.postfix and "extracted=3" in p._bar.postfix
+    p.close()
 
 
 def test_prefect_flow_run_link_and_warning_wording(undated_runs, monkeypatch):

@@ -74,6 +74,8 @@ def run_one(check: Check, ctx: CheckContext) -> CheckResult:
 def _unregistered_tallies(ctx: CheckContext) -> list[CheckResult]:
     """Contract failures the registry did not foresee (a frame that did not match its contract at all): they are
     reported under their own id rather than lost."""
+    if ctx.totals is None:  # checks outside a run: no batch was validated
+        return []
     known = by_id()
     out = []
     for table, name, column, severity in ctx.tally.keys():

@@ -1,5 +1,5 @@
 """``spaceetl`` command line (``main``). Heavy libraries are imported inside the commands."""
 
-from .main import main
+from .main import build_parser, main
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
