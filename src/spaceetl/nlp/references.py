@@ -369,9 +369,9 @@ class Resolver:
         return link
 
     def _person(self, ent: Span, link: Link) -> None:
-        if len(ent) >= 2:
+        if len(ent) >= max(2, len(link.canonical_name.split())):
             self.full_span[link.entity_id] = (ent.start, ent.end)
-        elif link.entity_id in self.full_span and ent.text != link.canonical_name:
+        elif link.entity_id in self.full_span and ent.text != link.canonical_name:  # "Nelson", "Caldwell Dyson"
             self.add(ent.start, ent.end, link, self.full_span[link.entity_id], "surname")
         g = _gender(ent, link, self.rules)  # "Mrs. Clinton", and a person named by first name only ("Kevin")
         if g:
