@@ -60,6 +60,7 @@ import glob
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -390,6 +391,94 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
                 e -= 2  # "Federica Mogherini’s": the possessive is not part of the name
         doc.gold.add((s, e, label))
     return [d for d in docs.values()]
+
+
+# ------------------------------------------------------------------------------------------ one span normalisation
+
+# The surface forms the spaceetl pipeline never keeps in a name (``nlp/pipeline.py`` ``_trim``, ``span_rules``
+# ``trim_descriptors`` and the leading titles of ``data/entity_rules.yaml``). Every predicted span of every line,
+# the raw model's as well as spaceetl's, goes through ``normalise_spans`` before it is matched, so a line is not
+# scored down for a leading "the" the other line drops by design.
+LEADING_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+POSSESSIVE_MARKS = ("'s", "’s")
+RULES_FILE = Path(__file__).resolve().parent.parent / "src" / "spaceetl" / "data" / "entity_rules.yaml"
+EDGE_PUNCT = " \t\n,;:!?\"'“”‘’([{"
+
+
+@lru_cache(maxsize=1)
+def _person_titles() -> frozenset[str]:
+    """The project's title words, read from this checkout's data file (not from whichever ``spaceetl`` is
+    imported), so two versions of the pipeline are scored with one normalisation."""
+    import yaml
+
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in (data.get("leading_titles") or []) + (data.get("person_titles") or []))
+
+
+def _normalise_one(text: str, s: int, e: int, label: str) -> tuple[int, int] | None:
+    def first_word(a: int, b: int) -> str:
+        return text[a:b].split(None, 1)[0] if text[a:b].strip() else ""
+
+    def skip_word(a: int, b: int) -> int:
+        w = first_word(a, b)
+        return text.index(w, a) + len(w)
+
+    while True:
+        while s < e and (text[s] in EDGE_PUNCT or text[s:s + 3] in {"'s ", "’s "}):
+            s += 3 if text[s:s + 3] in {"'s ", "’s "} else 1
+        w = first_word(s, e)
+        if not w or " " not in text[s:e].strip():
+            break
+        low = w.lower()
+        if low in LEADING_WORDS or (w.isalpha() and w.islower() and label not in {"MONEY", "DATE"}) or (
+                label == "PERSON" and low in _person_titles()):
+            s = skip_word(s, e)
+            continue
+        break
+    while e > s:
+        if text[s:e].endswith(POSSESSIVE_MARKS):
+            e -= 2
+        elif text[e - 1] in EDGE_PUNCT.replace("(", "") + ".)" and not (
+                text[e - 1] == ")" and "(" in text[s:e]) and not (text[e - 1] == "." and _abbreviation(text, s, e)):
+            e -= 1
+        elif text[e - 1] in "'’" and text[e - 2:e - 1] == "s":
+            e -= 1
+        else:
+            break
+    return (s, e) if e > s else None
+
+
+def _abbreviation(text: str, s: int, e: int) -> bool:
+    """A final period that belongs to the name ("U.S.", "Inc.", "Jr.") rather than to the sentence."""
+    return bool(re.search(r"(\b[A-Z]\.|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St)\.)$", text[s:e]))
+
+
+def normalise_spans(text: str, items) -> set[tuple[int, int, str]]:
+    """``(start, end, label)`` spans after the one normalisation every scored line shares: split at line breaks
+    and at an inner possessive ("Italy's Ministry of Defence" -> "Italy", "Ministry of Defence"); leading
+    punctuation, determiners, possessive pronouns, lower-case descriptors and (for people) titles dropped;
+    trailing punctuation and possessives dropped."""
+    out: set[tuple[int, int, str]] = set()
+    for s, e, label in items:
+        pieces = [(s, e)]
+        if label != "MONEY":
+            pieces = _split(text, s, e)
+        for a, b in pieces:
+            got = _normalise_one(text, a, b, label)
+            if got is not None:
+                out.add((got[0], got[1], label))
+    return out
+
+
+def _split(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    parts: list[tuple[int, int]] = []
+    start = s
+    for m in re.finditer(r"\n|['’]s\s+(?=\S)", text[s:e]):
+        if m.group() == "\n" or m.start() > 0:
+            parts.append((start, s + m.start()))
+            start = s + m.end()
+    parts.append((start, e))
+    return [(a, b) for a, b in parts if b > a]
 
 
 # ------------------------------------------------------------------------------------------ convention differences
