@@ -22,6 +22,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 log = logging.getLogger("entity_identity_audit")
 BROKEN = re.compile(r"^(?:[a-z]{1,2}\s|['’])")  # "s Maxwell", "'Maxwell"
 
@@ -52,6 +54,27 @@ def surname_pairs(mentions, entities) -> list[tuple[str, str, str]]:
                   if short != full and _is_tail(short, full))
 
 
+def acronym_pairs(mentions, entities) -> list[tuple[str, str, str]]:
+    """(article, acronym, full name) for each article holding an entity named by the initials of another one of
+    the same article ("SWF" beside "Secure World Foundation")."""
+    from spaceetl.nlp.references import _acronym
+
+    named = mentions.join(entities.select("entity_id", "canonical_name"), on="entity_id")
+    by_article: dict[str, set[str]] = defaultdict(set)
+    for art, name in named.select("article_id", "canonical_name").unique().iter_rows():
+        by_article[art].add(name)
+    return sorted((art, short, full) for art, names in by_article.items() for full in names for short in names
+                  if short != full and short.isupper() and _acronym(full) == short)
+
+
+def _only_titles(name: str) -> bool:
+    """A name made only of title and rank words (this checkout's ``entity_rules.yaml``, whichever pipeline runs)."""
+    from external_ner import _person_titles
+
+    words = [w for w in name.replace("&", " ").replace("/", " ").split() if w.lower() != "and"]
+    return bool(words) and all(w.lower() in _person_titles() or w.lower() + "." in _person_titles() for w in words)
+
+
 def _is_tail(short: str, full: str) -> bool:
     a, b = short.casefold().split(), full.casefold().split()
     return len(a) < len(b) and b[-len(a):] == a
@@ -78,9 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     out.write(f"articles: {tables['articles'].height}  person entities: {len(people)}\n")
     out.write(f"same-article surname pairs: {len(pairs)} in {len(arts)} articles\n")
     out.write(f"broken person names: {len(broken)} {broken[:10]}\n")
+    titles = sorted(n for n in entities["canonical_name"].to_list() if _only_titles(n))
+    out.write(f"entities that are only a title or rank: {len(titles)} {titles[:10]}\n")
+    acronyms = acronym_pairs(mentions, entities)
+    out.write(f"same-article acronym / expansion pairs: {len(acronyms)}\n")
     if args.list:
         for art, short, full in pairs:
             out.write(f"  {art[:16]}  {short!r} / {full!r}\n")
+        for art, short, full in acronyms:
+            out.write(f"  {art[:16]}  acronym {short!r} / {full!r}\n")
     if args.across:
         across = sorted({(s, f) for s in set(people) for f in set(people) if s != f and _is_tail(s, f)})
         out.write(f"cross-article surname pairs: {len(across)}\n")

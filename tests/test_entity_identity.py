@@ -96,3 +96,18 @@ def test_span_cut_after_a_possessive_loses_it(nlp):
     out = rows(nlp, text)
     assert not [m for m in out["mentions"] if m["text"][:1] in {"’", "'"} or m["text"].startswith("s ")]
     assert not [e for e in out["entities"] if e["canonical_name"].startswith(("s ", "’", "'"))]
+
+
+def test_a_title_alone_is_never_an_entity(nlp):
+    from spacy.tokens import Span
+
+    from spaceetl.nlp.entities import ArticleLinker
+    from spaceetl.normalize.gazetteer import load_gazetteer
+
+    doc = nlp("The company named a new President & CEO on Monday, and Col. Ruiz Ortega approved.")
+    linker = ArticleLinker(load_gazetteer())
+    title = Span(doc, 5, 8, label="ORG")  # "President & CEO"
+    rank = Span(doc, 12, 14, label="PERSON")  # "Col."
+    assert title.text == "President & CEO" and rank.text == "Col."
+    assert linker.link(title) is None and linker.link(rank) is None
+    assert linker.link(Span(doc, 14, 16, label="PERSON")).canonical_name == "Ruiz Ortega"

@@ -82,7 +82,7 @@ class ArticleLinker:
                     self._remember_person(link)  # "Bill Nelson" from the gazetteer: a later "Nelson" is him
                 return link
         name = strip_determiners_possessives(span.text)
-        if not name or not any(ch.isalpha() for ch in name):
+        if not name or not any(ch.isalpha() for ch in name) or only_titles(name):
             return None
         if label == "PERSON":
             return self._link_person(name)
@@ -155,6 +155,13 @@ def join_people(links: list[Link | None]) -> list[Link | None]:
         if target is not None:
             out[k] = target
     return out
+
+
+def only_titles(name: str) -> bool:
+    """"Col", "President & CEO", "COO": a title or rank alone is an attribute of a person, never an entity."""
+    titles = entity_rules().leading_titles
+    words = [w for w in name.replace("&", " ").replace("/", " ").split() if w.lower() != "and"]
+    return bool(words) and all(w.lower() in titles or w.lower() + "." in titles for w in words)
 
 
 def person_title(ent: Span) -> str | None:
