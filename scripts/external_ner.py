@@ -401,6 +401,7 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
 # scored down for a leading "the" the other line drops by design.
 LEADING_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 POSSESSIVE_MARKS = ("'s", "’s")
+NAME_PARTICLES = {"al", "el", "la", "le", "de", "du", "da", "di", "van", "von", "bin", "ibn", "der", "del"}  # "al Qaeda"
 RULES_FILE = Path(__file__).resolve().parent.parent / "src" / "spaceetl" / "data" / "entity_rules.yaml"
 EDGE_PUNCT = " \t\n,;:!?\"'“”‘’([{"
 
@@ -430,7 +431,8 @@ def _normalise_one(text: str, s: int, e: int, label: str) -> tuple[int, int] | N
         if not w or " " not in text[s:e].strip():
             break
         low = w.lower()
-        if low in LEADING_WORDS or (w.isalpha() and w.islower() and label not in {"MONEY", "DATE"}) or (
+        if low in LEADING_WORDS or (w.isalpha() and w.islower() and low not in NAME_PARTICLES
+                                    and label not in {"MONEY", "DATE"}) or (
                 label == "PERSON" and low in _person_titles()):
             s = skip_word(s, e)
             continue

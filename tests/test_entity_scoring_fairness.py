@@ -50,3 +50,9 @@ def test_a_span_already_normalised_is_unchanged_and_money_is_not_split():
     text = "Leonardo's unit won a $4 million order from the Italian Navy."
     spans = [at(text, "Leonardo", "ORG"), at(text, "$4 million", "MONEY"), at(text, "Italian Navy", "ORG")]
     assert normalise_spans(text, spans) == set(spans)
+
+
+def test_a_lower_case_name_particle_stays():
+    text = "Officials blamed al Shabaab and quoted la Stampa on Monday."
+    spans = [at(text, "al Shabaab", "ORG"), at(text, "la Stampa", "ORG")]
+    assert normalise_spans(text, spans) == set(spans)
