@@ -82,7 +82,7 @@ class ArticleLinker:
                     self._remember_person(link)  # "Bill Nelson" from the gazetteer: a later "Nelson" is him
                 return link
         name = strip_determiners_possessives(span.text)
-        if not name or not any(ch.isalpha() for ch in name) or only_titles(name):
+        if not name or not any(ch.isalpha() for ch in name) or (label in {"PERSON", "ORG"} and only_titles(name)):
             return None
         if label == "PERSON":
             return self._link_person(name)
