@@ -111,3 +111,9 @@ def test_a_title_alone_is_never_an_entity(nlp):
     assert title.text == "President & CEO" and rank.text == "Col."
     assert linker.link(title) is None and linker.link(rank) is None
     assert linker.link(Span(doc, 14, 16, label="PERSON")).canonical_name == "Ruiz Ortega"
+
+
+def test_a_title_ending_the_previous_sentence_is_not_the_next_persons(nlp):
+    text = "The review was led by the deputy administrator. Maria Lopez said the findings would be public."
+    out = rows(nlp, text)
+    assert [m["title"] for m in out["mentions"] if m["text"] == "Maria Lopez"] == [None]

@@ -175,10 +175,10 @@ def person_title(ent: Span) -> str | None:
 
     start = k = ent.start
     while k > 0:
-        if is_title(k - 1):
+        if is_title(k - 1) and not doc[k].is_sent_start:
             k -= 1
-        elif doc[k - 1].text == "." and is_title(k - 2):  # "Sgt" "." as the tokenizer splits it
-            k -= 2
+        elif doc[k - 1].text == "." and k >= 2 and not doc[k - 2].whitespace_ and doc[k - 2].lower_ + "." in titles:
+            k -= 2  # "Sgt" "." as the tokenizer splits it (not "... deputy administrator. Jones said")
         elif doc[k - 1].lower_ == "and" and k < start and is_title(k - 2):  # "President and COO"
             k -= 1
         else:
