@@ -417,37 +417,43 @@ def _person_titles() -> frozenset[str]:
 
 
 def _normalise_one(text: str, s: int, e: int, label: str) -> tuple[int, int] | None:
-    def first_word(a: int, b: int) -> str:
-        return text[a:b].split(None, 1)[0] if text[a:b].strip() else ""
+    s = _trim_start(text, s, e, label)
+    e = _trim_end(text, s, e)
+    return (s, e) if e > s else None
 
-    def skip_word(a: int, b: int) -> int:
-        w = first_word(a, b)
-        return text.index(w, a) + len(w)
 
+def _droppable(word: str, label: str) -> bool:
+    """A first word no name keeps: a determiner or possessive pronoun, a lower-case descriptor ("defence
+    contractor ..."; not a particle: "al Qaeda"), a person's title."""
+    low = word.lower()
+    if low in LEADING_WORDS or (label == "PERSON" and low in _person_titles()):
+        return True
+    return word.isalpha() and word.islower() and low not in NAME_PARTICLES and label not in {"MONEY", "DATE"}
+
+
+def _trim_start(text: str, s: int, e: int, label: str) -> int:
     while True:
         while s < e and (text[s] in EDGE_PUNCT or text[s:s + 3] in {"'s ", "’s "}):
             s += 3 if text[s:s + 3] in {"'s ", "’s "} else 1
-        w = first_word(s, e)
-        if not w or " " not in text[s:e].strip():
-            break
-        low = w.lower()
-        if low in LEADING_WORDS or (w.isalpha() and w.islower() and low not in NAME_PARTICLES
-                                    and label not in {"MONEY", "DATE"}) or (
-                label == "PERSON" and low in _person_titles()):
-            s = skip_word(s, e)
-            continue
-        break
+        words = text[s:e].split()
+        if len(words) < 2 or not _droppable(words[0], label):
+            return s
+        s = text.index(words[0], s) + len(words[0])
+
+
+def _trim_end(text: str, s: int, e: int) -> int:
     while e > s:
+        last = text[e - 1]
         if text[s:e].endswith(POSSESSIVE_MARKS):
             e -= 2
-        elif text[e - 1] in EDGE_PUNCT.replace("(", "") + ".)" and not (
-                text[e - 1] == ")" and "(" in text[s:e]) and not (text[e - 1] == "." and _abbreviation(text, s, e)):
+        elif last in EDGE_PUNCT.replace("(", "") + ".)" and not (last == ")" and "(" in text[s:e]) \
+                and not (last == "." and _abbreviation(text, s, e)):
             e -= 1
-        elif text[e - 1] in "'’" and text[e - 2:e - 1] == "s":
+        elif last in "'’" and text[e - 2:e - 1] == "s":
             e -= 1
         else:
-            break
-    return (s, e) if e > s else None
+            return e
+    return e
 
 
 def _abbreviation(text: str, s: int, e: int) -> bool:
