@@ -7,8 +7,8 @@ rules, in the order they are tried for a token:
 
 * ``short_name`` / ``acronym``: a name that is the last word or the initials of a longer name of the same type
   named earlier ("the Commission" after "European Commission", "SWF" after "Secure World Foundation") is that
-  entity; ``surname``: a person's surname after the full name (the linker already merges these; they are recorded
-  here so every resolution can be audited in one table).
+  entity; ``surname``: a person's surname, last words or first name after the full name (the linker already merges
+  these, ``entities.join_people``; they are recorded here so every resolution can be audited in one table).
 * ``relative``: "X, which published ..." - the relative pronoun is X (the head noun its clause hangs from).
 * ``pronoun``: he/she/it/they (and their possessive and object forms) -> the most salient earlier entity of a
   compatible type and gender within a few sentences: nearer is better, a subject beats an object, a pronoun that
