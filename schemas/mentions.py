@@ -18,6 +18,7 @@ class Mentions(pa.DataFrameModel):
     role: str = pa.Field(nullable=True, isin=["government", "demonym"], description="'government' for a capital standing for its state; 'demonym' for 'Italian' -> Italy.")
     linked: bool = pa.Field(description="True when resolved through the gazetteer.")
     source: str = pa.Field(isin=["gazetteer", "model", "model+gazetteer"], description="Which component found the span.")
+    title: str = pa.Field(nullable=True, description="For a person: the job title or rank written just before the name ('NASA Administrator', 'Staff Sgt.', 'President and COO'); never part of the entity's name.")
     run_id: str = pa.Field(description="Run that wrote the row.")
 
     @pa.dataframe_check(description="span is non-empty")

@@ -60,6 +60,7 @@ import glob
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -390,6 +391,102 @@ def read_re3d(checkout: Path) -> list[ExtDoc]:
                 e -= 2  # "Federica Mogherini’s": the possessive is not part of the name
         doc.gold.add((s, e, label))
     return [d for d in docs.values()]
+
+
+# ------------------------------------------------------------------------------------------ one span normalisation
+
+# The surface forms the spaceetl pipeline never keeps in a name (``nlp/pipeline.py`` ``_trim``, ``span_rules``
+# ``trim_descriptors`` and the leading titles of ``data/entity_rules.yaml``). Every predicted span of every line,
+# the raw model's as well as spaceetl's, goes through ``normalise_spans`` before it is matched, so a line is not
+# scored down for a leading "the" the other line drops by design.
+LEADING_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+POSSESSIVE_MARKS = ("'s", "’s")
+NAME_PARTICLES = {"al", "el", "la", "le", "de", "du", "da", "di", "van", "von", "bin", "ibn", "der", "del"}  # "al Qaeda"
+RULES_FILE = Path(__file__).resolve().parent.parent / "src" / "spaceetl" / "data" / "entity_rules.yaml"
+EDGE_PUNCT = " \t\n,;:!?\"'“”‘’([{"
+
+
+@lru_cache(maxsize=1)
+def _person_titles() -> frozenset[str]:
+    """The project's title words, read from this checkout's data file (not from whichever ``spaceetl`` is
+    imported), so two versions of the pipeline are scored with one normalisation."""
+    import yaml
+
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in (data.get("leading_titles") or []) + (data.get("person_titles") or []))
+
+
+def _normalise_one(text: str, s: int, e: int, label: str) -> tuple[int, int] | None:
+    s = _trim_start(text, s, e, label)
+    e = _trim_end(text, s, e)
+    return (s, e) if e > s else None
+
+
+def _droppable(word: str, label: str) -> bool:
+    """A first word no name keeps: a determiner or possessive pronoun, a lower-case descriptor ("defence
+    contractor ..."; not a particle: "al Qaeda"), a person's title."""
+    low = word.lower()
+    if low in LEADING_WORDS or (label == "PERSON" and low in _person_titles()):
+        return True
+    return word.isalpha() and word.islower() and low not in NAME_PARTICLES and label not in {"MONEY", "DATE"}
+
+
+def _trim_start(text: str, s: int, e: int, label: str) -> int:
+    while True:
+        while s < e and (text[s] in EDGE_PUNCT or text[s:s + 3] in {"'s ", "’s "}):
+            s += 3 if text[s:s + 3] in {"'s ", "’s "} else 1
+        words = text[s:e].split()
+        if len(words) < 2 or not _droppable(words[0], label):
+            return s
+        s = text.index(words[0], s) + len(words[0])
+
+
+def _trim_end(text: str, s: int, e: int) -> int:
+    while e > s:
+        last = text[e - 1]
+        if text[s:e].endswith(POSSESSIVE_MARKS):
+            e -= 2
+        elif last in EDGE_PUNCT.replace("(", "") + ".)" and not (last == ")" and "(" in text[s:e]) \
+                and not (last == "." and _abbreviation(text, s, e)):
+            e -= 1
+        elif last in "'’" and text[e - 2:e - 1] == "s":
+            e -= 1
+        else:
+            return e
+    return e
+
+
+def _abbreviation(text: str, s: int, e: int) -> bool:
+    """A final period that belongs to the name ("U.S.", "Inc.", "Jr.") rather than to the sentence."""
+    return bool(re.search(r"(\b[A-Z]\.|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St)\.)$", text[s:e]))
+
+
+def normalise_spans(text: str, items) -> set[tuple[int, int, str]]:
+    """``(start, end, label)`` spans after the one normalisation every scored line shares: split at line breaks
+    and at an inner possessive ("Italy's Ministry of Defence" -> "Italy", "Ministry of Defence"); leading
+    punctuation, determiners, possessive pronouns, lower-case descriptors and (for people) titles dropped;
+    trailing punctuation and possessives dropped."""
+    out: set[tuple[int, int, str]] = set()
+    for s, e, label in items:
+        pieces = [(s, e)]
+        if label != "MONEY":
+            pieces = _split(text, s, e)
+        for a, b in pieces:
+            got = _normalise_one(text, a, b, label)
+            if got is not None:
+                out.add((got[0], got[1], label))
+    return out
+
+
+def _split(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    parts: list[tuple[int, int]] = []
+    start = s
+    for m in re.finditer(r"\n|['’]s\s+(?=\S)", text[s:e]):
+        if m.group() == "\n" or m.start() > 0:
+            parts.append((start, s + m.start()))
+            start = s + m.end()
+    parts.append((start, e))
+    return [(a, b) for a, b in parts if b > a]
 
 
 # ------------------------------------------------------------------------------------------ convention differences

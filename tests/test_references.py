@@ -199,3 +199,36 @@ def test_head_walk_stops_at_a_second_sentence_root_inside_the_span(nlp):
         assert _modifier_of(doc[0], doc[1], doc[0:2], link) is False
     finally:
         signal.alarm(0)
+
+
+def _inside(r):
+    return r["antecedent_start"] is not None and r["antecedent_end"] > r["start_char"]
+
+
+def test_description_never_resolves_to_a_name_inside_itself(nlp):
+    """"the GOES-east satellite" holds the name GOES (before a hyphen, so it does not count as naming the
+    satellite); that name is part of the description, not an earlier mention it refers back to."""
+    text = ("Forecasters rely on a fleet of weather spacecraft run by NOAA. Engineers said on Monday that the "
+            "GOES-east satellite had lost a thruster and would drift for a week.")
+    out = rows(nlp, text)  # extract_rows itself asserts that every antecedent starts before its reference
+    assert not [r for r in out["references"] if _inside(r)]
+    assert not [r for r in out["references"] if r["text"] == "the GOES-east satellite"]
+
+
+def test_description_with_a_name_inside_takes_the_earlier_mention(nlp):
+    text = ("NOAA launched its newest GOES spacecraft in March. Engineers said on Monday that the GOES-east "
+            "satellite had lost a thruster and would drift for a week.")
+    (ref,) = [r for r in rows(nlp, text)["references"] if r["text"] == "the GOES-east satellite"]
+    assert ref["rule"] == "description" and ref["antecedent_start"] == text.index("GOES")
+    assert ref["name"] == "Geostationary Operational Environmental Satellite"
+
+
+def test_resolver_methods_stay_small():
+    """The resolver is a class of small rules; ``resolve`` is its entry point."""
+    import inspect
+
+    from spaceetl.nlp import references
+
+    assert not hasattr(references.Resolution, "entity_of")
+    for name, fn in inspect.getmembers(references.Resolver, inspect.isfunction):
+        assert len(inspect.getsource(fn).splitlines()) <= 80, name

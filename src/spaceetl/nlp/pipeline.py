@@ -29,6 +29,7 @@ from .span_rules import (acronym_in_context, drop_common_words, entity_rules, fi
 
 log = logging.getLogger(__name__)
 
+POSSESSIVE_MARKS = {"'s", "’s", "'", "’"}
 STRIP_LEADING = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 
 if not Span.has_extension("source"):
@@ -46,11 +47,12 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 def _trim(span: Span) -> Span | None:
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in STRIP_LEADING or doc[start].is_punct or doc[start].is_space):
-        start += 1
+    while start < end and (doc[start].lower_ in STRIP_LEADING or doc[start].is_punct or doc[start].is_space
+                           or doc[start].tag_ == "POS" or doc[start].text in POSSESSIVE_MARKS):
+        start += 1  # "The company’s Maxwell thrusters": the model's span can start at the possessive
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_space
                            or (doc[end - 1].is_punct and doc[end - 1].text not in {")", "²"})
-                           or doc[end - 1].text in {"'s", "’s", "'", "’"}):
+                           or doc[end - 1].text in POSSESSIVE_MARKS):
         end -= 1
     if start >= end:
         return None

@@ -7,8 +7,8 @@ rules, in the order they are tried for a token:
 
 * ``short_name`` / ``acronym``: a name that is the last word or the initials of a longer name of the same type
   named earlier ("the Commission" after "European Commission", "SWF" after "Secure World Foundation") is that
-  entity; ``surname``: a person's surname after the full name (the linker already merges these; they are recorded
-  here so every resolution can be audited in one table).
+  entity; ``surname``: a person's surname, last words or first name after the full name (the linker already merges
+  these, ``entities.join_people``; they are recorded here so every resolution can be audited in one table).
 * ``relative``: "X, which published ..." - the relative pronoun is X (the head noun its clause hangs from).
 * ``pronoun``: he/she/it/they (and their possessive and object forms) -> the most salient earlier entity of a
   compatible type and gender within a few sentences: nearer is better, a subject beats an object, a pronoun that
@@ -30,6 +30,7 @@ A maintained coreference library was considered first: ``coreferee`` 1.5.0 insta
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -106,19 +107,6 @@ class Resolution:
     token_links: dict[int, Link] = field(default_factory=dict)
     group_links: dict[int, list[Link]] = field(default_factory=dict)  # "the two sides": every member, in order
 
-    def entity_of(self, span: Span | None) -> Link | None:
-        """The entity a span refers to: its root's, else the first resolved token's."""
-        if span is None:
-            return None
-        hit = self.token_links.get(span.root.i)
-        if hit is not None:
-            return hit
-        for tok in span:
-            hit = self.token_links.get(tok.i)
-            if hit is not None:
-                return hit
-        return None
-
 
 def _acronym(name: str) -> str | None:
     words = [w for w in name.replace("-", " ").split() if w.lower() not in NAME_STOP]
@@ -180,93 +168,137 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
     """``ents`` in document order with their ``links`` (None for spans that are not entities);
     ``sent_of_token(i)`` gives a token's sentence number; ``quote_ranges`` are the character ranges of direct
     quotes: a pronoun outside quotes does not refer to a name inside one ("'... John Holdren ...,' he said")."""
-    import bisect
+    return Resolver(doc, ents, links, sent_of_token, quote_ranges).run()
 
-    q_starts = [a for a, _ in quote_ranges]
 
-    def quoted(char: int) -> bool:
-        k = bisect.bisect_right(q_starts, char) - 1
-        return k >= 0 and quote_ranges[k][0] <= char < quote_ranges[k][1]
+class Resolver:
+    """One article's resolution state: the entities named so far (bounded history), what is known of each
+    (mention count, gender, roles, short names, last full-name span) and the groups of parties. ``run`` walks the
+    tokens once; each rule is a method so it can be read (and tested) on its own."""
 
-    from .quotes import speech_verbs, voicing_verbs
-    from .pipeline import lemma_of
-    speech = voicing_verbs()  # "he said" makes a speaker salient; "he cannot defend his record" does not
-    quoting = speech_verbs()  # ... and so does "he called the decision “a huge win”"
+    def __init__(self, doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
+                 quote_ranges: list[tuple[int, int]] = ()) -> None:
+        from .pipeline import lemma_of
+        from .quotes import speech_verbs, voicing_verbs
 
-    def quote_follows(verb: Token) -> bool:
-        k = bisect.bisect_left(q_starts, verb.idx)
-        return k < len(q_starts) and q_starts[k] < sent_end[sent_of_token(verb.i)]
+        self.doc, self.ents, self.sent_of_token = doc, ents, sent_of_token
+        self.quote_ranges = list(quote_ranges)
+        self.q_starts = [a for a, _ in self.quote_ranges]
+        self.lemma_of = lemma_of
+        self.speech = voicing_verbs()  # "he said" makes a speaker salient; "he cannot defend his record" does not
+        self.quoting = speech_verbs()  # ... and so does "he called the decision “a huge win”"
+        self.rules = reference_rules()
+        self.narrative_before, self.sent_end = self._narrative_sentences()
+        self.res = Resolution(links=list(links))
+        self.history: list[_Seen] = []
+        self.counts: dict[str, int] = {}
+        self.gender: dict[str, str] = {}
+        self.roles: dict[str, set[str]] = {}
+        self.short: dict[str, Link] = {}
+        self.full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
+        self.ent_at = {ent.start: k for k, ent in enumerate(ents)}
+        self.margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
+        self.groups: list[_Group] = []
 
-    def speaks(root: Token) -> bool:
+    # --- where a token stands: quotes, speech, sentence distance ------------------------------------------------
+
+    def quoted(self, char: int) -> bool:
+        k = bisect.bisect_right(self.q_starts, char) - 1
+        return k >= 0 and self.quote_ranges[k][0] <= char < self.quote_ranges[k][1]
+
+    def _quote_follows(self, verb: Token) -> bool:
+        k = bisect.bisect_left(self.q_starts, verb.idx)
+        return k < len(self.q_starts) and self.q_starts[k] < self.sent_end[self.sent_of_token(verb.i)]
+
+    def speaks(self, root: Token) -> bool:
         if root.dep_ not in SUBJECT_DEPS or root.head.pos_ != "VERB":
             return False
-        lemma = lemma_of(root.head)
-        return lemma in speech or (lemma in quoting and quote_follows(root.head))
+        lemma = self.lemma_of(root.head)
+        return lemma in self.speech or (lemma in self.quoting and self._quote_follows(root.head))
 
-    rules = reference_rules()
-    # Sentences made only of quoted words do not move the narrative on ('“Don't shoot him,” she says. “He has no
-    # weapon. He has no weapon.” ¶ She then ...'): distances are counted in narrative sentences. One pass.
-    narrative_before: list[int] = []  # per sentence number: narrative sentences before it
-    sent_end: list[int] = []  # per sentence number: its end character
-    if len(doc):
+    def _narrative_sentences(self) -> tuple[list[int], list[int]]:
+        """Sentences made only of quoted words do not move the narrative on ('“Don't shoot him,” she says. “He has
+        no weapon. He has no weapon.” ¶ She then ...'): distances are counted in narrative sentences. Gives, per
+        sentence number, the narrative sentences before it and the sentence's end character. One pass."""
+        doc, sent_of_token = self.doc, self.sent_of_token
+        if not len(doc):
+            return [], []
         last_sent = sent_of_token(len(doc) - 1)
         narrative = [False] * (last_sent + 1)
         sent_end = [0] * (last_sent + 1)
         for t in doc:
             k = sent_of_token(t.i)
             sent_end[k] = t.idx + len(t)
-            if t.is_alpha and not narrative[k] and not quoted(t.idx):
+            if t.is_alpha and not narrative[k] and not self.quoted(t.idx):
                 narrative[k] = True
-        total = 0
+        before, total = [], 0
         for flag in narrative:
-            narrative_before.append(total)
+            before.append(total)
             total += flag
+        return before, sent_end
 
-    def sent_distance(a: int, b: int) -> int:
-        return narrative_before[a] - narrative_before[b] if narrative_before else a - b
+    def sent_distance(self, a: int, b: int) -> int:
+        return self.narrative_before[a] - self.narrative_before[b] if self.narrative_before else a - b
 
-    res = Resolution(links=list(links))
-    history: list[_Seen] = []
-    counts: dict[str, int] = {}
-    gender: dict[str, str] = {}
-    roles: dict[str, set[str]] = {}
-    short: dict[str, Link] = {}
-    full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
-    ent_at = {ent.start: k for k, ent in enumerate(ents)}
-    margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
-    groups: list[_Group] = []
+    # --- memory and output ----------------------------------------------------------------------------------------
 
-    def remember(link: Link, start: int, end: int, root: Token) -> None:
-        history.append(_Seen(link, start, end, sent_of_token(start), root.dep_ in SUBJECT_DEPS
-                             or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS), root.i,
-                             quoted(root.idx), speaks(root), _main_subject(root)))
-        if len(history) > 2 * HISTORY:
-            del history[:HISTORY]
-        counts[link.entity_id] = counts.get(link.entity_id, 0) + 1
+    def remember(self, link: Link, start: int, end: int, root: Token) -> None:
+        subject = root.dep_ in SUBJECT_DEPS or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS)
+        self.history.append(_Seen(link, start, end, self.sent_of_token(start), subject, root.i,
+                                  self.quoted(root.idx), self.speaks(root), _main_subject(root)))
+        if len(self.history) > 2 * HISTORY:
+            del self.history[:HISTORY]
+        self.counts[link.entity_id] = self.counts.get(link.entity_id, 0) + 1
 
-    def pick(tok: Token, types: frozenset[str], max_sents: int, score_extra) -> _Seen | None:
-        here = sent_of_token(tok.i)
-        tok_quoted = quoted(tok.idx)
-        tok_speaks = speaks(tok)
+    def add(self, start: int, end: int, link: Link, ante: _Seen | tuple[int, int] | None, rule: str) -> None:
+        if isinstance(ante, _Seen):
+            a0, a1 = ante.start, ante.end
+        elif ante is not None:
+            a0, a1 = ante
+        else:
+            a0 = a1 = None
+        if a0 is not None and a1 > start:
+            return  # an antecedent inside (or after) the expression it would explain is no antecedent
+        self.res.references.append(Reference(start, end, link, a0, a1, rule))
+        for i in range(start, end):
+            self.res.token_links[i] = link
+
+    # --- candidate search -----------------------------------------------------------------------------------------
+
+    def _co_subject(self, tok: Token) -> Token | None:
+        """"Ferri praised him": an object pronoun is not the subject of its own verb."""
+        if tok.dep_ in ARG_DEPS - SUBJECT_DEPS and not tok.lower_.endswith("self"):
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
+        return None
+
+    def _salience(self, cand: _Seen, tok: Token, dist: int, tok_speaks: bool, extra: float) -> float:
+        return (-1.0 * dist + (1.0 if cand.subject else 0.0)
+                + (0.5 if cand.subject and tok.dep_ in SUBJECT_DEPS else 0.0)
+                + 0.15 * min(self.counts.get(cand.link.entity_id, 0), 6) + extra
+                + (1.0 if tok_speaks and cand.speaker else 0.0)  # "X said ... . '...,' he said"
+                + (0.5 if cand.main else 0.0))  # "X said Y has no record. '...,' she said": X
+
+    def pick(self, tok: Token, types: frozenset[str], max_sents: int, score_extra, before: int | None = None) -> _Seen | None:
+        """The most salient earlier entity of one of ``types`` within ``max_sents`` narrative sentences, every one
+        of its occurrences ending at or before ``before`` (the expression's first token; ``tok`` by default), so an
+        antecedent never lies inside the expression it explains ("the GOES-West satellite" is not "GOES")."""
+        here = self.sent_of_token(tok.i)
+        limit = tok.i if before is None else before
+        tok_quoted, tok_speaks = self.quoted(tok.idx), self.speaks(tok)
         best, best_score = None, None
         by_entity: dict[str, float] = {}
         excluded: set[str] = set()
-        # "Ferri praised him": an object pronoun is not the subject of its own verb.
-        co_subject = None
-        if tok.dep_ in ARG_DEPS - SUBJECT_DEPS and not tok.lower_.endswith("self"):
-            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
-            co_subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
-        for cand in reversed(history[-HISTORY:]):
-            dist = sent_distance(here, cand.sent)
+        co_subject = self._co_subject(tok)
+        for cand in reversed(self.history[-HISTORY:]):
+            dist = self.sent_distance(here, cand.sent)
             if dist > max_sents:
                 break
-            if cand.link.entity_type not in types or cand.end > tok.i:
+            if cand.link.entity_type not in types or cand.end > limit:
                 continue
-            if cand.quoted and not tok_quoted:
+            if (cand.quoted and not tok_quoted) or cand.link.entity_id in excluded:
                 continue  # names inside a quote are the speaker's words, not the narrative's referents
-            if cand.link.entity_id in excluded:
-                continue
-            if co_subject is not None and (res.token_links.get(co_subject.i) == cand.link
+            if co_subject is not None and (self.res.token_links.get(co_subject.i) == cand.link
                                            or co_subject.text in cand.link.canonical_name.split()):
                 excluded.add(cand.link.entity_id)
                 continue
@@ -276,136 +308,156 @@ def resolve(doc: Doc, ents: list[Span], links: list[Link | None], sent_of_token,
                 continue
             # Every occurrence in reach is scored and an entity counts by its best one: "Ham made it clear he
             # had ... his retirement. '...,' he told the host": the subject "Ham" outweighs the nearer "his".
-            score = (-1.0 * dist + (1.0 if cand.subject else 0.0)
-                     + (0.5 if cand.subject and tok.dep_ in SUBJECT_DEPS else 0.0)
-                     + 0.15 * min(counts.get(cand.link.entity_id, 0), 6) + extra
-                     + (1.0 if tok_speaks and cand.speaker else 0.0)  # "X said ... . '...,' he said"
-                     + (0.5 if cand.main else 0.0))  # "X said Y has no record. '...,' she said": X
+            score = self._salience(cand, tok, dist, tok_speaks, extra)
             eid = cand.link.entity_id
             by_entity[eid] = max(score, by_entity.get(eid, score))
             if best_score is None or score > best_score:
                 best, best_score = cand, score
         if best is not None:
             runner_up = max((v for k, v in by_entity.items() if k != best.link.entity_id), default=None)
-            margins[tok.i] = best_score - runner_up if runner_up is not None else float("inf")
+            self.margins[tok.i] = best_score - runner_up if runner_up is not None else float("inf")
         return best
 
-    def add(start: int, end: int, link: Link, ante: _Seen | tuple[int, int] | None, rule: str) -> None:
-        if isinstance(ante, _Seen):
-            a0, a1 = ante.start, ante.end
-        elif ante is not None:
-            a0, a1 = ante
-        else:
-            a0 = a1 = None
-        res.references.append(Reference(start, end, link, a0, a1, rule))
-        for i in range(start, end):
-            res.token_links[i] = link
+    # --- the walk -------------------------------------------------------------------------------------------------
 
-    i = 0
-    n = len(doc)
-    while i < n:
-        k = ent_at.get(i)
-        if k is not None:
-            ent, link = ents[k], res.links[k]
-            if link is None:
-                i = max(ent.end, i + 1)
+    def run(self) -> Resolution:
+        i, n = 0, len(self.doc)
+        while i < n:
+            k = self.ent_at.get(i)
+            if k is not None:
+                i = self._entity(k, i)
                 continue
-            text = ent.text
-            if link.entity_type in SHORT_TYPES:
-                target = None
-                if not link.in_gazetteer:
-                    key = text.lower()
-                    target = short.get(key)
-                    rule = "acronym" if text.isupper() and len(text) <= 6 else "short_name"
-                    if target is not None and target.entity_id != link.entity_id:
-                        res.links[k] = target
-                        add(ent.start, ent.end, target, full_span.get(target.entity_id), rule)
-                        link = target
-                if target is None:
-                    words = link.canonical_name.split()
-                    if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 4:
-                        short[words[-1].lower()] = link
-                    acro = _acronym(link.canonical_name)
-                    if acro:
-                        short[acro.lower()] = link
-                    full_span[link.entity_id] = (ent.start, ent.end)
-            elif link.entity_type == "PERSON":
-                if len(ent) >= 2:
-                    full_span[link.entity_id] = (ent.start, ent.end)
-                elif link.entity_id in full_span and text != link.canonical_name:
-                    add(ent.start, ent.end, link, full_span[link.entity_id], "surname")
-                g = _gender(ent, link, rules)  # "Mrs. Clinton", and a person named by first name only ("Kevin")
-                if g:
-                    gender.setdefault(link.entity_id, g)
-                roles.setdefault(link.entity_id, set()).update(_roles(ent, rules))
-            for t in ent:
-                res.token_links[t.i] = link
-            note_group(groups, ent, link, res.token_links, sent_of_token, rules)
-            remember(link, ent.start, ent.end, ent.root)
-            i = max(ent.end, i + 1)
-            continue
+            self._token(self.doc[i])
+            i += 1
+        return self.res
 
-        tok = doc[i]
-        low = tok.lower_
+    def _entity(self, k: int, i: int) -> int:
+        """Record entity span ``k`` (mapping a short name to its full entity); gives the next token to visit."""
+        ent, link = self.ents[k], self.res.links[k]
+        if link is None:
+            return max(ent.end, i + 1)
+        if link.entity_type in SHORT_TYPES:
+            link = self._short_name(ent, k, link)
+        elif link.entity_type == "PERSON":
+            self._person(ent, link)
+        for t in ent:
+            self.res.token_links[t.i] = link
+        note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
+        self.remember(link, ent.start, ent.end, ent.root)
+        return max(ent.end, i + 1)
+
+    def _short_name(self, ent: Span, k: int, link: Link) -> Link:
+        """``short_name`` / ``acronym``: "the Commission" after "European Commission"; else learn this entity's
+        last word and initials."""
+        target = None
+        if not link.in_gazetteer:
+            text = ent.text
+            target = self.short.get(text.lower())
+            rule = "acronym" if text.isupper() and len(text) <= 6 else "short_name"
+            if target is not None and target.entity_id != link.entity_id:
+                self.res.links[k] = target
+                self.add(ent.start, ent.end, target, self.full_span.get(target.entity_id), rule)
+                link = target
+        if target is None:
+            words = link.canonical_name.split()
+            if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 4:
+                self.short[words[-1].lower()] = link
+            acro = _acronym(link.canonical_name)
+            if acro:
+                self.short[acro.lower()] = link
+            self.full_span[link.entity_id] = (ent.start, ent.end)
+        return link
+
+    def _person(self, ent: Span, link: Link) -> None:
+        if len(ent) >= max(2, len(link.canonical_name.split())):
+            self.full_span[link.entity_id] = (ent.start, ent.end)
+        elif link.entity_id in self.full_span and ent.text != link.canonical_name:  # "Nelson", "Caldwell Dyson"
+            self.add(ent.start, ent.end, link, self.full_span[link.entity_id], "surname")
+        g = _gender(ent, link, self.rules)  # "Mrs. Clinton", and a person named by first name only ("Kevin")
+        if g:
+            self.gender.setdefault(link.entity_id, g)
+        self.roles.setdefault(link.entity_id, set()).update(_roles(ent, self.rules))
+
+    def _token(self, tok: Token) -> None:
+        """A token outside entity spans: a relative pronoun, a pronoun, a group or a definite description."""
+        low, rules = tok.lower_, self.rules
         if tok.tag_ in {"WDT", "WP", "WP$"} and low in {"which", "who", "whom", "whose", "that"} \
                 and tok.head.dep_ == "relcl":
             ante_tok = tok.head.head
-            link = res.token_links.get(ante_tok.i)
+            link = self.res.token_links.get(ante_tok.i)
             if link is not None:
-                add(i, i + 1, link, (ante_tok.i, ante_tok.i + 1), "relative")
+                self.add(tok.i, tok.i + 1, link, (ante_tok.i, ante_tok.i + 1), "relative")
         elif tok.pos_ == "PRON" and low in rules.pronouns and not (low in {"it", "them"} and (
                 tok.dep_ not in SUBJECT_DEPS or _is_expletive(tok))):  # an object "it"/"them" is mostly a thing
-            types, g = rules.pronouns[low]
-
-            def pronoun_fit(cand: _Seen, g=g) -> float | None:
-                cg = gender.get(cand.link.entity_id)
-                if g and cg and cg != g:
-                    return None
-                return 0.3 if g and cg == g else 0.0
-
-            cand = pick(tok, types, PRONOUN_SENTS, pronoun_fit)
-            if cand is not None:
-                add(i, i + 1, cand.link, cand, "pronoun")
-                if not quoted(tok.idx):  # a pronoun inside a quote is the speaker's word: it adds no salience
-                    remember(cand.link, i, i + 1, tok)
-                    if g and cand.link.entity_type == "PERSON" and speaks(tok) and margins.get(i, 0.0) >= CLEAR_MARGIN:
-                        # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender,
-                        # so a later "he" looks elsewhere (an object "him" may be someone never named).
-                        gender.setdefault(cand.link.entity_id, g)
+            self._pronoun(tok)
         elif low in rules.groups and tok.tag_ == "NNS" and tok.dep_ != "compound":
-            found = group_for(tok, groups, sent_of_token(i), rules)
-            if found is not None:
-                start, group = found
-                for m in group.members:
-                    res.references.append(Reference(start, i + 1, m.link, m.start, m.end, "group"))
-                for t in range(start, i + 1):
-                    res.group_links[t] = [m.link for m in group.members]
+            self._group(tok)
         elif tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ not in {"compound", "attr"} and (  # "X is the operator": predicated
                 low in rules.descriptions or low in rules.person_roles):
-            det = next((c for c in tok.children if c.dep_ == "det"), None)
-            named = det is not None and any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
-                (t.pos_ == "PROPN" or t.ent_type_) and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")
-                for t in doc[det.i + 1:i])
-            if det is not None and not named and det.lower_ in {"the", "this", "that"} and not any(
-                    c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
-                if low in rules.person_roles:
-                    def role_fit(cand: _Seen, low=low) -> float | None:
-                        return 3.0 if low in roles.get(cand.link.entity_id, ()) else None
-                    cand = pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit)
-                else:
-                    types, cats = rules.descriptions[low]
+            self._description(tok)
 
-                    def desc_fit(cand: _Seen, low=low, cats=cats) -> float | None:
-                        if cats and cand.link.category and cand.link.category not in cats:
-                            return None
-                        bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
-                        return bonus + (1.0 if cats and cand.link.category in cats else 0.0)
-                    cand = pick(tok, types, DESCRIPTION_SENTS, desc_fit)
-                if cand is not None:
-                    add(tok.left_edge.i if tok.left_edge.i >= det.i else det.i, i + 1, cand.link, cand, "description")
-                    remember(cand.link, i, i + 1, tok)
-        i += 1
-    return res
+    def _pronoun(self, tok: Token) -> None:
+        i = tok.i
+        types, g = self.rules.pronouns[tok.lower_]
+
+        def pronoun_fit(cand: _Seen) -> float | None:
+            cg = self.gender.get(cand.link.entity_id)
+            if g and cg and cg != g:
+                return None
+            return 0.3 if g and cg == g else 0.0
+
+        cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
+        if cand is None:
+            return
+        self.add(i, i + 1, cand.link, cand, "pronoun")
+        if self.quoted(tok.idx):
+            return  # a pronoun inside a quote is the speaker's word: it adds no salience
+        self.remember(cand.link, i, i + 1, tok)
+        if g and cand.link.entity_type == "PERSON" and self.speaks(tok) and self.margins.get(i, 0.0) >= CLEAR_MARGIN:
+            # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender, so a later
+            # "he" looks elsewhere (an object "him" may be someone never named).
+            self.gender.setdefault(cand.link.entity_id, g)
+
+    def _group(self, tok: Token) -> None:
+        found = group_for(tok, self.groups, self.sent_of_token(tok.i), self.rules)
+        if found is None:
+            return
+        start, group = found
+        if any(m.end > start for m in group.members):
+            return  # a member inside the description itself is not what it refers back to
+        for m in group.members:
+            self.res.references.append(Reference(start, tok.i + 1, m.link, m.start, m.end, "group"))
+        for t in range(start, tok.i + 1):
+            self.res.group_links[t] = [m.link for m in group.members]
+
+    def _description(self, tok: Token) -> None:
+        """"the company", "the minister": a definite description that names nothing itself."""
+        doc, i, low = self.doc, tok.i, tok.lower_
+        det = next((c for c in tok.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in {"the", "this", "that"}:
+            return
+        named = any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
+            (t.pos_ == "PROPN" or t.ent_type_) and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")
+            for t in doc[det.i + 1:i])
+        if named or any(c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
+            return
+        start = tok.left_edge.i if tok.left_edge.i >= det.i else det.i
+        if low in self.rules.person_roles:
+            def role_fit(cand: _Seen) -> float | None:
+                return 3.0 if low in self.roles.get(cand.link.entity_id, ()) else None
+            cand = self.pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit, before=start)
+        else:
+            types, cats = self.rules.descriptions[low]
+
+            def desc_fit(cand: _Seen) -> float | None:
+                if cats and cand.link.category and cand.link.category not in cats:
+                    return None
+                bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
+                return bonus + (1.0 if cats and cand.link.category in cats else 0.0)
+            cand = self.pick(tok, types, DESCRIPTION_SENTS, desc_fit, before=start)
+        if cand is not None:
+            self.add(start, i + 1, cand.link, cand, "description")
+            self.remember(cand.link, i, i + 1, tok)
 
 
 # --- groups: "the two sides", "both companies", "the partners" ------------------------------------------------

@@ -14,7 +14,7 @@ from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, latest_rate_year, to_usd
 from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
-from .entities import ArticleLinker, Link
+from .entities import ArticleLinker, Link, person_title
 from .references import resolve
 
 
@@ -41,7 +41,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
         return max(0, bisect.bisect_right(sent_token_starts, i) - 1)
 
     quotes = find_quotes(ctx.body)  # ctx.body == doc.text, which spaCy rebuilds token by token on every access
-    resolution = resolve(doc, ents, [linker.link(ent) for ent in ents], sent_of_token, [(q[0], q[3]) for q in quotes])
+    resolution = resolve(doc, ents, linker.link_all(ents), sent_of_token, [(q[0], q[3]) for q in quotes])
     mentions: list[dict] = []
     entities: dict[str, dict] = {}
     links_by_token = resolution.token_links
@@ -53,7 +53,8 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
             mention_id=span_row_id("men", ctx.article_id, ent.start_char, ent.end_char),
             article_id=ctx.article_id, entity_id=link.entity_id, text=ent.text, label=link.label,
             start_char=ent.start_char, end_char=ent.end_char, sentence_index=sentence_of(ent.start_char),
-            role=link.role, linked=link.in_gazetteer, source=ent._.source, run_id=ctx.run_id))
+            role=link.role, linked=link.in_gazetteer, source=ent._.source,
+            title=person_title(ent) if link.entity_type == "PERSON" else None, run_id=ctx.run_id))
     references: list[dict] = []
     for ref in resolution.references:
         span = doc[ref.start:ref.end]

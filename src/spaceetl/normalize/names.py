@@ -8,6 +8,7 @@ import unicodedata
 
 _LEADING_DET = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(['’]s|(?<=s)['’])$")
+_LEADING_POSSESSIVE = re.compile(r"^['’]s?\s+")  # "’s Maxwell": a span cut after the owner, not a name
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
 
 
@@ -18,7 +19,7 @@ def fold(text: str) -> str:
 
 
 def strip_determiners_possessives(text: str) -> str:
-    text = _POSSESSIVE.sub("", _LEADING_DET.sub("", fold(text)))
+    text = _POSSESSIVE.sub("", _LEADING_DET.sub("", _LEADING_POSSESSIVE.sub("", fold(text))))
     # A final period belongs to an abbreviation ("U.S."), not to the sentence, when a capital precedes it.
     trail = " ,;:!?\"'()[]" + ("" if re.search(r"\b[A-Z]\.$", text) else ".")
     return text.strip(trail)
