@@ -35,7 +35,8 @@ def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list
     for entry in entries:
         try:
             items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars,
-                                 max_gzip_ratio=settings.max_gzip_ratio)
+                                 max_gzip_ratio=settings.max_gzip_ratio, max_records=settings.max_records_per_file,
+                                 max_rejected=settings.max_quarantine_rows_per_file)
         except RecursionError:  # JSON (or markup) nested deeper than any parser here follows: bad input, not a bug
             rejected.append(Rejected(entry.rel_path, 0, "parse", "nested_too_deep",
                                      "the file is nested too deeply to parse (thousands of levels of brackets or tags)"))
