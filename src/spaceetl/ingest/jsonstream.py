@@ -9,6 +9,7 @@ Only one record is alive at a time; the caller decides how many it keeps (:class
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,14 +22,12 @@ from .models import RawArticle, Rejected
 WRAPPER_KEYS = ("articles", "results", "items", "data", "docs", "news")
 
 _DECODER = json.JSONDecoder()
-_WS = " \t\n\r"
+_WS = re.compile(r"[ \t\n\r]*")
+_DELIM = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 
 
 def _skip_ws(text: str, i: int) -> int:
-    n = len(text)
-    while i < n and text[i] in _WS:
-        i += 1
-    return i
+    return _WS.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string at worst
 
 
 def _malformed(exc: json.JSONDecodeError, path: str) -> InputError:
@@ -52,19 +51,63 @@ def _expect(text: str, i: int, chars: str, path: str) -> int:
     return i
 
 
-def iter_array(text: str, start: int, path: str) -> Iterator[tuple[Any, int]]:
+def iter_array(text: str, start: int, path: str, cursor: Cursor | None = None) -> Iterator[tuple[Any, int]]:
     """Elements of the JSON array whose ``[`` is at ``start``, each with the offset just after the array once the
-    last one is consumed (the final tuple's offset)."""
+    last one is consumed (the final tuple's offset). A tight loop: millions of tiny elements cost seconds."""
     i = _skip_ws(text, start + 1)
     if i < len(text) and text[i] == "]":
         return
+    decode, delim = _DECODER.raw_decode, _DELIM.match
     while True:
-        value, i = _decode_at(text, _skip_ws(text, i), path)
-        i = _expect(text, i, ",]", path)
-        yield value, i + 1
-        if text[i] == "]":
+        try:
+            value, i = decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise _malformed(exc, path) from exc
+        m = delim(text, i)
+        if m is None:
+            _expect(text, i, ",]", path)  # raises with json's own wording and position
+        last = m.group(1) == "]"  # type: ignore[union-attr]
+        if cursor is not None:
+            cursor.offset, cursor.done = m.end(), last  # type: ignore[union-attr]
+        yield value, m.end()  # type: ignore[union-attr]
+        if last:
             return
-        i += 1
+        i = m.end()  # type: ignore[union-attr]
+
+
+@dataclass
+class Cursor:
+    """Where a streamed array stands: the offset after the last element given out, and whether it was the last."""
+
+    offset: int = 0
+    done: bool = True
+
+
+def count_rest(text: str, i: int, path: str) -> int:
+    """Elements left in an array from offset ``i`` (just past a comma): parsed to find their ends, then dropped,
+    in a loop without a generator frame per element."""
+    scan, delim = _DECODER.scan_once, _DELIM.match
+    n = 0
+    while True:
+        try:
+            _value, i = scan(text, i)
+        except StopIteration as exc:
+            raise _malformed(json.JSONDecodeError("Expecting value", text, exc.value), path) from None
+        n += 1
+        m = delim(text, i)
+        if m is None:
+            _expect(text, i, ",]", path)
+        if m.group(1) == "]":  # type: ignore[union-attr]
+            return n
+        i = m.end()  # type: ignore[union-attr]
+
+
+def count_rest_lines(text: str, i: int) -> int:
+    """Non-blank lines from offset ``i``."""
+    return sum(1 for _ in _NONBLANK_LINE.finditer(text, i))
+
+
+_NONBLANK_LINE = re.compile(r"^[ \t\r]*\S", re.MULTILINE)
 
 
 def _end_of_array(text: str, start: int, path: str) -> int:
@@ -102,12 +145,12 @@ def _check_trailing(text: str, end: int, path: str) -> None:
         raise _malformed(json.JSONDecodeError("Extra data", text, end), path)
 
 
-def iter_json_records(text: str, path: str) -> Iterator[tuple[int, Any]]:
+def iter_json_records(text: str, path: str, cursor: Cursor | None = None) -> Iterator[tuple[int, Any]]:
     """(record number from 1, value) for a list or a wrapper's list; (0, object) for a single article object."""
     i = _skip_ws(text, 0)
     if i < len(text) and text[i] == "[":
         end = _skip_ws(text, i + 1) + 1
-        for n, (value, end) in enumerate(iter_array(text, i, path), start=1):
+        for n, (value, end) in enumerate(iter_array(text, i, path, cursor), start=1):
             yield n, value
         _check_trailing(text, end, path)
         return
@@ -118,7 +161,7 @@ def iter_json_records(text: str, path: str) -> Iterator[tuple[int, Any]]:
         if wrapper is None:
             yield 0, members
             return
-        for n, (value, _end) in enumerate(iter_array(text, lists[wrapper], path), start=1):
+        for n, (value, _end) in enumerate(iter_array(text, lists[wrapper], path, cursor), start=1):
             yield n, value
         return
     value, end = _decode_at(text, i, path)
@@ -127,8 +170,8 @@ def iter_json_records(text: str, path: str) -> Iterator[tuple[int, Any]]:
                      stage="parse", path=path)
 
 
-def iter_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(line number from 1, line) without building the list of all lines."""
+def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line number from 1, its offset, line) without building the list of all lines."""
     start = 0
     n = 0
     while start <= len(text):
@@ -136,10 +179,11 @@ def iter_lines(text: str) -> Iterator[tuple[int, str]]:
         if end == -1:
             end = len(text)
         n += 1
-        yield n, text[start:end]
+        yield n, start, text[start:end]
         start = end + 1
 
 
+OVER_LIMIT = "not read (over the per-file record limit)"
 #: How a summary row names the reasons it counts (a check name otherwise, with spaces).
 REASON_WORDS = {"empty_record": "empty record", "missing_body": "no article text field",
                 "no_article_text": "no article text", "wrong_json_shape": "not an article object",
@@ -160,30 +204,34 @@ class RecordBudget:
 
     records: int = 0
 
-    def admit(self, index: int, make: Callable[[], RawArticle | Rejected]) -> Iterator[RawArticle | Rejected]:
-        """The item of record ``index`` (built by ``make`` only when it is read at all), or nothing when it is
-        over a limit and only counted."""
+    def admit(self, index: int, make: Callable[[], RawArticle | Rejected]) -> RawArticle | Rejected | None:
+        """The item of record ``index`` (built by ``make`` only when it is read at all), or None when it is over
+        a limit and only counted."""
         self.records += 1
         if self.records > self.max_records:
-            self.note_over(index, "not read (over the per-file record limit)")
-            return
+            self.note_over(index, OVER_LIMIT)
+            return None
         item = make()
         if isinstance(item, Rejected) and not item.skipped:
             if self.rejected >= self.max_rejected:
                 self.note_over(index, REASON_WORDS.get(item.check, item.check.replace("_", " ")))
-                return
+                return None
             self.rejected += 1
-        yield item
+        return item
 
     def finish(self, path: str) -> Iterator[Rejected]:
         summary = self.summary()
         if summary:
             yield Rejected(path, self.first_over or 0, "parse", "records_over_limit", summary)
 
-    def note_over(self, index: int, reason: str) -> None:
+    @property
+    def full(self) -> bool:
+        return self.records >= self.max_records
+
+    def note_over(self, index: int, reason: str, count: int = 1) -> None:
         if self.first_over is None:
             self.first_over = index
-        self.over[reason] += 1
+        self.over[reason] += count
 
     def summary(self) -> str | None:
         total = sum(self.over.values())

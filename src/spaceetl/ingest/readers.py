@@ -12,7 +12,7 @@ from ..errors import InputError
 from . import fields
 from .decode import decode_text, gunzip_if_needed, looks_tabular, read_limited
 from .formats import detect_format
-from .jsonstream import RecordBudget, iter_json_records, iter_lines
+from .jsonstream import OVER_LIMIT, Cursor, RecordBudget, count_rest, count_rest_lines, iter_json_records, iter_lines
 from .models import FileEntry, RawArticle, Rejected
 from .textclean import clean_scraped_text
 
@@ -153,12 +153,19 @@ def _read_json(text: str, path: str, min_body_chars: int, budget: RecordBudget) 
     """A list, a wrapper object holding one, or a single article object, one record at a time."""
     kinds: set[str] = set()
     seen = 0
-    for seen, (index, record) in enumerate(iter_json_records(text, path), start=1):
+    cursor = Cursor()
+    for seen, (index, record) in enumerate(iter_json_records(text, path, cursor), start=1):
         kinds.add(type(record).__name__)
         if index == 0:
             yield _record_item(record, path, 0, min_body_chars)
             return
-        yield from budget.admit(index, lambda i=index, r=record: _record_item(r, path, i, min_body_chars))
+        if budget.full:  # the rest is only counted, without an article or a generator step per record
+            rest = 1 + (0 if cursor.done else count_rest(text, cursor.offset, path))
+            budget.note_over(index, OVER_LIMIT, rest)
+            break
+        item = budget.admit(index, lambda i=index, r=record: _record_item(r, path, i, min_body_chars))
+        if item is not None:
+            yield item
     if not seen:
         raise InputError("wrong_json_shape", "JSON list is empty", stage="parse", path=path)
     if "dict" not in kinds:
@@ -168,9 +175,14 @@ def _read_json(text: str, path: str, min_body_chars: int, budget: RecordBudget) 
 
 
 def _read_jsonl(text: str, path: str, min_body_chars: int, budget: RecordBudget) -> Iterator[Item]:
-    for i, line in iter_lines(text):
+    for i, start, line in iter_lines(text):
+        if line.strip() and budget.full:
+            budget.note_over(i, OVER_LIMIT, count_rest_lines(text, start))
+            break
         if line.strip():
-            yield from budget.admit(i, lambda i=i, line=line: _jsonl_item(line, path, i, min_body_chars))
+            item = budget.admit(i, lambda i=i, line=line: _jsonl_item(line, path, i, min_body_chars))
+            if item is not None:
+                yield item
     yield from budget.finish(path)
 
 

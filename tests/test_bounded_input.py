@@ -1,0 +1,96 @@
+"""Bounded cost for any input: a file of millions of tiny records, a body with no line breaks or with a pattern
+built to make a regular expression backtrack, odd file names and folders. Each case is small enough to run in a
+second or two and fails on the unbounded code (quadratic time or one row per record)."""
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from spaceetl.ingest.jsonstream import iter_json_records
+from spaceetl.ingest.models import FileEntry, RawArticle, Rejected
+from spaceetl.ingest.readers import read_file
+
+BODY = ("The European Space Agency signed a contract with Avio for three Vega-C launches, officials said on "
+        "Tuesday. The agreement covers missions in 2026 and 2027 and includes an option for a fourth flight.")
+
+
+def read(path: Path, **limits):
+    st = path.stat()
+    return read_file(FileEntry(path.name, path, st.st_size, st.st_mtime_ns), max_bytes=50_000_000, min_body_chars=80,
+                     **limits)[0]
+
+
+# --- 1. many tiny records --------------------------------------------------------------------------------------
+
+def test_list_of_empty_records_gives_capped_rows_and_one_summary(tmp_path):
+    path = write(tmp_path / "tiny.json", "[" + ",".join(["{}"] * 5000) + "]")
+    items = read(path, max_records=2000, max_rejected=10)
+    assert len(items) == 11 and all(isinstance(i, Rejected) for i in items)
+    assert [i.check for i in items[:10]] == ["empty_record"] * 10
+    summary = items[-1]
+    assert summary.check == "records_over_limit" and summary.record == 11
+    assert summary.reason.startswith("4,990 records rejected: 3,000 not read (over the per-file record limit), "
+                                     "1,990 empty record")
+
+
+def test_one_reason_summary_reads_like_a_sentence(tmp_path):
+    path = write(tmp_path / "tiny.jsonl", "{}\n" * 300)
+    items = read(path, max_rejected=5)
+    assert len(items) == 6
+    assert items[-1].reason.startswith("295 records rejected: empty record (")
+
+
+def test_good_records_beside_many_bad_ones_are_all_kept(tmp_path):
+    records = [{"title": f"T{i}", "body": f"{BODY} Number {i}."} if i % 100 == 0 else {} for i in range(2000)]
+    items = read(write(tmp_path / "mixed.json", json.dumps({"articles": records})), max_rejected=3)
+    good = [i for i in items if isinstance(i, RawArticle)]
+    assert [a.record for a in good] == list(range(1, 2001, 100))
+    assert sum(isinstance(i, Rejected) for i in items) == 4  # 3 rows + the summary
+
+
+def test_record_limit_counts_the_rest_unread(tmp_path):
+    records = [{"title": f"T{i}", "body": f"{BODY} Number {i}."} for i in range(50)]
+    items = read(write(tmp_path / "many.jsonl", "\n".join(json.dumps(r) for r in records) + "\n\n"), max_records=20)
+    assert sum(isinstance(i, RawArticle) for i in items) == 20
+    assert items[-1].reason.startswith("30 records rejected: not read (over the per-file record limit)")
+
+
+def test_streamed_reader_keeps_json_semantics(tmp_path):
+    """The wrapper key that wins, the single-object case and malformed text read as json.loads reads them."""
+    text = json.dumps({"meta": {"n": 2}, "data": [{"a": 1}], "articles": [{"b": 2}, [3]]})
+    assert list(iter_json_records(text, "x")) == [(1, {"b": 2}), (2, [3])]
+    assert list(iter_json_records(' {"title": "x", "data": {"k": []}} ', "x")) == [
+        (0, {"title": "x", "data": {"k": []}})]
+    for bad, where in (("[{}, {}", "line 1 column 8"), ('[{}] {}', "Extra data"), ("[{},]", "Expecting value")):
+        items = read(write(tmp_path / "bad.json", bad))
+        assert items[0].check == "malformed_json" and where in items[0].reason, (bad, items[0].reason)
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_memory_stays_flat_for_a_million_records(tmp_path, suffix):
+    """Peak memory of reading 1.5 million `{}` stays near the file's own size, in a fresh process (json.loads of
+    the list alone builds 1.5 million dicts, several hundred MB)."""
+    n = 1_500_000
+    text = "[" + ",".join(["{}"] * n) + "]" if suffix == "json" else "{}\n" * n
+    path = write(tmp_path / f"tiny.{suffix}", text)
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from spaceetl.ingest.models import FileEntry\n"
+        "from spaceetl.ingest.readers import read_file\n"
+        "p = Path(sys.argv[1])\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "items, _ = read_file(FileEntry(p.name, p, p.stat().st_size, 0), max_bytes=50_000_000, min_body_chars=80)\n"
+        "print(len(items), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows, grown_kb = map(int, out.stdout.split())
+    assert rows == 1001
+    assert grown_kb < 60_000, f"reading grew the process by {grown_kb / 1024:.0f} MB"
