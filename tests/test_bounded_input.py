@@ -94,3 +94,45 @@ def test_memory_stays_flat_for_a_million_records(tmp_path, suffix):
     rows, grown_kb = map(int, out.stdout.split())
     assert rows == 1001
     assert grown_kb < 60_000, f"reading grew the process by {grown_kb / 1024:.0f} MB"
+
+
+# --- 2. cost linear in the length of the text -------------------------------------------------------------------
+
+def _seconds(fn, text):
+    t0 = time.perf_counter()
+    fn(text)
+    return time.perf_counter() - t0
+
+
+@pytest.mark.parametrize("unit", ["(photo ", "(Photo", "x", ". ", "WASHINGTON ", "By ", "[A] ", "1/", "a\n"])
+def test_cleaning_grows_linearly_with_the_body(unit):
+    """Doubling a pathological body at most ~doubles the time (it was quadratic for '(photo': 40 s for 250 KB)."""
+    from spaceetl.ingest.textclean import clean_scraped_text
+
+    small, big = (unit * (n // len(unit)) for n in (40_000, 160_000))
+    t_small = min(_seconds(clean_scraped_text, small) for _ in range(3))
+    t_big = min(_seconds(clean_scraped_text, big) for _ in range(2))
+    assert t_big < 8 * t_small + 0.05, (unit, t_small, t_big)  # 4x the text: ~4x linear, 16x quadratic
+
+
+def test_outlet_tags_and_script_text_are_removed_and_recorded():
+    from spaceetl.ingest.textclean import clean_scraped_text
+
+    text = ("[SpaceNews] WASHINGTON — " + BODY + "\n\n"
+            "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);}\n\n"
+            "“We told [NASA] that the schedule holds,” the official said of the agreement and its terms. [Reuters]\n\n"
+            + BODY)
+    clean = clean_scraped_text(text)
+    assert "[SpaceNews]" not in clean.body and "[Reuters]" not in clean.body and "dataLayer" not in clean.body
+    assert "told [NASA] that" in clean.body  # an editor's insertion inside a sentence stays
+    assert clean.dateline == "WASHINGTON"
+    assert "[outlet_tag] [SpaceNews]" in clean.removed and "[outlet_tag] [Reuters]" in clean.removed
+    assert any(r.startswith("[script] window.dataLayer") for r in clean.removed)
+
+
+def test_caption_still_found_at_the_end_of_a_block():
+    from spaceetl.ingest.textclean import _is_caption
+
+    assert _is_caption("The rocket on the pad at dawn (Photo credit: ESA/Stephane Corvaja)")
+    assert _is_caption("Photo: the launch pad")
+    assert not _is_caption("The rocket (photo above) lifted off (at dawn)")
