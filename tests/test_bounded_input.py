@@ -136,3 +136,69 @@ def test_caption_still_found_at_the_end_of_a_block():
     assert _is_caption("The rocket on the pad at dawn (Photo credit: ESA/Stephane Corvaja)")
     assert _is_caption("Photo: the launch pad")
     assert not _is_caption("The rocket (photo above) lifted off (at dawn)")
+
+
+# --- 3-5. identity, the warehouse's own files, links ---------------------------------------------------------------
+
+def _walk(raw, **kw):
+    from spaceetl.ingest.discover import walk
+
+    return list(walk(raw, **kw))
+
+
+def test_raw_byte_name_and_escaped_looking_name_are_two_sources(tmp_path):
+    import os
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "plain.txt").write_text("Title\n\n" + BODY)
+    with open(os.path.join(os.fsencode(raw), b"h_bad\xff.txt"), "w") as f:
+        f.write("First\n\n" + BODY + " The first file.")
+    (raw / "h_bad\\xff.txt").write_text("Second\n\n" + BODY + " The second file.")
+    entries = _walk(raw)
+    paths = sorted(e.rel_path for e in entries)
+    assert len(set(paths)) == 3, paths
+    assert "plain.txt" in paths  # an ordinary name is itself
+    bodies = {e.rel_path: read_file(e, max_bytes=10_000, min_body_chars=80)[0][0].body for e in entries}
+    assert len(set(bodies.values())) == 3  # each name opened its own file
+
+
+def test_warehouse_reports_and_spill_inside_raw_are_not_read(tmp_path, caplog):
+    from spaceetl.ingest.discover import own_output_paths
+
+    raw = tmp_path / "raw"
+    for folder in ("reports", "spill", "news"):
+        (raw / folder).mkdir(parents=True)
+    (raw / "news" / "a.txt").write_text("Title\n\n" + BODY)
+    (raw / "reports" / "run.html").write_text("<html><body><p>" + BODY + "</p></body></html>")
+    (raw / "spill" / "b.txt").write_text("Title\n\n" + BODY)
+    (raw / "w.duckdb").write_bytes(b"DUCK" * 10)
+    (raw / "w.duckdb.wal").write_bytes(b"WAL" * 10)
+    entries = _walk(raw, exclude=(), own_paths=own_output_paths(raw / "w.duckdb"))
+    assert [e.rel_path for e in entries] == ["news/a.txt"]
+    assert sum("warehouse's own output" in r.message for r in caplog.records) == 4
+    assert len(_walk(raw, exclude=())) == 5  # without the warehouse's paths everything is listed
+
+
+def test_links_into_system_folders_are_never_read_even_when_following_links(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "env.txt").symlink_to("/proc/self/environ")
+    (raw / "null.txt").symlink_to("/dev/null")
+    items = _walk(raw, follow_outside_links=True)
+    assert {i.check for i in items} == {"link_to_system_folder"} and all(i.skipped for i in items)
+    from spaceetl.ingest.decode import read_limited
+    from spaceetl.errors import InputError
+
+    with pytest.raises(InputError, match="never read"):
+        read_limited(raw / "env.txt", 10_000, "env.txt")
+
+
+def test_symlink_loop_is_named_a_loop(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").symlink_to(raw / "b.txt")
+    (raw / "b.txt").symlink_to(raw / "a.txt")
+    (raw / "gone.txt").symlink_to(raw / "missing.txt")
+    checks = {i.source_path: i.check for i in _walk(raw)}
+    assert checks == {"a.txt": "symlink_loop", "b.txt": "symlink_loop", "gone.txt": "broken_link"}

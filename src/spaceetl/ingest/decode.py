@@ -37,7 +37,13 @@ LATIN_CODEPAGES = {"cp1252", "cp1250", "cp1254", "cp1257", "cp1258", "latin_1", 
 
 
 def read_limited(path: Path, max_bytes: int, rel_path: str) -> bytes:
-    """The bytes of a regular file, at most ``max_bytes`` of them (a file grown since discovery is refused)."""
+    """The bytes of a regular file, at most ``max_bytes`` of them (a file grown since discovery is refused).
+    Nothing under /proc, /sys or /dev is read, whatever link leads there (a link swapped in after discovery)."""
+    from .discover import in_system_folder
+
+    if in_system_folder(Path(os.path.realpath(path))):
+        raise InputError("special_file", "the path leads into /proc, /sys or /dev (kernel or device files): never read",
+                         path=rel_path)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
