@@ -202,3 +202,32 @@ def test_symlink_loop_is_named_a_loop(tmp_path):
     (raw / "gone.txt").symlink_to(raw / "missing.txt")
     checks = {i.source_path: i.check for i in _walk(raw)}
     assert checks == {"a.txt": "symlink_loop", "b.txt": "symlink_loop", "gone.txt": "broken_link"}
+
+
+# --- 5. smaller ones ------------------------------------------------------------------------------------------------
+
+def test_authors_keep_names_and_note_the_rest(tmp_path):
+    records = [{"title": "A", "body": BODY, "authors": [{"x": 1}, None, 5, {"name": "Ann Lee"}, "Bo Chan"]},
+               {"title": "B", "body": BODY + " Two.", "authors": 7}]
+    a, b = read(write(tmp_path / "authors.json", json.dumps(records)))
+    assert a.authors == ["Ann Lee", "Bo Chan"]
+    problems = [r for r in a.removed_text if r.startswith("[field_problem]")]
+    assert problems == ['[field_problem] authors[0] is {"x": 1}, not a name or an object with a name',
+                        "[field_problem] authors[1] is null, not a name or an object with a name",
+                        "[field_problem] authors[2] is 5, not a name or an object with a name"]
+    assert b.authors is None and "[field_problem] authors is 7, not a name" in b.removed_text
+
+
+def test_article_inside_ten_thousand_divs_keeps_its_text(tmp_path):
+    page = ("<html><head><title>Vega deal</title></head><body>" + "<div class='w'>" * 10_000
+            + f"<p>{BODY}</p><p>{BODY} Again.</p>" + "</div>" * 10_000 + "</body></html>")
+    t0 = time.perf_counter()
+    (item,) = read(write(tmp_path / "deep.html", page))
+    assert isinstance(item, RawArticle), item
+    assert item.body.startswith("The European Space Agency signed") and "Again." in item.body
+    assert time.perf_counter() - t0 < 30
+
+
+def test_payload_excerpts_stay_short(tmp_path):
+    items = read(write(tmp_path / "bad.jsonl", json.dumps({"body": "x " * 50_000}) + "\n" + "{" * 5000 + "\n"))
+    assert all(len(i.payload or "") <= 300 for i in items if isinstance(i, Rejected))

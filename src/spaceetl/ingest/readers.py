@@ -210,6 +210,28 @@ def _record_item(record: Any, path: str, index: int, min_body_chars: int) -> Ite
     return _finish(article, path, index, min_body_chars)
 
 
+def _authors(value: Any, problems: list[str]) -> list[str] | None:
+    """Authors given as a string, a list of strings or ``{name: ...}`` objects; anything else in the list (a
+    number, null, an object without a name) is noted as a field problem, never stored as 'None' or '5'."""
+    if not isinstance(value, (list, dict)):
+        return fields.as_authors(value) if isinstance(value, str) else _bad_authors(value, problems)
+    names: list[str] = []
+    for i, item in enumerate(value if isinstance(value, list) else [value]):
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(name)
+        else:
+            problems.append(f"[field_problem] authors[{i}] is {excerpt(json.dumps(item, default=str), 60)}, "
+                            "not a name or an object with a name")
+    return fields.as_authors(names) if names else None
+
+
+def _bad_authors(value: Any, problems: list[str]) -> None:
+    if value is not None:
+        problems.append(f"[field_problem] authors is {excerpt(json.dumps(value, default=str), 60)}, not a name")
+    return None
+
+
 def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, removed: list[str] | None = None) -> RawArticle:
     body = fields.first_value(record, "body")
     if isinstance(body, list) and body and all(isinstance(p, str) for p in body):
@@ -243,7 +265,7 @@ def _from_record(record: dict[str, Any], path: str, index: int, fmt: str, remove
         source_path=path, record=index, format=fmt,
         body=clean.body,
         title=fields.as_text(fields.first_value(record, "title")) or clean.title,
-        authors=fields.as_authors(fields.first_value(record, "authors")),
+        authors=_authors(fields.first_value(record, "authors"), removed),
         publisher=fields.as_text(fields.first_value(record, "publisher")) or fields.publisher_from_url(url),
         url=url,
         published_at=published_at, published_text=published_text,
