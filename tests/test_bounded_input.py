@@ -231,3 +231,23 @@ def test_article_inside_ten_thousand_divs_keeps_its_text(tmp_path):
 def test_payload_excerpts_stay_short(tmp_path):
     items = read(write(tmp_path / "bad.jsonl", json.dumps({"body": "x " * 50_000}) + "\n" + "{" * 5000 + "\n"))
     assert all(len(i.payload or "") <= 300 for i in items if isinstance(i, Rejected))
+
+
+def test_duplicates_are_decided_on_the_text_a_reader_sees(tmp_path):
+    """Two files whose clean bodies agree but whose closing lines (dropped by the cleaner as trailing) differ are
+    two articles; copies that differ only in page furniture stay one."""
+    from spaceetl.extract import _identity
+    from spaceetl.ids import sha256_text
+
+    base = "Vega deal signed\n\n" + BODY + "\n\n" + BODY.replace("Avio", "Arianespace")
+    files = {"a.txt": base + "\n\nLaunch set for March.", "b.txt": base + "\n\nLaunch set for June.",
+             "c.txt": "Space\n\n" + base + "\n\nLaunch set for March.\n\nShare this article",
+             "d.txt": base + "\n\nLaunch set for March."}
+    seen: dict[str, str] = {}
+    out = {}
+    for name, text in files.items():
+        (art,) = read(write(tmp_path / name, text))
+        out[name] = _identity(art, sha256_text(art.body), seen)
+    assert len({read(tmp_path / n)[0].body for n in files}) == 1  # the cleaner gives all four the same body
+    assert out["a.txt"][1] == "new" and out["b.txt"][1] == "new" and out["a.txt"][0] != out["b.txt"][0]
+    assert out["c.txt"] == (out["a.txt"][0], "duplicate") and out["d.txt"] == (out["a.txt"][0], "duplicate")
