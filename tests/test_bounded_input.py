@@ -251,3 +251,9 @@ def test_duplicates_are_decided_on_the_text_a_reader_sees(tmp_path):
     assert len({read(tmp_path / n)[0].body for n in files}) == 1  # the cleaner gives all four the same body
     assert out["a.txt"][1] == "new" and out["b.txt"][1] == "new" and out["a.txt"][0] != out["b.txt"][0]
     assert out["c.txt"] == (out["a.txt"][0], "duplicate") and out["d.txt"] == (out["a.txt"][0], "duplicate")
+
+
+def test_file_over_the_size_budget_is_quarantined_as_too_large(tmp_path):
+    (item,) = read_file(FileEntry("big.txt", write(tmp_path / "big.txt", "Title\n\n" + BODY * 20), 4000, 0),
+                        max_bytes=1000, min_body_chars=80)[0]
+    assert item.check == "file_too_large" and item.reason.startswith("too large: file is 4,000 bytes")

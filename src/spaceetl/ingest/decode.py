@@ -58,7 +58,7 @@ def read_limited(path: Path, max_bytes: int, rel_path: str) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise InputError("file_too_large", f"file grew past the {max_bytes:,}-byte limit while being read "
+                raise InputError("file_too_large", f"too large: file grew past the {max_bytes:,}-byte limit while being read "
                                                    "(SPACEETL_MAX_FILE_BYTES)", path=rel_path)
         return b"".join(chunks)
     finally:

@@ -37,7 +37,8 @@ def read_file(entry: FileEntry, *, max_bytes: int, min_body_chars: int, max_gzip
     path = entry.rel_path
     if entry.size > max_bytes:
         return [Rejected(path, 0, "read", "file_too_large",
-                         f"file is {entry.size:,} bytes, over the {max_bytes:,}-byte limit (SPACEETL_MAX_FILE_BYTES)")], None
+                         f"too large: file is {entry.size:,} bytes, over the {max_bytes:,}-byte limit "
+                                                         "(SPACEETL_MAX_FILE_BYTES, --max-file-bytes)")], None
     try:
         data = read_limited(entry.abs_path, max_bytes, path)
     except InputError as err:
