@@ -167,12 +167,12 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
 
 def _identity(art: RawArticle, digest: str, readers: dict[str, str]) -> tuple[str, str]:
     """(article id, 'new' or 'duplicate'). Two records are one article when their clean bodies and their reader
-    texts (title, body and the non-furniture lines the cleaner removed) agree: the cleaner drops lines, so equal
+    texts (body and the non-furniture lines the cleaner removed; not the headline) agree: the cleaner drops lines, so equal
     clean bodies alone can hide two different records. A second record with the same clean body but other
     reader text gets its id from its reader hash."""
     from .ingest.textclean import reader_sha256
 
-    reader = reader_sha256(art.title, art.body, art.removed_text)
+    reader = reader_sha256(art.body, art.removed_text)
     article_id = article_id_for(digest)
     if article_id in readers and readers[article_id] != reader:
         article_id = article_id_for(reader)

@@ -70,20 +70,20 @@ SCRIPT_PUNCT_SHARE = 0.04
 
 
 #: Kinds of removed blocks that are page furniture: two copies of an article that differ only in these are the same
-#: article to a reader. Other removed blocks (a title, a trailing line, a caption, a dateline) are text a reader
+#: article to a reader. Other removed blocks (a trailing line, a caption, a dateline) are text a reader
 #: sees, so they take part in deciding whether two records are the same article (``reader_sha256``).
 FURNITURE_KINDS = frozenset({"section", "junk", "photo_credit", "script", "outlet_tag", "glued_junk", "date",
-                             "date_note", "byline", "related_headline", "field_problem", "nul_characters", "api_truncation_marker"})
+                             "date_note", "byline", "related_headline", "title", "field_problem", "nul_characters", "api_truncation_marker"})
 
 
-def reader_sha256(title: str | None, body: str, removed: list[str]) -> str:
-    """SHA-256 of what a reader would read: the title, the body and every removed block that is not furniture.
-    The cleaner drops lines, so two different records can share a clean body; they are one article only when
-    this hash agrees too."""
+def reader_sha256(body: str, removed: list[str]) -> str:
+    """SHA-256 of what a reader would read as the article: the body and every removed block that is neither
+    furniture nor the headline (the same text under another headline is the same article). The cleaner drops
+    lines, so two different records can share a clean body; they are one article only when this hash agrees too."""
     import hashlib
 
-    seen = [r for r in removed if r[1:].split("]", 1)[0] not in FURNITURE_KINDS and not r.startswith("[title] ")]
-    text = "\n\n".join([" ".join((title or "").split()), body, *seen])
+    seen = [r for r in removed if r[1:].split("]", 1)[0] not in FURNITURE_KINDS]
+    text = "\n\n".join([body, *seen])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
