@@ -57,9 +57,9 @@ SENTENCE_END_CHARS = frozenset('.!?"”’…:;)')
 GLUED_TAIL = 200
 DATELINE_WINDOW = 300
 # A news outlet's tag in brackets opening or closing a paragraph ("[SpaceNews] WASHINGTON —", "... said. [Reuters]"):
-# one to four words, each starting with a capital letter or a digit. Brackets inside a sentence ("told [NASA]
-# that") are an editor's insertion and stay.
-_TAG = r"\[[A-Z][\w.&'’-]*(?: [A-Z0-9][\w.&'’-]*){0,3}\](?!\()"
+# one to three words, each starting with a capital letter (so "[Updated 4 March 2025]" is not one). Brackets inside
+# a sentence ("told [NASA] that") are an editor's insertion and stay.
+_TAG = r"\[[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,2}\](?!\()"
 OUTLET_TAG = re.compile(rf"(?m)^{_TAG} ?|(?<=[.!?\"”’)]) ?{_TAG}$")
 # Script text a scraper kept from the page ("window.dataLayer = window.dataLayer || [];", "googletag.cmd.push(
 # function() { ... });"): a block with one of these and the punctuation share of code, never prose.
