@@ -204,3 +204,12 @@ def test_sigterm_to_spaceetl_run_exits_143_with_one_line(tmp_path):
     assert done.returncode == 143, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "interrupted by SIGTERM" in done.stderr
     assert rows(warehouse, "SELECT status FROM runs")[0][0] == "interrupted"
+
+
+def test_a_warehouse_inside_the_raw_folder_is_not_read_back(tmp_path, settings_for):
+    raw = small_raw(tmp_path, 2)
+    settings = settings_for(raw).model_copy(update={"warehouse": raw / "wh" / "w.duckdb"})
+    first = run(settings).summary
+    assert first["articles_loaded"] == 2
+    again = run(settings).summary  # its reports, the DuckDB file and its lock are inside raw now
+    assert again["files_seen"] == 2 and again["records_read"] == 0 and again["quarantined"] == 0

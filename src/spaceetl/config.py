@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     max_nlp_chars: int = Field(200_000, ge=1000, description="Articles longer than this are cut for the NLP stage.")
 
     max_file_bytes: int = Field(20_000_000, ge=1, description="Files larger than this are quarantined unread.")
+    max_records_per_file: int = Field(100_000, ge=1, description="Records of one JSON/JSONL file read as articles; "
+                                      "the rest are counted in one quarantine row, not read.")
+    max_quarantine_rows_per_file: int = Field(1_000, ge=1, description="Rejected records of one file quarantined one "
+                                              "by one; the rest are counted by reason in one summary row.")
     include_hidden: bool = Field(False, description="Read files and folders whose names start with a dot.")
     min_body_chars: int = Field(80, ge=1, description="Shorter bodies are quarantined as 'no article text'.")
     near_duplicate_threshold: float = Field(0.6, gt=0, le=1, description="Estimated Jaccard (5-word shingles) at which an article is a near-duplicate.")

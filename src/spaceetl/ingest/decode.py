@@ -37,7 +37,13 @@ LATIN_CODEPAGES = {"cp1252", "cp1250", "cp1254", "cp1257", "cp1258", "latin_1", 
 
 
 def read_limited(path: Path, max_bytes: int, rel_path: str) -> bytes:
-    """The bytes of a regular file, at most ``max_bytes`` of them (a file grown since discovery is refused)."""
+    """The bytes of a regular file, at most ``max_bytes`` of them (a file grown since discovery is refused).
+    Nothing under /proc, /sys or /dev is read, whatever link leads there (a link swapped in after discovery)."""
+    from .discover import in_system_folder
+
+    if in_system_folder(Path(os.path.realpath(path))):
+        raise InputError("special_file", "the path leads into /proc, /sys or /dev (kernel or device files): never read",
+                         path=rel_path)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
@@ -52,7 +58,7 @@ def read_limited(path: Path, max_bytes: int, rel_path: str) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise InputError("file_too_large", f"file grew past the {max_bytes:,}-byte limit while being read "
+                raise InputError("file_too_large", f"too large: file grew past the {max_bytes:,}-byte limit while being read "
                                                    "(SPACEETL_MAX_FILE_BYTES)", path=rel_path)
         return b"".join(chunks)
     finally:

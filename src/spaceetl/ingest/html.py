@@ -25,6 +25,8 @@ def extract_html(html: str, path: str, min_chars: int) -> dict:
         if doc is None or len(text) < RECALL_SWITCH_RATIO * len(found_text):
             doc, text = found, found_text
     text = _with_continuation(html, text)
+    if len(text) < min_chars and (flat := _flattened(html)) is not None:
+        return extract_html(flat, path, min_chars)
     if len(text) < min_chars:
         raise InputError(
             "no_article_text",
@@ -39,6 +41,25 @@ def extract_html(html: str, path: str, min_chars: int) -> dict:
         "url": getattr(doc, "url", None),
         "published": getattr(doc, "date", None),
     }
+
+
+# Container tags: a page wrapped in hundreds of nested <div>s is past the parser's depth limit (libxml2 stops at
+# 256 levels), so the extractor sees nothing. Without its containers the page keeps its paragraphs and headings.
+# ``[^<>]*`` stops at the next "<": linear even on "<div<div<div..." with no ">".
+_CONTAINER_TAG = re.compile(r"</?(?:div|section|article|main|span|font|center|aside|header|footer|nav)\b[^<>]*>",
+                            re.IGNORECASE)
+DEEP_NESTING = 200
+
+
+def _flattened(html: str) -> str | None:
+    """The page without its container tags, when they are nested deeper than the parser follows; else None."""
+    depth = deepest = 0
+    for m in _CONTAINER_TAG.finditer(html):
+        depth += -1 if m.group(0)[1] == "/" else 1
+        deepest = max(deepest, depth)
+    if deepest < DEEP_NESTING:
+        return None
+    return _CONTAINER_TAG.sub("", html)
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—•»·]|-{1,2}|::)\s+")

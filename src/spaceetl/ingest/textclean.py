@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .datelines import FoundDate, dated_dateline, day_first_evidence, meta_line
+from .datelines import FoundDate, MetaLine, dated_dateline, day_first_evidence, meta_line
 
 SECTION_LABELS = {
     "news", "world", "business", "space", "defense", "defence", "military", "opinion", "analysis", "tech",
@@ -34,7 +34,10 @@ GLUED_JUNK = re.compile(
     r"(?<=[.!?\"”’)])\s*(real time analytics|share this article|advertisement|news|read more)\s*$",
     re.IGNORECASE,
 )
-CAPTION = re.compile(r"\((photo|image|picture|credit|photo credit|pictured)[^)]*\)\s*$|^(photo|image|caption)\s*:", re.IGNORECASE)
+# A caption ends in "(Photo credit: ...)" or starts "Photo:". Only the last parenthesis of a block is looked at
+# (``_is_caption``): searching "(photo[^)]*)$" from every "(photo" of a body is quadratic in its length.
+CAPTION_TAIL = re.compile(r"\((photo|image|picture|credit|photo credit|pictured)", re.IGNORECASE)
+CAPTION_HEAD = re.compile(r"(photo|image|caption)\s*:", re.IGNORECASE)
 PHOTO_CREDIT = re.compile(
     r"(via getty images|getty images|/afp|/reuters|/ap\b|ap photo|afp photo|reuters/|photo by|photograph:|"
     r"shutterstock|/bloomberg|courtesy of)", re.IGNORECASE,
@@ -49,7 +52,39 @@ NAVIGATION = re.compile(
     r"^([|»›·•/\\-]+|about( us)?|advertise( with us)?|privacy( policy)?|contact( us)?|rss|terms( of (use|service))?|"
     r"cookie (policy|settings)|sitemap|careers)$", re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"[.!?\"”’…:;)]$")
+SENTENCE_END_CHARS = frozenset('.!?"”’…:;)')
+#: How much of a block's end is searched for junk glued to the last sentence, and of its start for a dateline.
+GLUED_TAIL = 200
+DATELINE_WINDOW = 300
+# A news outlet's tag in brackets opening or closing a paragraph ("[SpaceNews] WASHINGTON —", "... said. [Reuters]"):
+# one to three words, each starting with a capital letter (so "[Updated 4 March 2025]" is not one). Brackets inside
+# a sentence ("told [NASA] that") are an editor's insertion and stay.
+_TAG = r"\[[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,2}\](?!\()"
+OUTLET_TAG = re.compile(rf"(?m)^{_TAG} ?|(?<=[.!?\"”’)]) ?{_TAG}$")
+# Script text a scraper kept from the page ("window.dataLayer = window.dataLayer || [];", "googletag.cmd.push(
+# function() { ... });"): a block with one of these and the punctuation share of code, never prose.
+SCRIPT_HINT = re.compile(r"\bfunction\s*\(|\b(?:var|let|const)\s+[\w$]+\s*=|\bwindow\.|\bdocument\.|"
+                         r"\bgoogletag\b|\badsbygoogle\b|\.push\(|=>|\bnew Date\(|\bfbq\(|\bgtag\(")
+_DROP_SCRIPT_PUNCT = str.maketrans("", "", "{}();=[]|&$")
+SCRIPT_PUNCT_SHARE = 0.04
+
+
+#: Kinds of removed blocks that are page furniture: two copies of an article that differ only in these are the same
+#: article to a reader. Other removed blocks (a trailing line, a caption, a dateline) are text a reader
+#: sees, so they take part in deciding whether two records are the same article (``reader_sha256``).
+FURNITURE_KINDS = frozenset({"section", "junk", "photo_credit", "script", "outlet_tag", "glued_junk", "date",
+                             "date_note", "byline", "related_headline", "title", "field_problem", "nul_characters", "api_truncation_marker"})
+
+
+def reader_sha256(body: str, removed: list[str]) -> str:
+    """SHA-256 of what a reader would read as the article: the body and every removed block that is neither
+    furniture nor the headline (the same text under another headline is the same article). The cleaner drops
+    lines, so two different records can share a clean body; they are one article only when this hash agrees too."""
+    import hashlib
+
+    seen = [r for r in removed if r[1:].split("]", 1)[0] not in FURNITURE_KINDS]
+    text = "\n\n".join([body, *seen])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -80,7 +115,7 @@ def _blocks(text: str) -> list[str]:
         lines = [ln for ln in block.split("\n") if ln.strip()]
         if not lines:
             continue
-        if len(lines) > 1 and any(_word_count(ln) <= 20 and not SENTENCE_END.search(ln) for ln in lines):
+        if len(lines) > 1 and any(_word_count(ln) <= 20 and not _ends_sentence(ln) for ln in lines):
             out.extend(lines)
         else:
             out.append(" ".join(lines) if len(lines) > 1 else lines[0])
@@ -91,14 +126,46 @@ def _word_count(s: str) -> int:
     return len(s.split())
 
 
+def _ends_sentence(s: str) -> bool:
+    return s[-1:] in SENTENCE_END_CHARS
+
+
+def _is_caption(block: str) -> bool:
+    if CAPTION_HEAD.match(block):
+        return True
+    block = block.rstrip()
+    if not block.endswith(")"):
+        return False
+    opening = block.rfind(")", 0, len(block) - 1) + 1  # the last group runs from after the previous ")"
+    return CAPTION_TAIL.search(block, opening) is not None
+
+
+def _is_script(block: str) -> bool:
+    sample = block[:2000]
+    punct = len(sample) - len(sample.translate(_DROP_SCRIPT_PUNCT))  # C-speed count; prose is ruled out here
+    return punct >= SCRIPT_PUNCT_SHARE * len(sample) and SCRIPT_HINT.search(sample) is not None
+
+
+def _strip_outlet_tags(text: str) -> tuple[str, list[str]]:
+    if "[" not in text:
+        return text, []
+    tags: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        tags.append(f"[outlet_tag] {m.group(0).strip()}")
+        return ""
+
+    return OUTLET_TAG.sub(drop, text), tags
+
+
 def _is_body_paragraph(block: str) -> bool:
     words = _word_count(block)
-    return words >= 25 or (words >= 8 and bool(SENTENCE_END.search(block)))
+    return words >= 25 or (words >= 8 and _ends_sentence(block))
 
 
 def _is_headline(block: str) -> bool:
     words = _word_count(block)
-    return 2 <= words <= 30 and not re.search(r"[.!:;]$", block) and not block.startswith(("“", '"'))
+    return 2 <= words <= 30 and block[-1:] not in ".!:;" and not block.startswith(("“", '"'))
 
 
 def _classify_furniture(block: str) -> str | None:
@@ -108,8 +175,10 @@ def _classify_furniture(block: str) -> str | None:
         return "section"
     if JUNK_LINES.match(block.strip()):
         return "junk"
-    if CAPTION.search(block):
+    if _is_caption(block):
         return "caption"
+    if _is_script(block):
+        return "script"
     if _word_count(block) <= 16 and PHOTO_CREDIT.search(block):
         return "photo_credit"
     if _word_count(block) <= 12 and BYLINE.match(block.strip()):
@@ -117,93 +186,130 @@ def _classify_furniture(block: str) -> str | None:
     return None
 
 
-def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
-    """``extracted`` marks text that a main-text extractor already took out of an HTML page: the page furniture
-    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and short blocks
-    after the last paragraph are removed only when navigation shows among them (a "MOST READ" box, footer links)."""
-    text = normalise_whitespace(text)
+@dataclass
+class _Layout:
+    """Where the story lies among a text's blocks, decided once before the blocks are sorted."""
+
+    blocks: list[str]
+    first_body: int
+    last_body: int
+    metas: dict[int, MetaLine]
+    section_like: set[int]
+    tail_is_furniture: bool
+    day_first: bool | None
+
+
+def _layout(text: str, extracted: bool) -> _Layout:
     blocks = _blocks(text)
-    removed: list[str] = []
-    authors: list[str] = []
-    title: str | None = None
-    kept: list[str] = []
-
-    first_body = next((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), len(blocks))
-    last_body = max((i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)), default=-1)
-
+    body = [i for i, b in enumerate(blocks) if _is_body_paragraph(b) and not _classify_furniture(b)]
+    first_body = body[0] if body else len(blocks)
+    last_body = body[-1] if body else -1
     # Date lines ("March 3, 2025", "Published: 21 Aug 2025 09:40 AEST", "By Jane Doe | March 3, 2025") are only
     # looked for in the title/byline area: above the first paragraph, or among the first three blocks.
     day_first = day_first_evidence(text)
     metas = {i: m for i in range(min(len(blocks), max(first_body, 3)))
              if (m := meta_line(blocks[i], day_first=day_first)) is not None}
-    found: list[FoundDate] = []
-
     # A short first line above a longer headline is a section label ("Military Space"), not the title.
     top = [i for i in range(first_body) if _is_headline(blocks[i]) and not _classify_furniture(blocks[i]) and i not in metas]
     section_like = {top[0]} if len(top) >= 2 and _word_count(blocks[top[0]]) <= 3 < _word_count(blocks[top[1]]) else set()
-
     # In extracted text, short blocks after the last paragraph are page furniture only when navigation shows
     # there (a list of tour dates or results closing an article is content).
     tail_is_furniture = not extracted or any(
         NAVIGATION.match(b) or (b.isupper() and 2 <= _word_count(b) <= 6) for b in blocks[last_body + 1:])
-    for i, block in enumerate(blocks):
-        if i in metas:
-            found.extend(metas[i].dates)
-            if metas[i].byline_names:
-                authors.extend(_split_authors(metas[i].byline_names))
-            removed.append(f"[{'byline' if metas[i].byline_names else 'date'}] {block}")
-            continue
-        kind = "section" if i in section_like else _classify_furniture(block)
-        if kind == "byline":
-            names = BYLINE.match(block.strip()).group("names")  # type: ignore[union-attr]
-            authors.extend(_split_authors(names))
-            removed.append(f"[byline] {block}")
-            continue
-        if kind:
-            removed.append(f"[{kind}] {block}")
-            continue
-        if i < first_body:
-            # Above the story: the first headline-like line is the title, later ones are related headlines.
-            if title is None and _is_headline(block):
-                title = block
-                removed.append(f"[title] {block}")
-            elif _is_headline(block) and not extracted:
-                removed.append(f"[related_headline] {block}")
-            else:
-                kept.append(block)
-            continue
-        if i > last_body and _word_count(block) <= 12 and tail_is_furniture:
-            removed.append(f"[trailing] {block}")
-            continue
-        kept.append(block)
+    return _Layout(blocks, first_body, last_body, metas, section_like, tail_is_furniture, day_first)
 
-    if kept:
-        glued = GLUED_JUNK.search(kept[-1])
-        if glued and _word_count(kept[-1]) > 3:
-            removed.append(f"[glued_junk] {glued.group(1)}")
-            kept[-1] = kept[-1][: glued.start()].rstrip()
 
-    dateline = None
-    dated = dated_dateline(kept[0], day_first=day_first) if kept else None
-    if dated:
-        dateline, when, end = dated
-        removed.append(f"[dateline] {kept[0][:end].strip()}")
-        kept[0] = kept[0][end:]
-        found.append(when)
-    elif kept:
-        m = DATELINE.match(kept[0])
-        if m:
-            place = (m.group("place") or m.group("place2") or "").strip(" ,")
-            if place.split(",")[0].isupper():
-                dateline = place
-                removed.append(f"[dateline] {m.group(0).strip()}")
-                kept[0] = kept[0][m.end():]
-
+def clean_scraped_text(text: str, *, extracted: bool = False) -> CleanText:
+    """``extracted`` marks text that a main-text extractor already took out of an HTML page: the page furniture
+    is mostly gone, so headline-like lines above the first paragraph are kept (sub-headings) and short blocks
+    after the last paragraph are removed only when navigation shows among them (a "MOST READ" box, footer links).
+    Every step is linear in the text's length: no pattern is searched from every position of a whole body."""
+    text, tags = _strip_outlet_tags(normalise_whitespace(text))
+    layout = _layout(text, extracted)
+    out = CleanText(title=None, body="", removed=tags)
+    found: list[FoundDate] = []
+    kept: list[str] = []
+    for i, block in enumerate(layout.blocks):
+        block = _sort_block(i, block, layout, extracted, out, found)
+        if block is not None:
+            kept.append(block)
+    _cut_glued_junk(kept, out.removed)
+    _take_dateline(kept, layout.day_first, out, found)
     best = min(found, key=lambda d: d.rank) if found else None
     if best and best.note:
-        removed.append(f"[date_note] {best.note}")
-    return CleanText(title=title, body="\n\n".join(kept).strip(), dateline=dateline, authors=authors, removed=removed,
-                     published_at=best.at if best else None, published_text=best.text if best else None)
+        out.removed.append(f"[date_note] {best.note}")
+    out.body = "\n\n".join(kept).strip()
+    if best:
+        out.published_at, out.published_text = best.at, best.text
+    return out
+
+
+def _sort_block(i: int, block: str, layout: _Layout, extracted: bool, out: CleanText,
+                found: list[FoundDate]) -> str | None:
+    """The block if it is content; otherwise None, with the block noted in ``out.removed`` under its kind (and
+    its title, authors or dates taken)."""
+    meta = layout.metas.get(i)
+    if meta is not None:
+        found.extend(meta.dates)
+        if meta.byline_names:
+            out.authors.extend(_split_authors(meta.byline_names))
+        out.removed.append(f"[{'byline' if meta.byline_names else 'date'}] {block}")
+        return None
+    kind = "section" if i in layout.section_like else _classify_furniture(block)
+    if kind == "byline":
+        out.authors.extend(_split_authors(BYLINE.match(block.strip()).group("names")))  # type: ignore[union-attr]
+    if kind:
+        out.removed.append(f"[{kind}] {block}")
+        return None
+    if i < layout.first_body:
+        return _above_story(block, extracted, out)
+    if i > layout.last_body and _word_count(block) <= 12 and layout.tail_is_furniture:
+        out.removed.append(f"[trailing] {block}")
+        return None
+    return block
+
+
+def _above_story(block: str, extracted: bool, out: CleanText) -> str | None:
+    """Above the story: the first headline-like line is the title, later ones are related headlines."""
+    if out.title is None and _is_headline(block):
+        out.title = block
+        out.removed.append(f"[title] {block}")
+        return None
+    if _is_headline(block) and not extracted:
+        out.removed.append(f"[related_headline] {block}")
+        return None
+    return block
+
+
+def _cut_glued_junk(kept: list[str], removed: list[str]) -> None:
+    """'Share this article' glued to the last sentence. Only the end of the last block is searched."""
+    if not kept:
+        return
+    tail_start = max(0, len(kept[-1]) - GLUED_TAIL)
+    glued = GLUED_JUNK.search(kept[-1], tail_start)
+    if glued and _word_count(kept[-1]) > 3:
+        removed.append(f"[glued_junk] {glued.group(1)}")
+        kept[-1] = kept[-1][: glued.start()].rstrip()
+
+
+def _take_dateline(kept: list[str], day_first: bool | None, out: CleanText, found: list[FoundDate]) -> None:
+    """'WASHINGTON (June 21, 2020) —' or 'WASHINGTON —' opening the first paragraph."""
+    if not kept:
+        return
+    dated = dated_dateline(kept[0][:DATELINE_WINDOW], day_first=day_first)
+    if dated:
+        out.dateline, when, end = dated
+        out.removed.append(f"[dateline] {kept[0][:end].strip()}")
+        kept[0] = kept[0][end:]
+        found.append(when)
+        return
+    m = DATELINE.match(kept[0][:DATELINE_WINDOW])
+    if m:
+        place = (m.group("place") or m.group("place2") or "").strip(" ,")
+        if place.split(",")[0].isupper():
+            out.dateline = place
+            out.removed.append(f"[dateline] {m.group(0).strip()}")
+            kept[0] = kept[0][m.end():]
 
 
 def _split_authors(names: str) -> list[str]:

@@ -21,7 +21,7 @@ from spacy.tokens import Span
 from ..ids import unlinked_entity_id
 from ..normalize.gazetteer import Gazetteer
 from ..normalize.names import lookup_key, strip_determiners_possessives
-from . import span_rules  # registers the Span extension ``linkable``
+from . import span_rules  # noqa: F401  (registers the Span extension ``linkable``)
 from .span_rules import entity_rules
 
 NON_ENTITY_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}

@@ -35,7 +35,8 @@ def read_entries(entries: Sequence[FileEntry], settings: Settings) -> tuple[list
     for entry in entries:
         try:
             items, _ = read_file(entry, max_bytes=settings.max_file_bytes, min_body_chars=settings.min_body_chars,
-                                 max_gzip_ratio=settings.max_gzip_ratio)
+                                 max_gzip_ratio=settings.max_gzip_ratio, max_records=settings.max_records_per_file,
+                                 max_rejected=settings.max_quarantine_rows_per_file)
         except RecursionError:  # JSON (or markup) nested deeper than any parser here follows: bad input, not a bug
             rejected.append(Rejected(entry.rel_path, 0, "parse", "nested_too_deep",
                                      "the file is nested too deeply to parse (thousands of levels of brackets or tags)"))
@@ -64,10 +65,10 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
     now = datetime.now(timezone.utc)
     records: list[dict] = []
     unique: dict[str, tuple[RawArticle, dict]] = {}
+    readers: dict[str, str] = {}  # article id -> the reader hash of its text
     for art in raw:
         digest = sha256_text(art.body)
-        article_id = article_id_for(digest)
-        status = "duplicate" if article_id in unique else "new"
+        article_id, status = _identity(art, digest, readers)
         records.append(dict(source_path=art.source_path, record=art.record, article_id=article_id, format=art.format,
                             encoding=art.encoding, file_sha256=art.file_sha256, status=status,
                             reason=f"same content as {unique[article_id][0].source_path}" if status == "duplicate" else None))
@@ -163,6 +164,23 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         stats={"records_read": len(raw) + len(rejected), "files_skipped": len(skipped), "nlp_docs": len(texts), "nlp_words": words,
                "nlp_seconds": nlp_seconds, "rows_seconds": rows_seconds, "n_process": n_process},
     )
+
+
+def _identity(art: RawArticle, digest: str, readers: dict[str, str]) -> tuple[str, str]:
+    """(article id, 'new' or 'duplicate'). Two records are one article when their clean bodies and their reader
+    texts (body and the non-furniture lines the cleaner removed; not the headline) agree: the cleaner drops lines, so equal
+    clean bodies alone can hide two different records. A second record with the same clean body but other
+    reader text gets its id from its reader hash."""
+    from .ingest.textclean import reader_sha256
+
+    reader = reader_sha256(art.body, art.removed_text)
+    article_id = article_id_for(digest)
+    if article_id in readers and readers[article_id] != reader:
+        article_id = article_id_for(reader)
+    if article_id in readers:
+        return article_id, "duplicate"
+    readers[article_id] = reader
+    return article_id, "new"
 
 
 def _unique_by(rows: list[dict], key: str) -> list[dict]:

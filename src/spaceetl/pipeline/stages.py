@@ -26,7 +26,7 @@ from ..checks.runner import CheckContext, CheckResult, Verdict, run_checks, verd
 from ..config import Settings
 from ..data import current_data_dir, data_files, use_data_dir
 from .extract import process_files
-from ..ingest.discover import is_unchanged, split_globs, walk
+from ..ingest.discover import is_unchanged, own_output_paths, split_globs, walk
 from ..ingest.models import FileEntry, Rejected
 from .context import Plan, RunContext, RunTotals
 
@@ -91,8 +91,9 @@ def discover(run: RunContext) -> Plan:
     rejected: list[Rejected] = []
     new_mtimes: dict[str, int] = {}
     seen = 0
+    own = own_output_paths(Path(settings.warehouse), settings.resolved_reports_dir(), settings.resolved_spill_dir())
     for item in walk(raw_dir, settings.include_hidden, follow_outside_links=settings.follow_outside_links,
-                     include=split_globs(settings.include), exclude=split_globs(settings.exclude)):
+                     include=split_globs(settings.include), exclude=split_globs(settings.exclude), own_paths=own):
         seen += 1
         missing.discard(item.source_path if isinstance(item, Rejected) else item.rel_path)
         if isinstance(item, Rejected):
