@@ -171,7 +171,7 @@ def _identity(art: RawArticle, digest: str, readers: dict[str, str]) -> tuple[st
     texts (body and the non-furniture lines the cleaner removed; not the headline) agree: the cleaner drops lines, so equal
     clean bodies alone can hide two different records. A second record with the same clean body but other
     reader text gets its id from its reader hash."""
-    from .ingest.textclean import reader_sha256
+    from ..ingest.textclean import reader_sha256
 
     reader = reader_sha256(art.body, art.removed_text)
     article_id = article_id_for(digest)
