@@ -31,7 +31,7 @@ BROKEN = re.compile(r"^(?:[a-z]{1,2}\s|['’])")  # "s Maxwell", "'Maxwell"
 def extract(folder: Path):
     """The tables a run would write for ``folder`` (no warehouse)."""
     from spaceetl.config import load_settings
-    from spaceetl.extract import extract_articles, read_entries
+    from spaceetl.pipeline.extract import extract_articles, read_entries
     from spaceetl.ingest.discover import walk
     from spaceetl.ingest.models import FileEntry
 

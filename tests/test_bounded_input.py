@@ -235,7 +235,7 @@ def test_payload_excerpts_stay_short(tmp_path):
 def test_duplicates_are_decided_on_the_text_a_reader_sees(tmp_path):
     """Two files whose clean bodies agree but whose closing lines (dropped by the cleaner as trailing) differ are
     two articles; copies that differ only in page furniture or in their headline stay one."""
-    from spaceetl.extract import _identity
+    from spaceetl.pipeline.extract import _identity
     from spaceetl.ids import sha256_text
 
     base = "Vega deal signed\n\n" + BODY + "\n\n" + BODY.replace("Avio", "Arianespace")
