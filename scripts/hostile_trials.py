@@ -74,6 +74,29 @@ def case_files(name: str, raw: Path, outside: Path) -> int:
     elif name == "json_body_paragraphs":
         (raw / "p.json").write_text(json.dumps({"title": "Relay", "body": TEXT.split("\n\n")[1:] + ["More later."]}))
         return 1
+    elif name == "tiny_records_json_4mb":  # ~1.3 million empty records in one JSON list
+        with open(raw / "tiny.json", "w") as fh:
+            fh.write("[" + ",".join(["{}"] * 1_333_000) + "]")
+    elif name == "no_line_breaks_1mb":
+        words = TEXT.split("\n\n")[1].split()
+        (raw / "oneline.txt").write_text(" ".join(rng.choice(words) for _ in range(150_000)) + ".")
+        return 1
+    elif name == "byte_and_escaped_names":  # h_bad<0xFF>.txt and a file literally named h_bad\xff.txt
+        (raw / os.fsdecode(b"h_bad\xff.txt")).write_text(TEXT)
+        (raw / "h_bad\\xff.txt").write_text(TEXT.replace("Tuesday", "Friday").replace("polar", "Arctic"))
+        return 2
+    elif name == "html_10000_nested_divs":
+        body = "<p>" + TEXT.split("\n\n")[1] + "</p>"
+        (raw / "deep.html").write_text("<html><head><title>Relay</title></head><body>" + "<div>" * 10000 + body
+                                       + "</div>" * 10000 + "</body></html>")
+        return 1
+    elif name == "odd_authors":
+        (raw / "authors.json").write_text(json.dumps({"title": "Relay", "authors": [{"x": 1}, None, 5],
+                                                      "body": TEXT.split("\n\n")[1]}))
+        return 1
+    elif name == "symlink_loop":
+        (raw / "loop_a.txt").symlink_to(raw / "loop_b.txt")
+        (raw / "loop_b.txt").symlink_to(raw / "loop_a.txt")
     elif name == "one_line_jsonl":
         line = TEXT.split("\n\n")[1].strip()
         (raw / "one.jsonl").write_text(json.dumps({"text": line}) + "\n")
@@ -83,7 +106,8 @@ def case_files(name: str, raw: Path, outside: Path) -> int:
 
 CASES = ["symlink_to_etc_passwd", "fifo_and_socket", "non_article_files", "gzip_bomb_zeros_200mb",
          "gzip_bomb_repeated_text", "article_plus_random_bytes", "high_byte_noise", "utf16_bom", "utf16_no_bom",
-         "gbk_chinese", "json_body_paragraphs", "one_line_jsonl"]
+         "gbk_chinese", "json_body_paragraphs", "one_line_jsonl", "tiny_records_json_4mb", "no_line_breaks_1mb",
+         "byte_and_escaped_names", "html_10000_nested_divs", "odd_authors", "symlink_loop"]
 
 
 def run_case(name: str, base: Path) -> dict:
