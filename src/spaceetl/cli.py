@@ -477,6 +477,8 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    import contextlib
+
     from .errors import SpaceetlError
 
     settings = _settings(args, "warehouse", "reports_dir")
@@ -486,7 +488,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from . import warehouse as wh
     from .report.build import collect, write_report
 
-    with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
+    conn = wh.open_verified(settings.warehouse, retry_s=settings.busy_retry_s)  # a damaged file: one line, exit 2
+    with contextlib.closing(conn):
         try:
             run_id = args.run_id or (conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone() or [None])[0]
         except Exception:  # noqa: BLE001 - a DuckDB file that is not a spaceetl warehouse
@@ -520,6 +523,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from . import preflight
 
     checks = preflight.check_environment(settings, load_model=True, check_prefect=True)
+    warehouse_ok = next((c.ok for c in checks if c.name == "warehouse"), True)
+    contents = preflight.check_warehouse_file(Path(settings.warehouse), full=True) if warehouse_ok else None
+    if contents is not None:  # opened read-only, every column of every table read
+        checks.append(contents)
     width = max((len(c.name) for c in checks), default=0)
     for c in checks:
         sys.stdout.write(f"{'OK  ' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}\n")
