@@ -365,9 +365,12 @@ def _more_line(more: int | None, fmt: str) -> str:
 def _write_csv(stream: Stream, out: TextIO, *, raw: bool) -> None:
     safe = (lambda v: v) if raw else spreadsheet_safe
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([safe(c) for c in stream.columns])
-    while chunk := stream.fetch(FETCH_ROWS):
-        writer.writerows([[safe(_csv_value(v)) for v in row] for row in chunk])
+    # Python's csv module quotes a field holding "\n" but not one holding a lone "\r", which readers then take
+    # for the end of the line: such a row is written with every field quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in itertools.chain([stream.columns], itertools.chain.from_iterable(iter(lambda: stream.fetch(FETCH_ROWS), []))):
+        cells = [safe(_csv_value(v)) for v in row]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
 
 
 def _write_json(stream: Stream, out: TextIO) -> None:

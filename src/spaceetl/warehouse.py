@@ -480,7 +480,7 @@ def verify_file(path: Path | str, *, full: bool = False, conn: duckdb.DuckDBPyCo
     a query reaches a missing block; a run would then write into it. So: the file is at least as long as the
     blocks its header declares, the catalog reads, every table counts its rows, and with ``full`` every column of
     every row is read (``bit_xor(hash(...))``, which also checks every block's checksum on the way). The file is
-    opened read-only (no ``.wal``, no temporary folder), or ``conn`` is used when the caller has one open.
+    opened read-only (no ``.wal``; nothing it runs spills), or ``conn`` is used when the caller has one open.
     Raises :class:`EnvironmentCheckError` (``check = "warehouse file"``) saying what is wrong, or
     :class:`WarehouseBusyError` when another process holds the file. Returns ``{"tables": {name: rows},
     "missing": [expected tables absent], "checksums": {name: value}}`` (checksums only with ``full``)."""
@@ -489,9 +489,10 @@ def verify_file(path: Path | str, *, full: bool = False, conn: duckdb.DuckDBPyCo
     own = conn is None
     if own:
         try:
-            conn = duckdb.connect(str(path), read_only=True, config={"temp_directory": ""})
+            conn = duckdb.connect(str(path), read_only=True)
         except duckdb.Error as exc:
-            if any(m in str(exc) for m in LOCK_MESSAGES):
+            # Held by another process, or open in this one with other settings: it opened, it is in use.
+            if any(m in str(exc) for m in (*LOCK_MESSAGES, "different configuration")):
                 raise WarehouseBusyError(f"warehouse {path} is busy (another process holds it)", stage="preflight",
                                          path=str(path)) from None
             raise _broken(path, f"is damaged and does not open ({_one_line(exc)})") from None
