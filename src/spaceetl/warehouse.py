@@ -497,6 +497,7 @@ def verify_file(path: Path | str, *, full: bool = False, conn: duckdb.DuckDBPyCo
                                          path=str(path)) from None
             raise _broken(path, f"is damaged and does not open ({_one_line(exc)})") from None
     try:
+        conn.execute("SET enable_progress_bar = false")  # DuckDB would draw it on standard output
         return _verify_open(conn, path, size, full)
     finally:
         if own:
