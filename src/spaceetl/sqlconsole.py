@@ -368,9 +368,13 @@ def _write_csv(stream: Stream, out: TextIO, *, raw: bool) -> None:
     # Python's csv module quotes a field holding "\n" but not one holding a lone "\r", which readers then take
     # for the end of the line: such a row is written with every field quoted.
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in itertools.chain([stream.columns], itertools.chain.from_iterable(iter(lambda: stream.fetch(FETCH_ROWS), []))):
-        cells = [safe(_csv_value(v)) for v in row]
-        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
+    for chunk in itertools.chain([[stream.columns]], iter(lambda: stream.fetch(FETCH_ROWS), [])):
+        rows = [[safe(_csv_value(v)) for v in row] for row in chunk]
+        if not any(isinstance(c, str) and "\r" in c for row in rows for c in row):
+            writer.writerows(rows)
+            continue
+        for cells in rows:
+            (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
 
 
 def _write_json(stream: Stream, out: TextIO) -> None:
