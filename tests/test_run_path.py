@@ -213,3 +213,28 @@ def test_a_warehouse_inside_the_raw_folder_is_not_read_back(tmp_path, settings_f
     assert first["articles_loaded"] == 2
     again = run(settings).summary  # its reports, the DuckDB file and its lock are inside raw now
     assert again["files_seen"] == 2 and again["records_read"] == 0 and again["quarantined"] == 0
+
+
+@pytest.mark.slow
+def test_a_file_past_its_time_budget_is_quarantined_too_slow_and_the_rest_loads(tmp_path, settings_for):
+    """On worker processes a file that runs past its budget stops its batch; the batch goes again file by file and
+    only the slow file is quarantined (with a sources row: it is not read again until it changes)."""
+    raw = small_raw(tmp_path, 3)
+    sentence = ("The agency said the relay satellite would reach its orbit next spring, and engineers in Tromso "
+                "will test the radio links over the coming weeks before the first data arrives. ")
+    (raw / "a_very_long_report.txt").write_text("A Very Long Report\n\n" + "\n\n".join([sentence * 5] * 1500),
+                                                encoding="utf-8")
+    settings = settings_for(raw, workers=2, batch_files=2, n_process=1, file_budget_s=8, file_budget_s_per_mb=0)
+    summary = run(settings).summary
+    try:
+        assert summary["files_failed"] == 0 and summary["articles_loaded"] == 3
+        reason, = rows(settings.warehouse, "SELECT reason FROM quarantine WHERE check_name = 'too_slow'")[0]
+        assert "time budget" in reason
+        assert rows(settings.warehouse, "SELECT status FROM sources WHERE source_path = 'a_very_long_report.txt'"
+                    )[0][0] == "quarantined"
+        again = run(settings).summary
+        assert again["records_read"] == 0  # not read again: it did not change
+    finally:
+        from spaceetl.pipeline import workers
+
+        workers.shutdown()

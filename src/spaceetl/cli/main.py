@@ -68,7 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(sql)
     sql.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table",
                      help="table (aligned, for reading) or csv / json / markdown on standard output (for export)")
-    sql.add_argument("--max-rows", type=int, default=50, help="rows shown in table format")
+    sql.add_argument("--limit", "--max-rows", dest="limit", type=int, default=200,
+                     help="rows shown in table / markdown format, then '… N more rows' (default 200); csv and json "
+                          "write every row")
+    sql.add_argument("--timeout", type=float, default=60.0,
+                     help="seconds the query may run, fetching included, before it is stopped (default 60; 0: none)")
+    sql.add_argument("--memory-limit", default="2GB",
+                     help="DuckDB memory limit for the query, e.g. 500MB (default 2GB); nothing spills to disk")
+    sql.add_argument("--raw", action="store_true",
+                     help="csv: write cells as they are (by default a cell starting with = + - @ tab or CR gets a "
+                          "leading ' so that a spreadsheet does not run it as a formula)")
 
     serve = sub.add_parser("serve", help="run the flow on a schedule over a raw folder (needs a Prefect server: PREFECT_API_URL)")
     serve.add_argument("raw_dir", nargs="?", type=Path, help="folder to ingest on every run")
@@ -462,6 +471,8 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    import contextlib
+
     from ..errors import SpaceetlError
 
     settings = _settings(args, "warehouse", "reports_dir")
@@ -471,7 +482,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .. import warehouse as wh
     from ..report.build import collect, write_report
 
-    with wh.session(settings.warehouse, read_only=True, retry_s=settings.busy_retry_s) as conn:
+    conn = wh.open_verified(settings.warehouse, retry_s=settings.busy_retry_s)  # a damaged file: one line, exit 2
+    with contextlib.closing(conn):
         try:
             run_id = args.run_id or (conn.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone() or [None])[0]
         except Exception:  # noqa: BLE001 - a DuckDB file that is not a spaceetl warehouse
@@ -505,6 +517,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from .. import preflight
 
     checks = preflight.check_environment(settings, load_model=True, check_prefect=True)
+    warehouse_ok = next((c.ok for c in checks if c.name == "warehouse"), True)
+    contents = preflight.check_warehouse_file(Path(settings.warehouse), full=True) if warehouse_ok else None
+    if contents is not None:  # opened read-only, every column of every table read
+        checks.append(contents)
     width = max((len(c.name) for c in checks), default=0)
     for c in checks:
         sys.stdout.write(f"{'OK  ' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}\n")
@@ -540,12 +556,19 @@ def cmd_fts_load(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    """Read-only by construction: see :mod:`spaceetl.warehouse.console`."""
-    from ..warehouse.console import render, run_query
+    """Read-only by construction, bounded in time and memory: see :mod:`spaceetl.warehouse.console`."""
+    import os
+
+    from ..warehouse.console import Limits, open_query, write
 
     settings = _settings(args, "warehouse")
-    result = run_query(settings.warehouse, args.query, retry_s=settings.busy_retry_s)
-    sys.stdout.write(render(result, args.format, max_rows=args.max_rows))
+    limits = Limits(timeout_s=args.timeout, memory_limit=args.memory_limit, rows=args.limit)
+    try:
+        with open_query(settings.warehouse, args.query, limits, retry_s=settings.busy_retry_s) as stream:
+            write(stream, sys.stdout, args.format, limit=limits.rows, raw=args.raw)
+            sys.stdout.flush()
+    except BrokenPipeError:  # `spaceetl sql ... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

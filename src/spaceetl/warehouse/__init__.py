@@ -3,10 +3,11 @@ the run lock, loads, run bookkeeping, the full-text index) and the read-only SQL
 
 from .core import (LOCK_MESSAGES, connect, create_views, delete_unreferenced_articles, finish_run, fts_extension_path,
                    init_schema, insert_frame, insert_run, known_files, link_near_duplicates, load_batch, mark_deleted,
-                   mark_interrupted_runs, mark_unchanged, present_files, rebuild_search_index, run_lock, session,
-                   transaction, unrepaired_runs, view_sql)
+                   mark_interrupted_runs, mark_unchanged, open_verified, present_files, rebuild_search_index, run_lock,
+                   session, transaction, unrepaired_runs, verify_file, view_sql)
 
 __all__ = ["LOCK_MESSAGES", "connect", "create_views", "delete_unreferenced_articles", "finish_run",
            "fts_extension_path", "init_schema", "insert_frame", "insert_run", "known_files", "link_near_duplicates",
            "load_batch", "mark_deleted", "mark_interrupted_runs", "mark_unchanged", "present_files",
-           "rebuild_search_index", "run_lock", "session", "transaction", "unrepaired_runs", "view_sql"]
+           "open_verified", "rebuild_search_index", "run_lock", "session", "transaction", "unrepaired_runs",
+           "verify_file", "view_sql"]

@@ -15,6 +15,7 @@ fails at once with "Could not set lock on file"):
 from __future__ import annotations
 
 import contextlib
+import functools
 import fcntl
 import logging
 import os
@@ -436,3 +437,110 @@ def rebuild_search_index(conn: duckdb.DuckDBPyConnection) -> bool:
         return False
     conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
     return True
+
+
+# --- verifying a warehouse file ------------------------------------------------------------------------------
+
+DUCKDB_HEADER_BYTES = 3 * 4096  # the main header and the two alternating database headers before block 0
+
+
+def verify_file(path: Path | str, *, full: bool = False, conn: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """Prove that an existing warehouse file is whole before anything trusts it, without writing a byte.
+
+    DuckDB opens a file cut in half without complaint (its catalog sits in the first blocks) and fails only when
+    a query reaches a missing block; a run would then write into it. So: the file is at least as long as the
+    blocks its header declares, the catalog reads, every table counts its rows, and with ``full`` every column of
+    every row is read (``bit_xor(hash(...))``, which also checks every block's checksum on the way). The file is
+    opened read-only (no ``.wal``; nothing it runs spills), or ``conn`` is used when the caller has one open.
+    Raises :class:`EnvironmentCheckError` (``check = "warehouse file"``) saying what is wrong, or
+    :class:`WarehouseBusyError` when another process holds the file. Returns ``{"tables": {name: rows},
+    "missing": [expected tables absent], "checksums": {name: value}}`` (checksums only with ``full``)."""
+    path = Path(path)
+    size = _checked_header(path)
+    own = conn is None
+    if own:
+        try:
+            conn = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            # Held by another process, or open in this one with other settings: it opened, it is in use.
+            if any(m in str(exc) for m in (*LOCK_MESSAGES, "different configuration")):
+                raise WarehouseBusyError(f"warehouse {path} is busy (another process holds it)", stage="preflight",
+                                         path=str(path)) from None
+            raise _broken(path, f"is damaged and does not open ({_one_line(exc)})") from None
+    try:
+        conn.execute("SET enable_progress_bar = false")  # DuckDB would draw it on standard output
+        return _verify_open(conn, path, size, full)
+    finally:
+        if own:
+            conn.close()
+
+
+def open_verified(path: Path | str, *, retry_s: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection (fts loaded, busy retried) to a warehouse :func:`verify_file` found whole (cheap
+    checks): what ``sql`` and ``report`` read through, so a damaged file is refused in one line, not trusted."""
+    path = Path(path)
+    size = _checked_header(path)
+    try:
+        conn = connect(path, read_only=True, retry_s=retry_s)
+    except duckdb.Error as exc:
+        raise _broken(path, f"is damaged and does not open ({_one_line(exc)})") from None
+    try:
+        _verify_open(conn, path, size, full=False)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _broken(path: Path, what: str):
+    from ..errors import EnvironmentCheckError
+
+    return EnvironmentCheckError(f"warehouse {path} {what}; it was not changed: restore it from a backup or move it "
+                                 "away (a run then starts a new one)", check="warehouse file", path=str(path))
+
+
+def _checked_header(path: Path) -> int:
+    """The file's size, once its first bytes say it is a DuckDB database (an empty file or random bytes is
+    refused before DuckDB is asked: DuckDB would only say "not a valid DuckDB database file")."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise _broken(path, f"cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise _broken(path, "is an empty file (0 bytes), not a DuckDB database")
+    if len(head) < 12 or head[8:12] != b"DUCK":
+        raise _broken(path, "is not a DuckDB database (corrupted or another kind of file)")
+    return size
+
+
+def _verify_open(conn: duckdb.DuckDBPyConnection, path: Path, size: int, full: bool) -> dict:
+    from ..schemas import TABLES
+
+    try:
+        _, _, block_size, total_blocks, *_ = conn.execute("PRAGMA database_size").fetchone()
+        declared = DUCKDB_HEADER_BYTES + int(total_blocks) * int(block_size)
+        if size < declared:
+            raise _broken(path, f"is truncated ({size:,} bytes of the {declared:,} its header declares)")
+        tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                              "WHERE database_name = current_database() ORDER BY ALL").fetchall()
+    except duckdb.Error as exc:
+        raise _broken(path, f"is damaged: its catalog does not read ({_one_line(exc)})") from None
+    result: dict = {"tables": {}, "checksums": {}}
+    for schema, name in tables:
+        label = name if schema == "main" else f"{schema}.{name}"
+        qualified = '"' + schema.replace('"', '""') + '"."' + name.replace('"', '""') + '"'
+        try:
+            result["tables"][label] = conn.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0]
+            if full:
+                sums = conn.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {qualified}").fetchone()
+                result["checksums"][label] = f"{functools.reduce(lambda a, b: a ^ (b or 0), sums, 0):016x}"
+        except duckdb.Error as exc:
+            raise _broken(path, f"is damaged: table {label} does not read ({_one_line(exc)})") from None
+    result["missing"] = [t for t in TABLES if t not in result["tables"]]
+    return result
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
