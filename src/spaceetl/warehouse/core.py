@@ -519,10 +519,12 @@ def _verify_open(conn: duckdb.DuckDBPyConnection, path: Path, size: int, full: b
     from ..schemas import TABLES
 
     try:
-        _, _, block_size, total_blocks, *_ = conn.execute("PRAGMA database_size").fetchone()
-        declared = DUCKDB_HEADER_BYTES + int(total_blocks) * int(block_size)
+        _, _, block_size, _total, used_blocks, *_ = conn.execute("PRAGMA database_size").fetchone()
+        # DuckDB cuts free blocks off the end of the file, so only the blocks in use must all be there
+        declared = DUCKDB_HEADER_BYTES + int(used_blocks) * int(block_size)
         if size < declared:
-            raise _broken(path, f"is truncated ({size:,} bytes of the {declared:,} its header declares)")
+            raise _broken(path, f"is truncated ({size:,} bytes, shorter than the {declared:,} its blocks in use "
+                                "need)")
         tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
                               "WHERE database_name = current_database() ORDER BY ALL").fetchall()
     except duckdb.Error as exc:
