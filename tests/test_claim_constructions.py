@@ -123,3 +123,21 @@ def test_unknown_placeholder_in_pattern_is_a_typed_error():
     assert "deal" in construction_rules().event_nouns
     with pytest.raises(ConstructionRulesError):
         _substitute({"LEMMA": {"IN": "$nope"}}, {})
+
+
+def test_by_phrase_of_time_is_no_agent(nlp):
+    text = "Kepler Orbital is assembling a relay satellite, with a launch expected by the end of June."
+    claims, _ = claims_of(nlp, text)
+    assert not any(c["predicate"] == "expect" and c["subject_text"] and "June" in c["subject_text"] for c in claims)
+
+
+def test_passive_with_a_demonstrative_subject_stays_out(nlp):
+    text = "That could be followed by crewed flights to the lunar south pole."
+    claims, _ = claims_of(nlp, text)
+    assert not any(c["predicate"] == "follow" for c in claims)
+
+
+def test_participle_of_a_light_verb_reads_as_the_nouns_verb(nlp):
+    text = "Senators rejected a proposal made by the Finance Ministry in May."
+    claims, _ = claims_of(nlp, text)
+    assert any(c["predicate"] == "propose" and c["subject_text"] == "the Finance Ministry" for c in claims)

@@ -249,7 +249,7 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     subj, head = _subject_token(verb)
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
-        if not passive and (head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_)):
+        if head.dep_ != "relcl" or (not passive and not (head.head.pos_ == "PROPN" or head.head.ent_type_)):
             return [], passive  # (a passive relative takes its subject from the by-agent: "which ESA funded")  # only about a named thing: "a law that sets ..." stays a description
         if not passive:
             subj = head.head
@@ -544,10 +544,10 @@ def _construction_object(verb: Token, obj: Token | None, cons: Constructions) ->
     noun ("held talks with SpaceX" -> SpaceX; "took a decision" has none)."""
     if verb.i in cons.light_noun:
         noun = cons.light_noun[verb.i]
-        return _prep_object(noun, construction_rules().object_preps | {"about", "over"}) or _prep_object(
-            verb, frozenset({"with", "on", "about", "over"}))
-    if verb.i in cons.obj and (obj is None or is_relative(obj)):
-        return cons.obj[verb.i]
+        return _prep_object(noun, construction_rules().object_preps | {"about", "over", "in", "into"}) or _prep_object(
+            verb, frozenset({"with", "on", "about", "over", "in", "into"}))
+    if verb.i in cons.obj and (obj is None or is_relative(obj)) and cons.obj[verb.i].ent_type_ not in NOT_DESCRIPTIONS:
+        return cons.obj[verb.i]  # not "42 launches through 2021, which the company valued": 2021 is no object
     return obj
 
 
@@ -565,7 +565,7 @@ def _parties(tokens: list[Token]) -> list[Token]:
     out: dict[int, Token] = {}
     for tok in tokens:
         for t in (tok, *tok.conjuncts):
-            if t.pos_ in {"PROPN", "NOUN"}:
+            if t.pos_ in {"PROPN", "NOUN"} and t.ent_type_ not in NOT_DESCRIPTIONS:  # "expected by the end of June"
                 out.setdefault(t.i, t)
     return [out[i] for i in sorted(out)]
 
@@ -616,7 +616,9 @@ def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
         verb = doc[i]
         if scan.in_quote(verb) or verb.head.pos_ not in {"NOUN", "PROPN"}:
             continue
-        predicate = construction_rules().synonyms.get(predicate_of(verb), predicate_of(verb))
+        ways = construction_rules()
+        predicate = ways.light_verbs.get((lemma_lc(verb), lemma_lc(verb.head))) or ways.synonyms.get(
+            predicate_of(verb), predicate_of(verb))  # "a proposal made by X" -> propose
         frame = _VerbFrame(verb=verb, lemma=lemma_lc(verb), predicate=predicate, subjects=list(_parties(agents)),
                            copula=None, ctype=rules.type_of.get(predicate), ccomp=None, indirect=False,
                            obj=verb.head)
