@@ -7,7 +7,11 @@ from datetime import date
 import pytest
 from conftest import extract_rows
 
-from spaceetl.nlp.constructions import ConstructionRulesError, _substitute, construction_rules
+from spaceetl.nlp.constructions import (
+    ConstructionRulesError,
+    _substitute,
+    construction_rules,
+)
 
 
 def claims_of(nlp, text):
@@ -141,3 +145,12 @@ def test_participle_of_a_light_verb_reads_as_the_nouns_verb(nlp):
     text = "Senators rejected a proposal made by the Finance Ministry in May."
     claims, _ = claims_of(nlp, text)
     assert any(c["predicate"] == "propose" and c["subject_text"] == "the Finance Ministry" for c in claims)
+
+
+def test_nominal_event_with_a_by_agent(nlp):
+    text = "The acquisition of Orbital Forge by Helion Dynamics closed in March."
+    claims, names = claims_of(nlp, text)
+    (c,) = [c for c in claims if c["predicate"] == "acquire"]
+    assert c["subject_text"] == "Helion Dynamics"
+    assert c["object_text"] == "Orbital Forge"
+    assert_row_shape(c, text)

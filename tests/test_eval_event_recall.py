@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import eval_event_recall as er  # noqa: E402
+import eval_event_recall as er
 
 # "The probe, which Vexa built, reached orbit." with a relative pronoun object and SpaceAfter=No before commas.
 CONLLU = "\n".join("\t".join(row) for row in [

@@ -4,8 +4,9 @@ The patterns and word maps live in ``data/claim_rules.yaml`` (``constructions``)
 event noun or a light verb without touching code; the matcher is compiled once per pipeline vocabulary and data
 folder. Matching only reports *where* a construction is; ``nlp.claims`` turns the matches into claim drafts:
 
-* ``nominal_possessor`` / ``nominal_between``: an event noun with its parties ("Germany's pledge of €5.1 billion",
-  "the deal between Italy and SpaceX") -> a claim per party with the noun's verb as predicate;
+* ``nominal_possessor`` / ``nominal_between`` / ``nominal_agent``: an event noun with its parties ("Germany's
+  pledge of €5.1 billion", "the deal between Italy and SpaceX", "the acquisition of Apollo Fusion by Astra") -> a
+  claim per party with the noun's verb as predicate;
 * ``participial_agent``: a participle with a by-agent ("a contract awarded by ESA") -> the agent is the subject,
   the noun the participle modifies is the object;
 * ``relative_object``: "the satellite, which Airbus built" -> the object is the noun, not "which";
@@ -135,7 +136,7 @@ def find_constructions(doc: Doc) -> Constructions:
         name = strings[match_id]
         nodes = dict(zip((n["RIGHT_ID"] for n in rules.patterns[name]), (doc[i] for i in ids)))
         event = nodes["event"]
-        if name in {"nominal_possessor", "nominal_between"}:
+        if name in {"nominal_possessor", "nominal_between", "nominal_agent"}:
             found.nominal.setdefault(event.i, []).append(nodes["party"])
         elif name == "participial_agent":
             found.participial.setdefault(event.i, []).append(nodes["party"])
