@@ -13,6 +13,9 @@ Decisions (documented for analysts):
 * What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
   unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
   contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
+* Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
+  objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
+  the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
 """
 
 from __future__ import annotations
