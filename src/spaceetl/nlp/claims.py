@@ -13,6 +13,9 @@ Decisions (documented for analysts):
 * What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
   unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
   contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
+* Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
+  objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
+  the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir, read_yaml
 from .claim_rules import ClaimRules, claim_rules
+from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
     from .entities import Link
@@ -61,6 +65,9 @@ class ClaimDraft:
     confidence: float = 0.5
     key: str = ""
     extra: dict = field(default_factory=dict)
+    # Character span of the word(s) that carry the predicate (a verb, an event noun, a light verb and its noun).
+    predicate_start: int | None = None
+    predicate_end: int | None = None
 
 
 def _text(span_or_tokens, body: str | None = None) -> str:
@@ -245,8 +252,8 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     subj, head = _subject_token(verb)
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
-        if head.dep_ != "relcl" or not (head.head.pos_ == "PROPN" or head.head.ent_type_):
-            return [], passive  # only about a named thing: "a law that sets ..." stays a description
+        if head.dep_ != "relcl" or (not passive and not (head.head.pos_ == "PROPN" or head.head.ent_type_)):
+            return [], passive  # (a passive relative takes its subject from the by-agent: "which ESA funded")  # only about a named thing: "a law that sets ..." stays a description
         if not passive:
             subj = head.head
     if passive:
@@ -354,6 +361,7 @@ class _ClauseScan:
     sents: list[Span]
     sent_ends: list[int]
     sent_info: dict[int, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    cons: Constructions = field(default_factory=Constructions)
 
     def in_quote(self, tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in self.quote_ranges)
@@ -407,6 +415,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
                        quote_ranges=quote_ranges, money=sorted(money_starts) if money_starts is not None else None,
                        sents=sent_list, sent_ends=[s.end for s in sent_list])
     _CLAUSE_MEMO.clear()
+    scan.cons = find_constructions(doc)
     verb_positions = np.flatnonzero(np.isin(doc.to_array([POS]).reshape(-1), [VERB, AUX])) if len(doc) else []
     drafts: list[ClaimDraft] = []
     for i in verb_positions:
@@ -416,6 +425,7 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
         frame = _verb_frame(verb, scan)
         if frame is not None:
             drafts.extend(_frame_claims(frame, scan))
+    drafts.extend(_construction_claims(scan))
     drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
@@ -433,6 +443,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
     predicate = predicate_of(verb) if copula is None else copula[1]
+    if copula is None:  # "take a decision" -> decide, "called off" -> cancel (data/claim_rules.yaml constructions)
+        predicate = scan.cons.predicate.get(verb.i) or construction_rules().synonyms.get(predicate, predicate)
     found = _frame_subjects(verb, copula, rules)
     if found is None:
         return None
@@ -443,6 +455,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
     if reporting and scan.in_quote(ccomp):
         return None  # the attribution of a direct quote: handled by quote_claims
     obj = _object(verb, passive) if copula is None else copula[0]
+    if copula is None:
+        obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
 
@@ -512,7 +526,108 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
                 d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it
         if reported_by:
             d.attribution = d.attribution or reported_by
+        d.predicate_start, d.predicate_end = _predicate_span(verb, scan.cons)
         drafts.append(d)
+    return drafts
+
+
+# --- constructions the clause rules do not read (nlp/constructions.py finds them) ----------------------------
+
+
+def _predicate_span(anchor: Token, cons: Constructions) -> tuple[int, int]:
+    """The predicate's words: the verb, or a light verb with its noun ("took a decision")."""
+    noun = cons.light_noun.get(anchor.i)
+    last = noun if noun is not None and noun.i > anchor.i else anchor
+    return anchor.idx, last.idx + len(last)
+
+
+def _construction_object(verb: Token, obj: Token | None, cons: Constructions) -> Token | None:
+    """The object a construction gives a verb: the noun a relative clause hangs from ("which Airbus built"), the
+    object a coordinated verb shares ("built and launched the satellite"), or the complement of a light verb's
+    noun ("held talks with SpaceX" -> SpaceX; "took a decision" has none)."""
+    if verb.i in cons.light_noun:
+        noun = cons.light_noun[verb.i]
+        return _prep_object(noun, construction_rules().object_preps | {"about", "over", "in", "into"}) or _prep_object(
+            verb, frozenset({"with", "on", "about", "over", "in", "into"}))
+    if verb.i in cons.obj and (obj is None or is_relative(obj)) and cons.obj[verb.i].ent_type_ not in NOT_DESCRIPTIONS:
+        return cons.obj[verb.i]  # not "42 launches through 2021, which the company valued": 2021 is no object
+    return obj
+
+
+def _prep_object(head: Token, preps: frozenset[str]) -> Token | None:
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _parties(tokens: list[Token]) -> list[Token]:
+    """The matched parties with their conjuncts ("between Italy and SpaceX"), each once, no pronoun."""
+    out: dict[int, Token] = {}
+    for tok in tokens:
+        for t in (tok, *tok.conjuncts):
+            if t.pos_ in {"PROPN", "NOUN"} and t.ent_type_ not in NOT_DESCRIPTIONS:  # "expected by the end of June"
+                out.setdefault(t.i, t)
+    return [out[i] for i in sorted(out)]
+
+
+def _governing_modality(anchor: Token, drafts: list[ClaimDraft], scan: _ClauseScan) -> None:
+    """A nominal event takes the modality of the clause it sits in when that is stronger: "the deal between
+    Italy and SpaceX could collapse" is hedged, "the deal ... fell through" negated."""
+    gov = anchor.head
+    while gov.pos_ not in {"VERB", "AUX"} and gov.head.i != gov.i:
+        gov = gov.head
+    if gov.pos_ not in {"VERB", "AUX"}:
+        return
+    s_text = scan.info(scan.sentence(anchor))[0]
+    modality, cue = modality_of(_clause_tokens(gov), s_text, scan.rules, gov)
+    for d in drafts:
+        if d.modality == "asserted" and modality != "asserted":
+            d.modality, d.modality_cue = modality, cue
+
+
+def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
+    """Claims of nominal events ("Germany's pledge of €5.1 billion", "the deal between Italy and SpaceX") and of
+    participles with a by-agent ("a contract awarded by ESA to OHB"), built through the verb frame so that type,
+    modality and spans follow the same rules as a verb's claims."""
+    doc, rules, cons = scan.doc, scan.rules, scan.cons
+    event_nouns = construction_rules().event_nouns
+    drafts: list[ClaimDraft] = []
+    for i, parties in sorted(cons.nominal.items()):
+        noun = doc[i]
+        if scan.in_quote(noun):
+            continue
+        predicate = event_nouns[noun.lemma_.lower()]
+        between = any(p.head.lower_ == "between" for p in parties)
+        obj = None if between else _prep_object(noun, construction_rules().object_preps)
+        ctype = rules.type_of.get(predicate)
+        if noun.lemma_.lower() in rules.transaction_nouns and scan.has_money(noun.left_edge.idx,
+                                                                              noun.right_edge.idx + 1):
+            ctype = "transaction"
+        frame = _VerbFrame(verb=noun, lemma=predicate, predicate=predicate, subjects=list(_parties(parties)),
+                           copula=None, ctype=ctype, ccomp=None, indirect=False, obj=obj)
+        made = _frame_claims(frame, scan)
+        for d in made:  # "Germany's pledge": the party without its possessive ending
+            if d.subject is not None and d.subject[-1].dep_ == "case" and len(d.subject) > 1:
+                d.subject = d.subject[:-1]
+                d.subject_text = _text(d.subject, scan.text)
+        _governing_modality(noun, made, scan)
+        drafts.extend(made)
+    for i, agents in sorted(cons.participial.items()):
+        verb = doc[i]
+        if scan.in_quote(verb) or verb.head.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        ways = construction_rules()
+        predicate = ways.light_verbs.get((lemma_lc(verb), lemma_lc(verb.head))) or ways.synonyms.get(
+            predicate_of(verb), predicate_of(verb))  # "a proposal made by X" -> propose
+        frame = _VerbFrame(verb=verb, lemma=lemma_lc(verb), predicate=predicate, subjects=list(_parties(agents)),
+                           copula=None, ctype=rules.type_of.get(predicate), ccomp=None, indirect=False,
+                           obj=verb.head)
+        drafts.extend(_frame_claims(frame, scan))
+    for d in drafts:
+        d.key = f"c{d.key}"
     return drafts
 
 
