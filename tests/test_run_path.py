@@ -238,3 +238,19 @@ def test_a_file_past_its_time_budget_is_quarantined_too_slow_and_the_rest_loads(
         from spaceetl.pipeline import workers
 
         workers.shutdown()
+
+
+def test_the_readme_sample_output_is_what_a_sample_run_prints(tmp_path, settings_for):
+    """The quick start shows a real run's summary: its check counts must be the ones a run of the sample prints."""
+    import re
+
+    from conftest import ROOT
+    from spaceetl.cli.main import _check_counts
+
+    shown = re.search(r"^Done\. (PASS=\d+ WARN=\d+ ERROR=\d+ TOTAL=\d+)$",
+                      (ROOT / "README.md").read_text(encoding="utf-8"), re.M).group(1)
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES, raw)
+    result = run(settings_for(raw))
+    counts = _check_counts(result.report)
+    assert " ".join(f"{k}={v}" for k, v in counts.items()) == shown
