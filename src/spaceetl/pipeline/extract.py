@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import polars as pl
@@ -59,93 +60,18 @@ def process_files(entries: Sequence[FileEntry], settings: Settings, run_id: str,
 
 def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
                      rejected: Sequence[Rejected] = ()) -> BatchOutput:
-    from ..nlp.pipeline import get_nlp
-    from ..nlp.rows import ArticleContext, article_rows, sentence_spans
-
+    """Articles of one batch -> the rows of every article table: identity and duplicates, the NLP pass, the
+    near-duplicate signatures, and the quarantine rows of what was rejected on the way."""
     now = datetime.now(timezone.utc)
-    records: list[dict] = []
-    unique: dict[str, tuple[RawArticle, dict]] = {}
-    readers: dict[str, str] = {}  # article id -> the reader hash of its text
-    for art in raw:
-        digest = sha256_text(art.body)
-        article_id, status = _identity(art, digest, readers)
-        records.append(dict(source_path=art.source_path, record=art.record, article_id=article_id, format=art.format,
-                            encoding=art.encoding, file_sha256=art.file_sha256, status=status,
-                            reason=f"same content as {unique[article_id][0].source_path}" if status == "duplicate" else None))
-        if status == "new":
-            language = detect_language(art.body)
-            unique[article_id] = (art, dict(article_id=article_id, content_sha256=digest, language=language))
-    for r in rejected:
-        records.append(dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
-                            encoding=r.encoding, file_sha256=r.file_sha256,
-                            status="skipped" if r.skipped else "quarantined", reason=r.reason))
+    records, unique = _identities(raw, rejected)
     skipped = [r for r in rejected if r.skipped]
     rejected = [r for r in rejected if not r.skipped]  # skipped files are not bad articles: no quarantine row
-
-    nlp = get_nlp(settings.spacy_model)
-    english = [(art, meta) for art, meta in unique.values() if meta["language"] == "en"]
-    pieces = [nlp_pieces(art.body, settings.max_nlp_chars, settings.long_article) for art, _ in english]
-    short = [(p[0], pair) for p, pair in zip(pieces, english) if len(p) == 1]
-    long = [(p, pair) for p, pair in zip(pieces, english) if len(p) > 1]
-    t_nlp = time.perf_counter()
-    n_process = settings.effective_n_process_in(len(short), multiprocessing.current_process().daemon)
-    docs = nlp.pipe([t for t, _ in short], batch_size=settings.nlp_batch_size, n_process=n_process)
-
-    rows: dict[str, list[dict]] = {t: [] for t in ("mentions", "entities", "amounts", "dates", "claims", "references")}
-    article_rows_out: list[dict] = []
-    rows_seconds = 0.0
-    words = 0
-    for doc, (_text, (art, meta)) in zip(docs, short):  # docs first: the generator is drained and its workers end cleanly
-        t_rows = time.perf_counter()
-        ctx = ArticleContext(article_id=meta["article_id"], body=art.body,
-                             published=art.published_at.date() if art.published_at else None, run_id=run_id)
-        produced = article_rows(doc, ctx)
-        for name, produced_rows in produced.items():
-            rows[name].extend(produced_rows)
-        rows_seconds += time.perf_counter() - t_rows
-        words += len(art.body.split())
-        progress.tick()
-    for texts, (art, meta) in long:
-        published = art.published_at.date() if art.published_at else None
-        offset = sentences = 0
-        # One piece at a time: memory stays that of one piece's parse however long the article is.
-        for i, doc in enumerate(nlp.pipe(texts, batch_size=1)):
-            t_rows = time.perf_counter()
-            produced = article_rows(doc, ArticleContext(article_id=f"{meta['article_id']}#{i}", body=texts[i],
-                                                        published=published, run_id=run_id))
-            for name, produced_rows in produced.items():
-                rows[name].extend(_shift(produced_rows, meta["article_id"], offset, sentences))
-            offset += len(texts[i])
-            sentences += len(sentence_spans(doc))
-            rows_seconds += time.perf_counter() - t_rows
-        words += len(art.body.split())
-    texts = [t for p in pieces for t in p]
-    nlp_seconds = time.perf_counter() - t_nlp - rows_seconds
-
-    from ..ingest.neardup import band_hashes, signature
-
-    signatures: list[dict] = []
-    bands: list[dict] = []
-    for art, meta in unique.values():
-        sig = signature(art.body)
-        signatures.append(dict(article_id=meta["article_id"], signature=sig.tolist(), run_id=run_id))
-        bands.extend(dict(article_id=meta["article_id"], band=b, bucket=h, run_id=run_id)
-                     for b, h in enumerate(band_hashes(sig)))
-        nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
-        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars and settings.long_article == "truncate":
-            nlp_status = "truncated"
-        article_rows_out.append(dict(
-            article_id=meta["article_id"], title=art.title, authors=art.authors, publisher=art.publisher, url=art.url,
-            published_at=art.published_at, published_text=art.published_text, dateline=art.dateline,
-            language=meta["language"], body=art.body, word_count=len(art.body.split()),
-            content_sha256=meta["content_sha256"], removed_text=art.removed_text or None, source_format=art.format,
-            nlp_status=nlp_status, story_id=meta["article_id"], near_duplicate_of=None, near_duplicate_similarity=None, run_id=run_id,
-            **art.metadata_columns(),
-        ))
-
+    nlp = _nlp_rows(list(unique.values()), settings, run_id)
+    article_rows_out, signatures, bands = _article_rows(list(unique.values()), settings, run_id)
     quarantine = [dict(run_id=run_id, stage=r.stage, source_path=r.source_path, record=r.record, table_name=None,
                        row_key=None, check_name=r.check, reason=r.reason, payload=r.payload, quarantined_at=now)
                   for r in rejected]
+    rows = nlp.rows
     tables = {
         "articles": ARTICLES.frame(article_rows_out),
         "article_signatures": ARTICLE_SIGNATURES.frame(signatures),
@@ -161,9 +87,127 @@ def extract_articles(raw: Sequence[RawArticle], settings: Settings, run_id: str,
         tables=tables,
         records=pl.DataFrame(records, schema=RECORD_SCHEMA) if records else pl.DataFrame(schema=RECORD_SCHEMA),
         quarantine=QUARANTINE.frame(quarantine),
-        stats={"records_read": len(raw) + len(rejected), "files_skipped": len(skipped), "nlp_docs": len(texts), "nlp_words": words,
-               "nlp_seconds": nlp_seconds, "rows_seconds": rows_seconds, "n_process": n_process},
+        stats={"records_read": len(raw) + len(rejected), "files_skipped": len(skipped), "nlp_docs": nlp.docs,
+               "nlp_words": nlp.words, "nlp_seconds": nlp.nlp_seconds, "rows_seconds": nlp.rows_seconds,
+               "n_process": nlp.n_process},
     )
+
+
+Unique = dict[str, tuple[RawArticle, dict]]  # article id -> (the first record with that text, its identity)
+
+
+def _identities(raw: Sequence[RawArticle], rejected: Sequence[Rejected]) -> tuple[list[dict], Unique]:
+    """One record row per input record (new, duplicate, skipped or quarantined) and the batch's distinct articles."""
+    records: list[dict] = []
+    unique: Unique = {}
+    readers: dict[str, str] = {}  # article id -> the reader hash of its text
+    for art in raw:
+        digest = sha256_text(art.body)
+        article_id, status = _identity(art, digest, readers)
+        records.append(dict(source_path=art.source_path, record=art.record, article_id=article_id, format=art.format,
+                            encoding=art.encoding, file_sha256=art.file_sha256, status=status,
+                            reason=f"same content as {unique[article_id][0].source_path}" if status == "duplicate" else None))
+        if status == "new":
+            unique[article_id] = (art, dict(article_id=article_id, content_sha256=digest,
+                                            language=detect_language(art.body)))
+    for r in rejected:
+        records.append(dict(source_path=r.source_path, record=r.record, article_id=None, format=r.format,
+                            encoding=r.encoding, file_sha256=r.file_sha256,
+                            status="skipped" if r.skipped else "quarantined", reason=r.reason))
+    return records, unique
+
+
+@dataclass
+class _NlpRows:
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {
+        t: [] for t in ("mentions", "entities", "amounts", "dates", "claims", "references")})
+    words: int = 0
+    docs: int = 0
+    n_process: int = 1
+    nlp_seconds: float = 0.0
+    rows_seconds: float = 0.0
+
+    def add(self, produced: dict[str, list[dict]]) -> None:
+        for name, produced_rows in produced.items():
+            self.rows[name].extend(produced_rows)
+
+
+def _nlp_rows(articles: list[tuple[RawArticle, dict]], settings: Settings, run_id: str) -> _NlpRows:
+    """The NLP pass over the English articles: short ones through one ``nlp.pipe``, long ones piece by piece."""
+    from ..nlp.pipeline import get_nlp
+
+    nlp = get_nlp(settings.spacy_model)
+    english = [(art, meta) for art, meta in articles if meta["language"] == "en"]
+    pieces = [nlp_pieces(art.body, settings.max_nlp_chars, settings.long_article) for art, _ in english]
+    out = _NlpRows(docs=sum(len(p) for p in pieces))
+    short = [(p[0], pair) for p, pair in zip(pieces, english) if len(p) == 1]
+    long = [(p, pair) for p, pair in zip(pieces, english) if len(p) > 1]
+    t_nlp = time.perf_counter()
+    out.n_process = settings.effective_n_process_in(len(short), multiprocessing.current_process().daemon)
+    docs = nlp.pipe([t for t, _ in short], batch_size=settings.nlp_batch_size, n_process=out.n_process)
+    _short_rows(docs, short, run_id, out)
+    for texts, (art, meta) in long:
+        _long_rows(nlp, texts, art, meta, run_id, out)
+    out.nlp_seconds = time.perf_counter() - t_nlp - out.rows_seconds
+    return out
+
+
+def _short_rows(docs, short: list, run_id: str, out: _NlpRows) -> None:
+    from ..nlp.rows import ArticleContext, article_rows
+
+    for doc, (_text, (art, meta)) in zip(docs, short):  # docs first: the generator is drained and its workers end cleanly
+        t_rows = time.perf_counter()
+        out.add(article_rows(doc, ArticleContext(article_id=meta["article_id"], body=art.body, run_id=run_id,
+                                                 published=art.published_at.date() if art.published_at else None)))
+        out.rows_seconds += time.perf_counter() - t_rows
+        out.words += len(art.body.split())
+        progress.tick()
+
+
+def _long_rows(nlp, texts: list[str], art: RawArticle, meta: dict, run_id: str, out: _NlpRows) -> None:
+    """One piece at a time: memory stays that of one piece's parse however long the article is; offsets and
+    sentence numbers are shifted back into the whole body."""
+    from ..nlp.rows import ArticleContext, article_rows, sentence_spans
+
+    published = art.published_at.date() if art.published_at else None
+    offset = sentences = 0
+    for i, doc in enumerate(nlp.pipe(texts, batch_size=1)):
+        t_rows = time.perf_counter()
+        produced = article_rows(doc, ArticleContext(article_id=f"{meta['article_id']}#{i}", body=texts[i],
+                                                    published=published, run_id=run_id))
+        for name, produced_rows in produced.items():
+            out.rows[name].extend(_shift(produced_rows, meta["article_id"], offset, sentences))
+        offset += len(texts[i])
+        sentences += len(sentence_spans(doc))
+        out.rows_seconds += time.perf_counter() - t_rows
+    out.words += len(art.body.split())
+
+
+def _article_rows(articles: list[tuple[RawArticle, dict]], settings: Settings,
+                  run_id: str) -> tuple[list[dict], list[dict], list[dict]]:
+    """The articles rows, and the MinHash signatures and LSH bands the load links near-duplicates with."""
+    from ..ingest.neardup import band_hashes, signature
+
+    rows: list[dict] = []
+    signatures: list[dict] = []
+    bands: list[dict] = []
+    for art, meta in articles:
+        sig = signature(art.body)
+        signatures.append(dict(article_id=meta["article_id"], signature=sig.tolist(), run_id=run_id))
+        bands.extend(dict(article_id=meta["article_id"], band=b, bucket=h, run_id=run_id)
+                     for b, h in enumerate(band_hashes(sig)))
+        nlp_status = "processed" if meta["language"] == "en" else "skipped_language"
+        if nlp_status == "processed" and len(art.body) > settings.max_nlp_chars and settings.long_article == "truncate":
+            nlp_status = "truncated"
+        rows.append(dict(
+            article_id=meta["article_id"], title=art.title, authors=art.authors, publisher=art.publisher, url=art.url,
+            published_at=art.published_at, published_text=art.published_text, dateline=art.dateline,
+            language=meta["language"], body=art.body, word_count=len(art.body.split()),
+            content_sha256=meta["content_sha256"], removed_text=art.removed_text or None, source_format=art.format,
+            nlp_status=nlp_status, story_id=meta["article_id"], near_duplicate_of=None, near_duplicate_similarity=None,
+            run_id=run_id, **art.metadata_columns(),
+        ))
+    return rows, signatures, bands
 
 
 def _identity(art: RawArticle, digest: str, readers: dict[str, str]) -> tuple[str, str]:
