@@ -108,7 +108,7 @@ class WorkerPoolExecutor:
 
         self.settings, self.run_id, self.parallelism = settings, run_id, settings.workers
         self._workers = workers
-        workers.warm_up(settings.spacy_model, settings.workers)
+        workers.warm_up(settings.spacy_model, settings.workers, settings.batch_files)
 
     def submit(self, job: BatchJob) -> Future:
         return self._workers.submit(job.entries, self.settings, self.run_id, job.rejected)
@@ -202,7 +202,7 @@ def warm_up(settings: Settings, n_batches_estimate: int) -> None:
     if kind == "workers":
         from . import workers
 
-        workers.warm_up(settings.spacy_model, settings.workers)
+        workers.warm_up(settings.spacy_model, settings.workers, settings.batch_files)
     elif kind == "inline":
         def load() -> None:
             try:

@@ -21,9 +21,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
-# spaCy's string store only grows (every new word form is added), so a worker is replaced after this many
-# batches: memory stays flat however large the corpus, for a model reload (~2 s) every few thousand articles.
-BATCHES_PER_WORKER = 40
+# spaCy's string store only grows (every new word form is added), so a worker is replaced after about this many
+# articles: memory stays flat however large the corpus. A new worker is forked from the fork server, which holds
+# the loaded model, so the replacement costs milliseconds.
+FILES_PER_WORKER = 1000
 
 
 _start_error: BaseException | None = None
@@ -54,13 +55,13 @@ def _run(entries, settings, run_id, rejected):
     return extract_batch(entries, settings.model_copy(update={"n_process": 1}), run_id, rejected)
 
 
-def pool(model_name: str, workers: int) -> ProcessPoolExecutor:
+def pool(model_name: str, workers: int, batch_files: int = 200) -> ProcessPoolExecutor:
     key = (model_name, workers)
     if key not in _pools:
         log.info("starting %d extraction worker processes (model %s)", workers, model_name)
         _pools[key] = ProcessPoolExecutor(max_workers=workers, mp_context=_context(model_name),
                                           initializer=_init_worker, initargs=(model_name,),
-                                          max_tasks_per_child=BATCHES_PER_WORKER)
+                                          max_tasks_per_child=max(1, FILES_PER_WORKER // max(1, batch_files)))
     return _pools[key]
 
 
@@ -73,13 +74,13 @@ def _context(model_name: str):
     return ctx
 
 
-def warm_up(model_name: str, workers: int) -> None:
+def warm_up(model_name: str, workers: int, batch_files: int = 200) -> None:
     """Start the workers now (they load in the background while the run is being planned). Workers that cannot
     start (a model that does not load) break the pool: it is dropped here, and the batches submitted later fail
     and are accounted by the batch loop."""
     from concurrent.futures.process import BrokenProcessPool
 
-    p = pool(model_name, workers)
+    p = pool(model_name, workers, batch_files)
     try:
         for _ in range(workers):
             p.submit(int)
@@ -88,7 +89,7 @@ def warm_up(model_name: str, workers: int) -> None:
 
 
 def submit(entries, settings, run_id, rejected) -> Future:
-    return pool(settings.spacy_model, settings.workers).submit(_run, entries, settings, run_id, rejected)
+    return pool(settings.spacy_model, settings.workers, settings.batch_files).submit(_run, entries, settings, run_id, rejected)
 
 
 def discard_broken(model_name: str, workers: int) -> None:
