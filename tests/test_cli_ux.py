@@ -130,7 +130,7 @@ def test_default_output_is_quiet_and_warn_error_fails_a_warning_run(tmp_path):
     assert out.returncode == 1, text[-3000:]
     assert "Finished in state" not in text and "docs.prefect.io" not in text and "Traceback" not in text
     assert re.search(r"^\d\d:\d\d:\d\d  1 of 2  OK\s+batch of 3 files \.+ 3 articles", out.stdout, re.M), out.stdout
-    assert re.search(r"^  WARN  articles\.missing publication date\[published_at\] \.+ 6 of 6 articles loaded by this run$",
+    assert re.search(r"^  WARN  articles\.missing publication date\[published_at\] \.+ 6 of 6 articles checked in this run's batches$",
                      out.stdout, re.M), out.stdout
     assert re.search(r"^Done\. PASS=\d+ WARN=\d+ ERROR=0 TOTAL=\d+$", out.stdout, re.M)
     assert "WARNING" in out.stdout and "--warn-error" in out.stdout

@@ -95,8 +95,10 @@ def _contract_checks() -> list[Check]:
             for col_name, col in spec.warnings.to_schema().columns.items():
                 name = col.description or col_name
                 out.append(Check(check_id(spec.name, name, col_name), spec.name, name, "warn", "contract",
-                                 f"warning contract of {spec.name}: flagged rows are loaded and counted",
-                                 f"{spec.name} loaded by this run", col_name))
+                                 f"warning contract of {spec.name}: flagged rows are loaded and counted; the rows counted "
+                                 "are those validated in the run's batches (a text that a later batch finds stored "
+                                 "already is counted, then not loaded again)",
+                                 f"{spec.name} checked in this run's batches", col_name))
     return out
 
 
