@@ -251,6 +251,34 @@ def test_scare_quotes_titles_and_coined_terms_are_not_quotes(nlp, text):
     assert not [c for c in extract(nlp, text) if c["claim_type"] == "quote" and c["quote_style"] == "direct"]
 
 
+@pytest.mark.parametrize("text", [
+    # a nickname inside a name
+    'Orbital chief Marta "Em" Kowalczyk said the plant would open in May.',
+    # a title after a possessive and a year, ending the sentence
+    "The deal echoed the senator's 1996 “Bridge to Orbit.” Few remembered it.",
+    # a title followed by the kind of work it names
+    "Luc Girard said during his “Launch Pad Live” radio show that prices would fall.",
+    # a nickname after "the nickname", with a person as the subject of a non-speech verb
+    "Moreau mocked his rival with the nickname “Slow Sam.” The rivalry is old.",
+    # a coined term inside a noun phrase, with a person as the subject of a non-speech verb
+    "He opened a “satellitarium” in Toulouse before the firm folded.",
+    # a term ending its sentence, after narrative words
+    "The older satellites would be moved into a separate “graveyard orbit.” Engineers agreed.",
+])
+def test_titles_nicknames_and_terms_are_not_quotes(nlp, text):
+    assert not quotes(nlp, text)
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Ines Moreau called the plan a “reckless gamble.”", "Ines Moreau"),
+    ("“A separate orbit,” Luc Girard said, “is the only answer.”", "Luc Girard"),
+    ("“Bridge to Orbit” is finished, said Luc Girard.", "Luc Girard"),
+])
+def test_short_quotes_with_a_speech_verb_stay_quotes(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == speaker
+
+
 def test_unattributed_full_sentence_quote_is_still_a_quote(nlp):
     text = "The memo ended bluntly.\n\n“There is no money left for a second tranche of satellites this year.”"
     assert len(quotes(nlp, text)) == 1
