@@ -328,3 +328,21 @@ def test_according_to_source_is_the_speaker(nlp):
     text = "Rome signed the deal last week, according to the Italian Space Agency."
     (c,) = [c for c in extract(nlp, text) if c["predicate"] == "sign"]
     assert c["speaker_name"] == "Italian Space Agency" and c["modality"] == "reported"
+
+
+@pytest.mark.parametrize("text", [
+    "Paris- and Reston, Virginia-based Orbitalis said on Monday it would buy two satellites.",
+    "“We will order four satellites this year,” said Luxembourg- and Reston, Virginia-based Orbitalis.",
+])
+def test_place_in_a_based_modifier_is_never_the_speaker_or_a_person(nlp, text):
+    rows = extract_rows(nlp, text, date(2025, 3, 1))
+    speakers = {c["speaker_text"] for c in rows["claims"] if c["speaker_text"]}
+    assert speakers == {"Orbitalis"}
+    people = {e["canonical_name"] for e in rows["entities"] if e["entity_type"] == "PERSON"}
+    assert not people & {"Paris", "Paris-", "Reston", "Luxembourg", "Luxembourg-"}
+
+
+def test_description_with_a_based_modifier_keeps_its_words(nlp):
+    rows = extract_rows(nlp, "The Denver-based startup Skyreach said: “It is a big step.”", date(2025, 3, 1))
+    (q,) = [c for c in rows["claims"] if c["quote_style"] == "direct"]
+    assert q["speaker_text"] in {"Skyreach", "The Denver-based startup Skyreach"}
