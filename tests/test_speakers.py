@@ -273,6 +273,8 @@ def test_titles_nicknames_and_terms_are_not_quotes(nlp, text):
     ("Ines Moreau called the plan a “reckless gamble.”", "Ines Moreau"),
     ("“A separate orbit,” Luc Girard said, “is the only answer.”", "Luc Girard"),
     ("“Bridge to Orbit” is finished, said Luc Girard.", "Luc Girard"),
+    # a characterisation carried by a verb that is not a speech verb is still someone's words
+    ("Ines Moreau criticised the launch plan as a “costly detour” on Friday.", "Ines Moreau"),
 ])
 def test_short_quotes_with_a_speech_verb_stay_quotes(nlp, text, speaker):
     (q,) = quotes(nlp, text)

@@ -382,8 +382,11 @@ _TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programm
                         r"(?:\s+\d{4})?\s*|\w['’]s(?:\s+\d{4})?\s*)$", re.I)
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
 # A short quote inside a noun phrase: after an article or a demonstrative and at most two words ("a "philanthropub"",
-# a separate "holding vehicle"").
-_NOUN_PHRASE = re.compile(r"\b(?:a|an|the|this|that|these|those)\s+(?:[a-z][\w-]*\s+){0,2}$", re.I)
+# a separate "holding vehicle""), unless the phrase says what someone or something is ("called it a "disaster"",
+# "criticised the plan as a "giveaway"", "was a "mistake"", "and a "threat""): that is someone's words.
+_NOUN_PHRASE = re.compile(r"(?<!\bas )(?<!\bis )(?<!\bwas )(?<!\bbe )(?<!\bare )(?<!\bwere )(?<!\bbeen )(?<!\band )"
+                          r"(?<!\bor )(?<!\blike )(?<!\bit )(?<!\bhim )(?<!\bher )(?<!\bthem )"
+                          r"\b(?:a|an|the|this|that|these|those)\s+(?:[a-z][\w-]*\s+){0,2}$", re.I)
 # A nickname inside a name: Jane "JJ" Doe (a capitalised word on each side of the marks).
 _NAME_LEFT = re.compile(r"\b[A-Z][\w.’'-]*\s$")
 _NAME_RIGHT = re.compile(r"^\s[A-Z][\w’'-]+")
@@ -423,23 +426,13 @@ def _is_term_or_title(text: str, q_open: int, c_start: int, c_end: int) -> bool:
 
 def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
     """Quoted words that nobody is said to have spoken: a scare quote or coined term ("sovereign" connectivity,
-    so-called "mega-constellations") or a title ("Fox and Friends", a report's name). A full stop inside the marks
-    does not make a short quote speech when narrative words open its sentence (in a separate "holding vehicle.")."""
+    so-called "mega-constellations") or a title ("Fox and Friends", a report's name)."""
     content = text[c_start:c_end].strip()
     words = content.split()
     if _is_term_or_title(text, q_open, c_start, c_end):
         return True
     ends_sentence = content.rstrip("”\"'’)").endswith((".", "?", "!", "…"))
-    return len(words) <= 4 and (not ends_sentence or _mid_sentence(text, q_open))
-
-
-def _mid_sentence(text: str, q_open: int) -> bool:
-    """At least three narrative words precede the quote in its sentence."""
-    start = max(text.rfind("\n", 0, q_open), *(text.rfind(p, 0, q_open) for p in (". ", "? ", "! ", ": ")))
-    return len(_WORDS.findall(text[start + 1:q_open])) >= 3
-
-
-_WORDS = re.compile(r"[^\W\d_]+")
+    return len(words) <= 4 and not ends_sentence
 
 
 def _is_term(text: str, q_open: int, c_start: int, c_end: int) -> bool:
