@@ -386,7 +386,7 @@ _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", 
 # "criticised the plan as a "giveaway"", "was a "mistake"", "and a "threat""): that is someone's words.
 _NOUN_PHRASE = re.compile(r"(?<!\bas )(?<!\bis )(?<!\bwas )(?<!\bbe )(?<!\bare )(?<!\bwere )(?<!\bbeen )(?<!\band )"
                           r"(?<!\bor )(?<!\blike )(?<!\bit )(?<!\bhim )(?<!\bher )(?<!\bthem )"
-                          r"\b(?:a|an|the|this|that|these|those)\s+(?:[a-z][\w-]*\s+){0,2}$", re.I)
+                          r"\b(?:a|an|the|this|that|these|those)\s+(?:[a-z][\w-]*\s+){0,2}$", re.IGNORECASE)
 # A nickname inside a name: Jane "JJ" Doe (a capitalised word on each side of the marks).
 _NAME_LEFT = re.compile(r"\b[A-Z][\w.’'-]*\s$")
 _NAME_RIGHT = re.compile(r"^\s[A-Z][\w’'-]+")
@@ -397,9 +397,10 @@ def _term_cues() -> tuple[re.Pattern, re.Pattern]:
     """(noun before a quote that makes it a term, noun after a title-cased quote that makes it a title), from
     ``quote_term_nouns`` / ``quote_title_nouns`` in claim_rules.yaml."""
     data = read_yaml("claim_rules.yaml")
-    alt = lambda key: "|".join(sorted(map(re.escape, data.get(key, ())), key=len, reverse=True))  # noqa: E731
-    return (re.compile(rf"\b(?:the|a|an|his|her|their|its|this|that)\s+(?:{alt('quote_term_nouns')})\s*,?\s*$", re.I),
-            re.compile(rf"^\s*(?:radio\s+|television\s+|tv\s+|talk\s+)?(?:{alt('quote_title_nouns')})\b", re.I))
+    terms, titles = ("|".join(sorted(map(re.escape, data.get(key, ())), key=len, reverse=True))
+                     for key in ("quote_term_nouns", "quote_title_nouns"))
+    return (re.compile(rf"\b(?:the|a|an|his|her|their|its|this|that)\s+(?:{terms})\s*,?\s*$", re.IGNORECASE),
+            re.compile(rf"^\s*(?:radio\s+|television\s+|tv\s+|talk\s+)?(?:{titles})\b", re.IGNORECASE))
 
 
 def _title_cased(words: list[str]) -> bool:
