@@ -36,6 +36,10 @@ Matching (strict)
     ``speaker_entity_id`` (and a ``speaker_name`` / ``speaker_canonical`` column if the claims table has one).
     ``named speaker, all gold quotes`` divides the same right speakers by every gold quote with a named source,
     so a system that finds fewer quotes gains nothing from it.
+  * With ``--every-quote``, precision is taken over **every** stored direct quote, whether or not it meets a quote-mark segment: a stored
+    quote is right when at least 50% of its located characters lie inside the ``Content`` span of some annotated
+    attribution (quote-marked or not), and wrong when none covers it (a title, a nickname, a scare quote) or when
+    its words cannot be located in the body. Recall and speakers are scored as above. textacy is scored the same.
   * Pronoun sources: ``speaker given`` is the share whose predicted speaker is not itself a pronoun. The share
     **resolved to the right entity** is measured on the hand-labelled sample in
     ``eval/polnear_dev_pronoun_antecedents.jsonl`` (article, pronoun character offset, the pronoun, the
@@ -50,7 +54,7 @@ All figures come with 95% bootstrap intervals over articles (1,000 resamples, se
 (with the stock spaCy lemmatizer run on the parse, since textacy finds reporting verbs by lemma; textacy refuses
 a document with an odd number of quote marks, so such a document is given to it paragraph by paragraph).
 
-    .venv/bin/python scripts/eval_attribution.py /tmp/PolNeAR [--split dev] [--errors] [--limit N]
+    .venv/bin/python scripts/eval_attribution.py /tmp/PolNeAR [--split dev] [--every-quote] [--errors] [--limit N]
 """
 
 from __future__ import annotations
@@ -211,11 +215,13 @@ def locate(body: str, quote_text: str, lo: int, hi: int) -> list[tuple[int, int]
     return out
 
 
-def pipeline_preds(rows: dict[str, list[dict]], body: str) -> list[Pred]:
+def pipeline_preds(rows: dict[str, list[dict]], body: str, every: bool = False) -> list[Pred]:
+    """Stored direct quotes as predictions; with ``every``, a direct quote row without quote text is kept too (it
+    then has no located characters, so it can only be wrong)."""
     names = {e["entity_id"]: e.get("canonical_name") for e in rows.get("entities", [])}
     preds = []
     for c in rows["claims"]:
-        if c.get("quote_style") != "direct" or not c.get("quote_text"):
+        if c.get("quote_style") != "direct" or not (c.get("quote_text") or every):
             continue
         if isinstance(c.get("quote_start_char"), int) and isinstance(c.get("quote_end_char"), int):
             chars = [(c["quote_start_char"], c["quote_end_char"])]
@@ -287,6 +293,29 @@ def speaker_right(heads: set[str] | str | None, predicted: list[str]) -> bool:
     return bool(heads) and any(head_word(p) in heads for p in predicted)
 
 
+def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined, so that a character inside two attributions' contents counts once."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def attributed(preds: list[Pred], contents: list[tuple[int, int]]) -> list[bool]:
+    """Per prediction: at least half of its located characters lie inside annotated ``Content`` spans (the
+    ``--every-quote`` precision); a prediction that could not be located is never right."""
+    spans = merged(contents)
+    out = []
+    for p in preds:
+        size = sum(b - a for a, b in p.chars)
+        inside = sum(_overlap(c, s) for c in p.chars for s in spans)
+        out.append(size > 0 and inside >= OVERLAP * size)
+    return out
+
+
 def match(gold: list[GoldQuote], preds: list[Pred]) -> tuple[list[bool], dict[int, int]]:
     """(correct flag per prediction, gold index -> index of the prediction that finds it), as the module docstring
     defines them."""
@@ -310,11 +339,13 @@ def match(gold: list[GoldQuote], preds: list[Pred]) -> tuple[list[bool], dict[in
 
 
 def article_counts(gold: list[GoldQuote], preds: list[Pred], heads: list[set[str]],
-                   antecedents: dict[int, list[str]]) -> dict[str, float]:
+                   antecedents: dict[int, list[str]], contents: list[tuple[int, int]] | None = None) -> dict[str, float]:
     """Additive counts for one article. ``heads`` holds the accepted head words of each gold quote's source;
-    ``antecedents`` maps a pronoun source's character offset to the labelled antecedent's accepted names."""
+    ``antecedents`` maps a pronoun source's character offset to the labelled antecedent's accepted names; given
+    ``contents`` (every annotated Content span), precision is the ``--every-quote`` one."""
     correct, found = match(gold, preds)
-    c = dict(n_pred=len(preds), p_ok=sum(correct), n_gold=len(gold), found=len(found),
+    p_ok = sum(correct) if contents is None else sum(attributed(preds, contents))
+    c = dict(n_pred=len(preds), p_ok=p_ok, n_gold=len(gold), found=len(found),
              named=0, named_ok=0, pron=0, pron_given=0, pron_lab=0, pron_lab_ok=0,
              named_gold=sum(1 for g in gold if g.source_text and not g.pronoun))
     for gi, pi in found.items():
@@ -382,6 +413,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N articles only (quick runs)")
     ap.add_argument("--no-peer", action="store_true", help="skip the textacy line")
     ap.add_argument("--errors", action="store_true", help="print missed / spurious quotes and wrong speakers")
+    ap.add_argument("--every-quote", action="store_true",
+                    help="precision over every stored direct quote: right only inside an annotated Content span")
     args = ap.parse_args()
 
     if args.split == "test" and not args.independent:
@@ -410,7 +443,9 @@ def main() -> int:
     n_gold = 0
     for article, txt, ann in files:
         body = txt.read_text(encoding="utf-8")
-        gold = gold_quotes(body, parse_brat(ann.read_text(encoding="utf-8")))
+        attributions = parse_brat(ann.read_text(encoding="utf-8"))
+        gold = gold_quotes(body, attributions)
+        contents = [c for a in attributions for c in a.contents] if args.every_quote else None
         n_gold += len(gold)
         doc = nlp(body)
         heads = []
@@ -419,7 +454,7 @@ def main() -> int:
             heads.append(gold_heads(g.source_text, span.root.text if span is not None and len(span) else None))
         ants = antecedents.get(article, {})
         rows = article_rows(doc, ArticleContext("art_" + "p" * 20, body, None, "eval"))
-        systems = {"spaceetl": pipeline_preds(rows, body)}
+        systems = {"spaceetl": pipeline_preds(rows, body, every=args.every_quote)}
         if peer:
             # The project's pipeline keeps spaCy's lemmatizer loaded but switched off (it lemmatises on demand);
             # textacy looks up reporting verbs by lemma, so it gets the stock lemmatizer's output on the same parse.
@@ -427,12 +462,13 @@ def main() -> int:
                 doc = nlp.get_pipe("lemmatizer")(doc)
             systems["textacy 0.13"] = textacy_preds(doc)
         for name, preds in systems.items():
-            per[name].append(article_counts(gold, preds, heads, ants))
+            per[name].append(article_counts(gold, preds, heads, ants, contents))
             if args.errors and name == "spaceetl":
-                _print_errors(article, body, gold, preds, heads, ants)
+                _print_errors(article, body, gold, preds, heads, ants, contents)
 
+    mode = "; precision over every stored quote" if args.every_quote else ""
     print(f"PolNeAR {args.split}: {len(files)} articles, {n_gold} gold direct quotes "
-          f"(95% bootstrap intervals over articles)")
+          f"(95% bootstrap intervals over articles{mode})")
     print(f"{'':30}" + "".join(f"{name:>26}" for name in per if per[name]))
     for stat, fn in STATS.items():
         cells = []
@@ -446,8 +482,10 @@ def main() -> int:
 
 
 def _print_errors(article: str, body: str, gold: list[GoldQuote], preds: list[Pred], heads: list,
-                  antecedents: dict[int, list[str]]) -> None:
+                  antecedents: dict[int, list[str]], contents: list[tuple[int, int]] | None = None) -> None:
     correct, found = match(gold, preds)
+    if contents is not None:
+        correct = attributed(preds, contents)
     for gi, g in enumerate(gold):
         if gi not in found:
             print(f"{article} MISSED @{g.start} {body[g.start:g.end][:60]!r}")
@@ -458,8 +496,9 @@ def _print_errors(article: str, body: str, gold: list[GoldQuote], preds: list[Pr
             print(f"{article} PRONOUN @{g.source[0]} {g.source_text!r} -> {antecedents[g.source[0]][0]!r} "
                   f"got={preds[found[gi]].speakers}")
     for p, ok in zip(preds, correct):
-        if not ok and p.chars:
-            print(f"{article} SPURIOUS @{p.chars[0][0]} {body[p.chars[0][0]:p.chars[-1][1]][:60]!r}")
+        if not ok:
+            where = f"@{p.chars[0][0]} {body[p.chars[0][0]:p.chars[-1][1]][:60]!r}" if p.chars else "(not located)"
+            print(f"{article} SPURIOUS {where}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,22 @@ def test_match_is_strict_on_both_sides():
     assert found == {0: 0}
 
 
+def test_every_quote_precision_counts_unattributed_and_unlocated_quotes_as_wrong():
+    attrs = ea.parse_brat(ANN)
+    gold = ea.gold_quotes(TEXT, attrs)
+    contents = [c for a in attrs for c in a.contents]
+    scare = (TEXT.index("harbour"), TEXT.index("harbour") + len("harbour deal"))
+    inner = (TEXT.index("serious"), TEXT.index("serious") + len("serious"))  # inside the Content, not a segment
+    preds = [ea.Pred([(gold[0].start, gold[0].end)], ["Ortiz"]), ea.Pred([scare], []), ea.Pred([], ["x"]),
+             ea.Pred([inner], [])]
+    assert ea.attributed(preds, contents) == [True, False, False, True]
+    counts = ea.article_counts(gold, preds, [{"ortiz"}, set()], {}, contents)
+    assert (counts["p_ok"], counts["n_pred"]) == (2, 4)
+    assert ea.article_counts(gold, preds, [{"ortiz"}, set()], {})["p_ok"] == 1  # strict matching unchanged
+    rows = {"claims": [{"quote_style": "direct", "quote_text": None, "start_char": 0, "end_char": 10}]}
+    assert ea.pipeline_preds(rows, TEXT) == [] and len(ea.pipeline_preds(rows, TEXT, every=True)) == 1
+
+
 def test_speaker_rule_accepts_surname_and_rejects_other_heads():
     assert ea.speaker_right("ortiz", ["Ortiz"])
     assert ea.speaker_right("ortiz", ["he", "Lena Ortiz"])

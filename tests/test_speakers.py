@@ -251,6 +251,36 @@ def test_scare_quotes_titles_and_coined_terms_are_not_quotes(nlp, text):
     assert not [c for c in extract(nlp, text) if c["claim_type"] == "quote" and c["quote_style"] == "direct"]
 
 
+@pytest.mark.parametrize("text", [
+    # a nickname inside a name
+    'Orbital chief Marta "Em" Kowalczyk said the plant would open in May.',
+    # a title after a possessive and a year, ending the sentence
+    "The deal echoed the senator's 1996 “Bridge to Orbit.” Few remembered it.",
+    # a title followed by the kind of work it names
+    "Luc Girard said during his “Launch Pad Live” radio show that prices would fall.",
+    # a nickname after "the nickname", with a person as the subject of a non-speech verb
+    "Moreau mocked his rival with the nickname “Slow Sam.” The rivalry is old.",
+    # a coined term inside a noun phrase, with a person as the subject of a non-speech verb
+    "He opened a “satellitarium” in Toulouse before the firm folded.",
+    # a term ending its sentence, after narrative words
+    "The older satellites would be moved into a separate “graveyard orbit.” Engineers agreed.",
+])
+def test_titles_nicknames_and_terms_are_not_quotes(nlp, text):
+    assert not quotes(nlp, text)
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Ines Moreau called the plan a “reckless gamble.”", "Ines Moreau"),
+    ("“A separate orbit,” Luc Girard said, “is the only answer.”", "Luc Girard"),
+    ("“Bridge to Orbit” is finished, said Luc Girard.", "Luc Girard"),
+    # a characterisation carried by a verb that is not a speech verb is still someone's words
+    ("Ines Moreau criticised the launch plan as a “costly detour” on Friday.", "Ines Moreau"),
+])
+def test_short_quotes_with_a_speech_verb_stay_quotes(nlp, text, speaker):
+    (q,) = quotes(nlp, text)
+    assert q["speaker_name"] == speaker
+
+
 def test_unattributed_full_sentence_quote_is_still_a_quote(nlp):
     text = "The memo ended bluntly.\n\n“There is no money left for a second tranche of satellites this year.”"
     assert len(quotes(nlp, text)) == 1
@@ -300,3 +330,21 @@ def test_according_to_source_is_the_speaker(nlp):
     text = "Rome signed the deal last week, according to the Italian Space Agency."
     (c,) = [c for c in extract(nlp, text) if c["predicate"] == "sign"]
     assert c["speaker_name"] == "Italian Space Agency" and c["modality"] == "reported"
+
+
+@pytest.mark.parametrize("text", [
+    "Paris- and Reston, Virginia-based Orbitalis said on Monday it would buy two satellites.",
+    "“We will order four satellites this year,” said Luxembourg- and Reston, Virginia-based Orbitalis.",
+])
+def test_place_in_a_based_modifier_is_never_the_speaker_or_a_person(nlp, text):
+    rows = extract_rows(nlp, text, date(2025, 3, 1))
+    speakers = {c["speaker_text"] for c in rows["claims"] if c["speaker_text"]}
+    assert speakers == {"Orbitalis"}
+    people = {e["canonical_name"] for e in rows["entities"] if e["entity_type"] == "PERSON"}
+    assert not people & {"Paris", "Paris-", "Reston", "Luxembourg", "Luxembourg-"}
+
+
+def test_description_with_a_based_modifier_keeps_its_words(nlp):
+    rows = extract_rows(nlp, "The Denver-based startup Skyreach said: “It is a big step.”", date(2025, 3, 1))
+    (q,) = [c for c in rows["claims"] if c["quote_style"] == "direct"]
+    assert q["speaker_text"] in {"Skyreach", "The Denver-based startup Skyreach"}

@@ -25,7 +25,8 @@ from ..normalize.gazetteer import common_word_aliases, load_gazetteer
 from ..normalize.names import lookup_key
 from .attribute_rules import compile_into
 from .span_rules import (acronym_in_context, drop_common_words, entity_rules, fix_model_span, join_official_names,
-                         one_type_per_name, ships_by_name, split_coordination, trim_descriptors, unlinked_acronym)
+                         one_type_per_name, places_in_based_modifiers, ships_by_name, split_coordination,
+                         trim_descriptors, unlinked_acronym)
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ class GazetteerEntities:
         # Longest span wins; on equal spans the gazetteer's (listed first) wins.
         ents = filter_spans(found + [ent for ent in fixed if ent is not None])
         ents = drop_common_words(ships_by_name(join_official_names(ents, {(g.start, g.end) for g in found})))
-        doc.ents = one_type_per_name(_fix_people(ents))
+        doc.ents = places_in_based_modifiers(one_type_per_name(_fix_people(ents)))
         return doc
 
     def _unglue(self, found: list[Span], keys: dict[tuple[int, int], str]) -> tuple[list[Span], set[tuple[int, int]]]:

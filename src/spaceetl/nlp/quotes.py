@@ -147,7 +147,9 @@ def quote_claims(doc: Doc, quotes: list[tuple[int, int, int, int]], text: str | 
             continue
         att = _attribute_quote(doc, text, quotes, i, rules, run)
         i += 2 if att.joined else 1
-        if att.speaker_range is None and _is_scare(text, q_open, c_start, c_end):
+        spoken = att.speaker_range is not None and (att.verb in speech_verbs() or att.verb == "put")
+        if (att.speaker_range is None and _is_scare(text, q_open, c_start, c_end)) \
+                or (not spoken and att.run_speaker is None and _is_term(text, q_open, c_start, c_end)):
             continue  # scare quotes, titles and coined terms are not speech: no quote claim
         if att.run_speaker is None and att.speaker_range is None and att.verb is not None \
                 and run.last_para == att.para_start and drafts:
@@ -374,21 +376,53 @@ def _follows_paragraph(text: str, last_para_end: int, q_open: int) -> bool:
 
 _SO_CALLED = re.compile(r"(?:so-called|so called|dubbed|billed as|known as|titled|entitled|nicknamed|term)\s*$", re.I)
 # ... and a title-cased quote right after a possessive or an article is a name too: CBS's "Face the Nation", a
-# "Commander-in-Chief Forum".
+# "Commander-in-Chief Forum", his 1998 "Stars Over Europe".
 _TITLE_CUE = re.compile(r"(?:\b(?:on|in|told|to|of|at|from|show|program|programme|book|film|report|article|paper|"
-                        r"magazine|newspaper|documentary|series|song|album|a|an|the)\s*|\w['’]s\s*)$", re.I)
+                        r"magazine|newspaper|documentary|series|song|album|a|an|the|his|her|their|its|our|my|your)"
+                        r"(?:\s+\d{4})?\s*|\w['’]s(?:\s+\d{4})?\s*)$", re.I)
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "from"}
+# A short quote inside a noun phrase: after an article or a demonstrative and at most two words ("a "philanthropub"",
+# a separate "holding vehicle""), unless the phrase says what someone or something is ("called it a "disaster"",
+# "criticised the plan as a "giveaway"", "was a "mistake"", "and a "threat""): that is someone's words.
+_NOUN_PHRASE = re.compile(r"(?<!\bas )(?<!\bis )(?<!\bwas )(?<!\bbe )(?<!\bare )(?<!\bwere )(?<!\bbeen )(?<!\band )"
+                          r"(?<!\bor )(?<!\blike )(?<!\bit )(?<!\bhim )(?<!\bher )(?<!\bthem )"
+                          r"\b(?:a|an|the|this|that|these|those)\s+(?:[a-z][\w-]*\s+){0,2}$", re.IGNORECASE)
+# A nickname inside a name: Jane "JJ" Doe (a capitalised word on each side of the marks).
+_NAME_LEFT = re.compile(r"\b[A-Z][\w.’'-]*\s$")
+_NAME_RIGHT = re.compile(r"^\s[A-Z][\w’'-]+")
+
+
+@cached_per_data_dir
+def _term_cues() -> tuple[re.Pattern, re.Pattern]:
+    """(noun before a quote that makes it a term, noun after a title-cased quote that makes it a title), from
+    ``quote_term_nouns`` / ``quote_title_nouns`` in claim_rules.yaml."""
+    data = read_yaml("claim_rules.yaml")
+    terms, titles = ("|".join(sorted(map(re.escape, data.get(key, ())), key=len, reverse=True))
+                     for key in ("quote_term_nouns", "quote_title_nouns"))
+    return (re.compile(rf"\b(?:the|a|an|his|her|their|its|this|that)\s+(?:{terms})\s*,?\s*$", re.IGNORECASE),
+            re.compile(rf"^\s*(?:radio\s+|television\s+|tv\s+|talk\s+)?(?:{titles})\b", re.IGNORECASE))
+
+
+def _title_cased(words: list[str]) -> bool:
+    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
 
 
 def _is_term_or_title(text: str, q_open: int, c_start: int, c_end: int) -> bool:
-    """So-called "mega-constellations", a show or report title after "on", "told", "in": never speech, whoever
-    is the subject of the sentence."""
+    """So-called "mega-constellations", the nickname "Iron Lady", a nickname inside a name (Jane "JJ" Doe), a show
+    or report title after "on", "told", "in", a possessive, or before "show", "initiative": never speech, whoever is
+    the subject of the sentence."""
     words = text[c_start:c_end].strip().split()
     before = text[max(0, q_open - 40):q_open]
-    if _SO_CALLED.search(before):
+    term_before, title_after = _term_cues()
+    if _SO_CALLED.search(before) or term_before.search(before):
         return True
-    titled = all(w[:1].isupper() or w.lower() in _SMALL or not w[:1].isalpha() for w in words)
-    return titled and len(words) <= 8 and bool(_TITLE_CUE.search(before))
+    if not _title_cased(words) or len(words) > 8:
+        return False
+    close = text.find(text[q_open] if text[q_open] == '"' else "”", c_end)
+    after = text[close + 1:close + 40] if close >= 0 else ""
+    if len(words) <= 2 and _NAME_LEFT.search(before) and _NAME_RIGHT.match(after):
+        return True
+    return bool(_TITLE_CUE.search(before)) or (len(words) >= 2 and bool(title_after.match(after)))
 
 
 def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
@@ -400,6 +434,14 @@ def _is_scare(text: str, q_open: int, c_start: int, c_end: int) -> bool:
         return True
     ends_sentence = content.rstrip("”\"'’)").endswith((".", "?", "!", "…"))
     return len(words) <= 4 and not ends_sentence
+
+
+def _is_term(text: str, q_open: int, c_start: int, c_end: int) -> bool:
+    """A short quote inside a noun phrase (a "philanthropub") that no speech verb carries: a term, even when a person
+    is the subject of the verb it hangs from ("He bought a "philanthropub"")."""
+    words = text[c_start:c_end].strip().split()
+    return len(words) <= 4 and (bool(_NOUN_PHRASE.search(text[max(0, q_open - 40):q_open]))
+                                or _is_term_or_title(text, q_open, c_start, c_end))
 
 
 def _attribution_parse(doc: Doc, text: str, c_start: int, c_end: int, quotes: list[tuple[int, int, int, int]],

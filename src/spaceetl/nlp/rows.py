@@ -16,6 +16,7 @@ from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link, person_title
 from .references import resolve
+from .span_rules import based_head, based_modifiers, inside_based
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
               if ent.label_ in {"GPE", "LOC", "FAC"} and ent.root.head.lower_ in {"in", "at", "near", "over"}]
     parties = [(m["start_char"], m["entity_id"]) for m in mentions
                if entities[m["entity_id"]]["entity_type"] in PARTY_TYPES and m["label"] != "NORP"]
+    based = based_modifiers(ctx.body)
     for d in drafts:
+        _off_based_modifier(d, based, ctx.body)
         # A speaker the model did not tag ("Brandt continued:", "― Ines Moreau"): a proper name that says
         # something is a person; the linker joins a surname to the full name named before it.
         if d.speaker is not None and _entity_in(d.speaker, links_by_token, speaker=True) is None:
@@ -133,6 +136,26 @@ def per_group_member(drafts: list[ClaimDraft], group_links: dict[int, list[Link]
         out.extend(replace(d, key=f"{d.key}-m{n}", extra={**d.extra, "subject_link": link})
                    for n, link in enumerate(members))
     return out
+
+
+def _off_based_modifier(d: ClaimDraft, based: list[tuple[int, int]], body: str) -> None:
+    """A place inside "Luxembourg- and Reston, Virginia-based Orbitalis" is never the speaker or the subject: the
+    parser's pick moves to the company the modifier describes (or is dropped when none follows)."""
+    if not based:
+        return
+    for attr in ("speaker", "subject"):
+        span = getattr(d, attr)
+        if span is None:
+            continue
+        cut = next((b for a, b in based if a <= span.start_char < b < span.end_char), None)
+        if cut is not None:  # "Reston, Virginia-based Orbitalis" said: the company, without where it sits
+            head = next((span[i:] for i, t in enumerate(span) if t.idx >= cut), None)
+        elif inside_based(span, based) is not None:
+            head = based_head(span, based)
+        else:
+            continue
+        setattr(d, attr, head)
+        setattr(d, attr + "_text", body[head.start_char:head.end_char] if head is not None else None)
 
 
 def _entity_row(link: Link, ctx: ArticleContext) -> dict:

@@ -437,3 +437,55 @@ def drop_common_words(ents: list[Span]) -> list[Span]:
     lower = lower_case_words(doc)
     drop = {e.start for e in single if e.text.lower() in lower}
     return [e for e in ents if e.start not in drop] if drop else ents
+
+
+# "Luxembourg- and Reston, Virginia-based Orbitalis", "a Denver-based startup": the places of a "-based" compound
+# modifier (one or two coordinated places, each with an optional ", State").
+_PLACE = r"(?!(?:The|A|An)\b)[A-Z][\w.'’]*(?:[ \t]+[A-Z][\w.'’]*)*(?:,[ \t]+[A-Z][\w.'’]*(?:[ \t]+[A-Z][\w.'’]*)*)?"
+_BASED = re.compile(rf"(?:{_PLACE}-[ \t]+(?:and|or)[ \t]+)?{_PLACE}-based\b")
+
+
+def based_modifiers(text: str) -> list[tuple[int, int]]:
+    """Character ranges of "X-based" compound modifiers, up to the end of "based"."""
+    return [(m.start(), m.end()) for m in _BASED.finditer(text)]
+
+
+def inside_based(span: Span, ranges: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The "-based" modifier that holds the whole span, if any."""
+    return next(((a, b) for a, b in ranges if a <= span.start_char and span.end_char <= b), None)
+
+
+def places_in_based_modifiers(ents: list[Span]) -> list[Span]:
+    """A name inside "McLean, Virginia-based" is where a company sits, never a person: typed as a place, without
+    a trailing hyphen token."""
+    if not ents:
+        return ents
+    doc = ents[0].doc
+    ranges = based_modifiers(doc.text)
+    if not ranges:
+        return ents
+    out = []
+    for ent in ents:
+        if ent.label_ == "PERSON" and inside_based(ent, ranges) is not None:
+            end = ent.end - 1 if ent.end - ent.start > 1 and doc[ent.end - 1].text == "-" else ent.end
+            fixed = Span(doc, ent.start, end, label="GPE")
+            fixed._.source = ent._.source
+            ent = fixed
+        out.append(ent)
+    return out
+
+
+def based_head(span: Span, ranges: list[tuple[int, int]]) -> Span | None:
+    """For a span inside a "-based" modifier, the noun phrase the modifier describes ("Orbitalis" in "Paris- and
+    Reston, Virginia-based Orbitalis"), or None when no noun follows."""
+    found = inside_based(span, ranges)
+    if found is None:
+        return None
+    doc = span.doc
+    k = next((t.i for t in doc[span.start:] if t.idx >= found[1]), None)
+    if k is None or doc[k].pos_ not in {"PROPN", "NOUN", "ADJ"}:
+        return None
+    end = k
+    while end + 1 < len(doc) and doc[end + 1].pos_ in {"PROPN", "NOUN"} and doc[end].dep_ in {"compound", "amod", "flat"}:
+        end += 1
+    return doc[k:end + 1]
