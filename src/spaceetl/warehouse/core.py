@@ -10,18 +10,34 @@ fails at once with "Could not set lock on file"):
   :class:`WarehouseBusyError` ("busy, retry").
 * Every batch is one transaction: a crash (or kill) at any point leaves either the whole batch or none of it.
   The next run marks the dead run ``interrupted`` and picks up the files it did not load.
+
+The same code serves a DuckLake warehouse (``ducklake:sqlite:PATH`` or ``ducklake:postgres:CONNINFO``: catalog in
+a database, data in Parquet under the lake data path). There several loaders commit at once; what differs is
+routed here, in one place:
+* the tables are created without PRIMARY KEY (DuckLake refuses it): the registry's ``unique_key`` checks hold them;
+* the run lock is shared (several runs at once); a run marks others ``interrupted`` only when it was alone;
+* a write that meets a concurrent commit (a SQLite catalog answers "database is locked"; a lake conflict) is
+  rolled back whole and retried (:func:`retry_conflicts`); each load also bumps one row (``lake_writes``) so two
+  overlapping loads always conflict and the second one sees the first's articles: an article is stored once;
+* the full-text index lives in a DuckDB file beside the catalog (``<catalog>.search.duckdb``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import importlib
 import logging
 import os
+import random
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -32,49 +48,192 @@ from ..schemas import ARTICLE_TABLES, TABLES, ddl
 
 log = logging.getLogger(__name__)
 LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
+# What a write that lost a race with another loader's commit says (SQLite catalog, lake conflict check).
+CONFLICT_MESSAGES = ("database is locked", "onflict", "could not serialize", "deadlock detected")
+LAKE_PREFIX = "ducklake:"
+LAKE_NAME = "lake"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the warehouse lives. ``home`` is a local file path the lock file and the search index sit beside
+    (the DuckDB file itself, the SQLite catalog, or ``warehouse/lake`` for a PostgreSQL catalog)."""
+
+    raw: str
+    catalog: str | None  # None: a DuckDB file; "sqlite" or "postgres": a DuckLake catalog
+    location: str  # the DuckDB file, the SQLite catalog file, or the PostgreSQL connection string
+    home: Path
+
+    @property
+    def is_lake(self) -> bool:
+        return self.catalog is not None
+
+    def default_data_path(self) -> Path:
+        return Path(f"{self.home}.files")
+
+    def search_path(self) -> Path:
+        return Path(f"{self.home}.search.duckdb")
+
+
+def target(value: Path | str) -> Target:
+    """Parse the warehouse setting: a DuckDB file path, or ``ducklake:sqlite:PATH`` / ``ducklake:postgres:CONNINFO``."""
+    raw = str(value)
+    if not raw.startswith(LAKE_PREFIX):
+        return Target(raw, None, raw, Path(raw))
+    kind, _, location = raw[len(LAKE_PREFIX):].partition(":")
+    if kind == "sqlite" and location:
+        path = Path(location).expanduser().resolve()
+        return Target(raw, "sqlite", str(path), path)
+    if kind == "postgres":
+        return Target(raw, "postgres", location, Path("warehouse").resolve() / "lake")
+    from ..errors import SpaceetlError
+
+    raise SpaceetlError(f"warehouse {raw!r}: a DuckLake warehouse is ducklake:sqlite:PATH or "
+                        "ducklake:postgres:CONNINFO", stage="load")
+
+
+def extension_path(package: str, name: str) -> Path | None:
+    """A DuckDB extension shipped on PyPI for this DuckDB version (``duckdb-extension-*``): no download at run time."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        return None
+    path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    return path if path.exists() else None
 
 
 def fts_extension_path() -> Path | None:
     """The fts extension shipped on PyPI for DuckDB 1.5.5 (no download at run time)."""
+    return extension_path("duckdb_extension_fts", "fts")
+
+
+def _load_extension(conn: duckdb.DuckDBPyConnection, package: str, name: str, *, required: bool) -> None:
+    from ..errors import EnvironmentCheckError
+
+    path = extension_path(package, name)
+    if path is None:
+        if required:
+            raise EnvironmentCheckError(f"DuckDB's {name} extension file is missing (pip install "
+                                        f"{package.replace('_', '-')}=={duckdb.__version__})", stage="load")
+        return
     try:
-        import duckdb_extension_fts
-    except ImportError:
-        return None
-    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    return path if path.exists() else None
+        conn.execute(f"LOAD '{path.as_posix()}'")
+    except duckdb.Error as exc:
+        if required:
+            raise
+        log.warning("%s extension not loaded: %s", name, exc)  # a mismatched fts must not stop loads
 
 
-def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, retrying with back-off while another process holds it."""
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _prepare_sqlite_catalog(path: Path) -> None:
+    """WAL journal: readers never block a loader's commit, and a commit from a stale snapshot fails at once
+    ("database is locked"), which :func:`retry_conflicts` retries, instead of waiting on a held lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), timeout=30)
+    try:
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
+    if not where.is_lake:
+        if not read_only:
+            Path(where.location).parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(where.location, read_only=read_only)
+        _load_extension(conn, "duckdb_extension_fts", "fts", required=False)
+        return conn
+    from ..errors import SpaceetlError
+
+    if where.catalog == "sqlite":
+        if read_only and not Path(where.location).is_file():
+            raise SpaceetlError(f"no DuckLake catalog at {where.location}: run `spaceetl run` first", stage="load")
+        if not read_only:
+            _prepare_sqlite_catalog(Path(where.location))
+    conn = duckdb.connect()
+    _load_extension(conn, "duckdb_extension_ducklake", "ducklake", required=True)
+    scanner = "sqlite_scanner" if where.catalog == "sqlite" else "postgres_scanner"
+    _load_extension(conn, f"duckdb_extension_{scanner}", scanner, required=True)
+    _load_extension(conn, "duckdb_extension_fts", "fts", required=False)
+    options = []
+    if read_only:
+        options.append("READ_ONLY")
+    else:
+        data = Path(data_path) if data_path else where.default_data_path()
+        data.mkdir(parents=True, exist_ok=True)
+        options.append(f"DATA_PATH {_quote(data.resolve().as_posix() + '/')}")
+    try:
+        conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME} "
+                     f"({', '.join(options)})")
+        conn.execute(f"USE {LAKE_NAME}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
+            data_path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (a DuckDB file, or a DuckLake attached as ``lake`` and in use), retrying with back-off
+    while another process holds it. ``data_path`` is where a new lake puts its Parquet files (default beside
+    the catalog, ``<catalog>.files/``); an existing lake keeps the one its catalog records."""
+    where = target(path)
     deadline = time.monotonic() + retry_s
     delay = 0.05
     while True:
         try:
-            conn = duckdb.connect(str(path), read_only=read_only)
-            fts = fts_extension_path()
-            if fts is not None:
-                try:
-                    conn.execute(f"LOAD '{fts.as_posix()}'")
-                except duckdb.Error as exc:  # pragma: no cover - a mismatched extension must not stop loads
-                    log.warning("fts extension not loaded: %s", exc)
-            return conn
-        except duckdb.IOException as exc:
+            return _open(where, read_only, data_path)
+        except (duckdb.IOException, duckdb.TransactionException, duckdb.CatalogException,
+                duckdb.InvalidInputException) as exc:
             if not any(m in str(exc) for m in LOCK_MESSAGES):
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
                     f"warehouse {path} is busy (another process is writing or reading it); retry in a moment",
                     stage="load", path=str(path)) from exc
-            time.sleep(delay)
+            time.sleep(delay + random.uniform(0, delay))
             delay = min(delay * 2, 1.0)
 
 
+def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
+    return conn.execute("SELECT current_database()").fetchone()[0] == LAKE_NAME
+
+
+CONFLICT_RETRY_S = 120.0
+conflict_retries = 0  # in this process, for the run summary and the benchmark
+
+
+def retry_conflicts(fn: Callable[..., T]) -> Callable[..., T]:
+    """Retry a write that lost a race with another loader's commit. The function must be one transaction (or
+    one statement): the failed attempt was rolled back whole, so running it again loses nothing and doubles
+    nothing. A DuckDB file has one writer and never raises these."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        global conflict_retries
+        deadline = time.monotonic() + CONFLICT_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except duckdb.Error as exc:
+                if not any(m in str(exc) for m in CONFLICT_MESSAGES) or time.monotonic() >= deadline:
+                    raise
+                conflict_retries += 1
+                log.info("%s met a concurrent commit: retrying (%s)", fn.__name__, str(exc).splitlines()[-1][:200])
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 2.0)
+    return wrapper
+
+
 @contextlib.contextmanager
-def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    conn = connect(path, read_only=read_only, retry_s=retry_s)
+def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
+            data_path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = connect(path, read_only=read_only, retry_s=retry_s, data_path=data_path)
     try:
         yield conn
     finally:
@@ -94,48 +253,88 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-@contextlib.contextmanager
-def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
-    """Exclusive per-warehouse run lock. Released by the OS if the process dies, so a killed run never blocks."""
-    lock_path = Path(f"{path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+")
+@dataclass
+class RunLock:
+    """What the run lock told this process: ``alone`` when no other run held the warehouse as it started, and
+    since when (``since``): runs marked ``running`` that started before that moment are dead."""
+
+    shared: bool = False
+    alone: bool = True
+    since: datetime | None = None
+
+
+held_lock: RunLock | None = None  # the run lock this process holds, if any
+
+
+def _wait_for_lock(fh, path, mode: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     waiting = False
+    while True:
+        try:
+            fcntl.flock(fh.fileno(), mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if not waiting:
+                waiting = True
+                fh.seek(0)
+                holder = fh.read().strip()
+                log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
+                            "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
+            if time.monotonic() >= deadline:
+                raise RunLockedError(
+                    f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
+                    stage="load", path=str(path)) from None
+            time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def run_lock(path: Path | str, timeout_s: float) -> Iterator[RunLock]:
+    """Per-warehouse run lock beside the warehouse (``<file>.lock``; for a lake beside its catalog). Released by
+    the OS if the process dies, so a killed run never blocks. A DuckDB file: exclusive, one run at a time. A
+    lake: shared, so several runs load at once; a run that found no other holder (``alone``) may mark runs
+    left ``running`` before it started as interrupted."""
+    global held_lock
+    where = target(path)
+    lock_path = Path(f"{where.home}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    state = RunLock(shared=where.is_lake)
     try:
-        while True:
+        if where.is_lake:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                state.since = datetime.now(timezone.utc)
             except BlockingIOError:
-                if not waiting:
-                    waiting = True
-                    fh.seek(0)
-                    holder = fh.read().strip()
-                    log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
-                                "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
-                if time.monotonic() >= deadline:
-                    raise RunLockedError(
-                        f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
-                        stage="load", path=str(path)) from None
-                time.sleep(0.5)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        yield
+                state.alone = False
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH)  # converts an exclusive lock; waits for a starting one
+        else:
+            _wait_for_lock(fh, path, fcntl.LOCK_EX, timeout_s)
+            state.since = datetime.now(timezone.utc)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+        held_lock = state
+        yield state
     finally:
+        held_lock = None
         with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()
 
 
+@retry_conflicts
 def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, add columns a newer contract declares to an older warehouse, (re)create views."""
     from ..schemas import duckdb_type
 
+    lake = is_lake(conn)
+    if lake:  # the row every load bumps, so that two overlapping loads conflict (see the module's docstring)
+        conn.execute("CREATE TABLE IF NOT EXISTS lake_writes (loads BIGINT NOT NULL)")
+        if conn.execute("SELECT count(*) FROM lake_writes").fetchone()[0] == 0:
+            conn.execute("INSERT INTO lake_writes VALUES (0)")
     for spec in TABLES.values():
-        conn.execute(ddl(spec))
+        conn.execute(ddl(spec, primary_key=not lake))
         existing = {r[0] for r in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [spec.name]).fetchall()}
         for name, col in spec.schema.columns.items():
@@ -185,12 +384,19 @@ def insert_frame(conn: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame, *
 
 # --- runs ----------------------------------------------------------------------------------------------------
 
+@retry_conflicts
 def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Runs still 'running' when a new run holds the run lock died mid-way (killed, crashed, machine lost)."""
-    stale = [r[0] for r in conn.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
+    """Runs still 'running' when a new run holds the run lock died mid-way (killed, crashed, machine lost). On a
+    lake other runs may be alive: only a run that started alone marks, and only runs started before it."""
+    lock = held_lock
+    if lock is not None and lock.shared and not lock.alone:
+        return []
+    where = "status = 'running'" + (" AND started_at < ?" if lock is not None and lock.since else "")
+    params = [lock.since] if lock is not None and lock.since else []
+    stale = [r[0] for r in conn.execute(f"SELECT run_id FROM runs WHERE {where}", params).fetchall()]
     if stale:
         conn.execute("UPDATE runs SET status = 'interrupted', message = 'the run process ended before finishing; "
-                     "batches it committed are kept, the rest is loaded by the next run' WHERE status = 'running'")
+                     f"batches it committed are kept, the rest is loaded by the next run' WHERE {where}", params)
     return stale
 
 
@@ -207,12 +413,14 @@ def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
         ORDER BY started_at""").fetchall()]
 
 
+@retry_conflicts
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
     from ..checks.contracts import validate_table
 
     insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
 
+@retry_conflicts
 def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
     fields.setdefault("finished_at", datetime.now(timezone.utc))
     assignments = ", ".join(f'"{k}" = ?' for k in fields)
@@ -237,6 +445,7 @@ def present_files(conn: duckdb.DuckDBPyConnection, raw_dir: str) -> set[str]:
         "WHERE s.status <> 'deleted' AND r.raw_dir = ?", [raw_dir]).fetchall()}
 
 
+@retry_conflicts
 def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str, remove: bool) -> int:
     """Files gone from the raw folder: their ``sources`` rows become ``deleted``. With ``remove`` their articles
     (and every row derived from them) are deleted too, unless another file still holds the same text; the rows
@@ -261,6 +470,7 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
     return removed
 
 
+@retry_conflicts
 def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
                    new_mtimes: dict[str, int] | None = None) -> None:
     if not paths:
@@ -279,6 +489,7 @@ def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: st
 
 # --- batch load ----------------------------------------------------------------------------------------------
 
+@retry_conflicts
 def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_id: str,
                near_duplicate_threshold: float = 0.6) -> dict[str, int]:
     """Load one validated batch in one transaction.
@@ -290,6 +501,8 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
     counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0,
               "near_duplicates": 0}
     with transaction(conn):
+        if is_lake(conn):  # first: a concurrent load that commits before this one makes this one retry
+            conn.execute("UPDATE lake_writes SET loads = loads + 1")
         records = batch.records.join(files, on="source_path", how="left")
         conn.register("_batch_records", records.to_arrow())
         # Articles already in the warehouse: their records are duplicates of that article.
@@ -430,9 +643,24 @@ def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: li
         conn.unregister("_candidates")
 
 
-def rebuild_search_index(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Full-text index over titles and bodies (DuckDB fts, offline). Returns False if fts is unavailable."""
+def rebuild_search_index(conn: duckdb.DuckDBPyConnection, warehouse: Path | str | None = None) -> bool:
+    """Full-text index over titles and bodies (DuckDB fts, offline). Returns False if fts is unavailable.
+
+    DuckLake cannot hold the index (fts writes a table type the lake does not store), so for a lake the
+    articles' ids, titles and bodies are copied into a DuckDB file beside the catalog
+    (``<catalog>.search.duckdb``) and indexed there: search with ``spaceetl sql --warehouse <that file>``."""
     if fts_extension_path() is None:
         return False
-    conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
+    if not is_lake(conn):
+        conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
+        return True
+    if warehouse is None:
+        log.warning("full-text index of a lake not rebuilt: the caller gave no warehouse location")
+        return False
+    articles = conn.execute("SELECT article_id, title, body FROM articles").arrow()
+    with session(target(warehouse).search_path(), retry_s=CONFLICT_RETRY_S) as search:
+        search.register("_articles", articles)
+        search.execute("CREATE OR REPLACE TABLE articles AS SELECT * FROM _articles")
+        search.unregister("_articles")
+        search.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
     return True
