@@ -80,6 +80,9 @@ def open_locked(warehouse: Path, retry_s: float) -> duckdb.DuckDBPyConnection:
     from .. import warehouse as wh
 
     conn = wh.connect(warehouse, read_only=True, retry_s=retry_s)  # loads fts from its installed file
+    data_dir = wh.lake_data_dir(conn)
+    if data_dir:  # a lake reads its own Parquet files: that folder alone stays open
+        conn.execute("SET allowed_directories = [?]".replace("?", wh.core._quote(data_dir)))
     conn.execute("SET enable_external_access = false")
     conn.execute("SET lock_configuration = true")
     return conn
@@ -87,7 +90,10 @@ def open_locked(warehouse: Path, retry_s: float) -> duckdb.DuckDBPyConnection:
 
 def run_query(warehouse: Path, query: str, *, retry_s: float = 30.0) -> Result:
     check_query(query)
-    if not Path(warehouse).is_file():
+    from .core import target
+
+    where = target(warehouse)  # a DuckDB file, or a lake: its SQLite catalog file (a PostgreSQL one is asked)
+    if where.catalog != "postgres" and not Path(where.location).is_file():
         raise SpaceetlError(f"no warehouse at {warehouse}: run `spaceetl run` first", stage="query")
     conn = open_locked(Path(warehouse), retry_s)
     try:

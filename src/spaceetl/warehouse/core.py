@@ -204,6 +204,15 @@ def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
     return conn.execute("SELECT current_database()").fetchone()[0] == LAKE_NAME
 
 
+def lake_data_dir(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The folder a lake's catalog records for its Parquet files (None for a DuckDB file)."""
+    if not is_lake(conn):
+        return None
+    row = conn.execute(f"SELECT value FROM __ducklake_metadata_{LAKE_NAME}.ducklake_metadata "
+                       "WHERE key = 'data_path'").fetchone()
+    return row[0] if row else None
+
+
 CONFLICT_RETRY_S = 120.0
 conflict_retries = 0  # in this process, for the run summary and the benchmark
 
