@@ -224,6 +224,7 @@ def check(run: RunContext, plan: Plan, totals: RunTotals) -> tuple[list[CheckRes
         @wh.retry_conflicts
         def store() -> None:
             with wh.transaction(conn):
+                wh.tag_commit(conn, run.run_id, "checks")
                 conn.execute("DELETE FROM dq_results WHERE run_id = ?", [run.run_id])
                 conn.execute("DELETE FROM dq_metrics WHERE run_id = ?", [run.run_id])
                 wh.insert_frame(conn, "dq_results", validate_table("dq_results", DQ_RESULTS.frame(rows)))
@@ -274,6 +275,6 @@ def report(settings: Settings, run_id: str) -> dict:
 
 def end_unfinished(settings: Settings, run_id: str, status: str, message: str) -> None:
     """A run that stops before ``finish`` (a signal, a crash) says so in its row: never left ``running``."""
-    with wh.session(settings.warehouse, retry_s=min(settings.busy_retry_s, 10.0)) as conn:
+    with wh.session(settings.warehouse, retry_s=min(settings.busy_retry_s, 10.0), data_path=settings.lake_data_path) as conn:
         wh.finish_run(conn, run_id, status=status, message=message[:2000],
                       report_path=str(settings.resolved_reports_dir() / f"{run_id}.html"))

@@ -28,6 +28,7 @@ import contextlib
 import fcntl
 import functools
 import importlib
+import json
 import logging
 import os
 import random
@@ -141,6 +142,16 @@ def _prepare_sqlite_catalog(path: Path) -> None:
         db.close()
 
 
+def _data_path_text(value: Path | str) -> str:
+    """A local folder is created and made absolute; a URL (``s3://``, ``gs://``, ...) is passed as given."""
+    text = str(value)
+    if "://" in text:
+        return text.rstrip("/") + "/"
+    folder = Path(text).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder.as_posix() + "/"
+
+
 def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
     if not where.is_lake:
         if not read_only:
@@ -150,8 +161,9 @@ def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckd
         return conn
     from ..errors import SpaceetlError
 
+    new = where.catalog == "postgres" or not Path(where.location).is_file()
     if where.catalog == "sqlite":
-        if read_only and not Path(where.location).is_file():
+        if read_only and new:
             raise SpaceetlError(f"no DuckLake catalog at {where.location}: run `spaceetl run` first", stage="load")
         if not read_only:
             _prepare_sqlite_catalog(Path(where.location))
@@ -163,13 +175,12 @@ def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckd
     options = []
     if read_only:
         options.append("READ_ONLY")
-    else:
-        data = Path(data_path) if data_path else where.default_data_path()
-        data.mkdir(parents=True, exist_ok=True)
-        options.append(f"DATA_PATH {_quote(data.resolve().as_posix() + '/')}")
+    elif data_path or new:  # an existing lake keeps the folder its catalog records (a different one is refused)
+        data = _data_path_text(data_path or where.default_data_path())
+        options.append(f"DATA_PATH {_quote(data)}")
     try:
-        conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME} "
-                     f"({', '.join(options)})")
+        conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME}"
+                     + (f" ({', '.join(options)})" if options else ""))
         conn.execute(f"USE {LAKE_NAME}")
     except BaseException:
         conn.close()
@@ -211,6 +222,46 @@ def lake_data_dir(conn: duckdb.DuckDBPyConnection) -> str | None:
     row = conn.execute(f"SELECT value FROM __ducklake_metadata_{LAKE_NAME}.ducklake_metadata "
                        "WHERE key = 'data_path'").fetchone()
     return row[0] if row else None
+
+
+def tag_commit(conn: duckdb.DuckDBPyConnection, run_id: str, what: str) -> None:
+    """Name the lake snapshot the open transaction will make after its run (``commit_extra_info`` holds the
+    run id), so the snapshot a run left can be found (:func:`run_snapshots`). Nothing for a DuckDB file."""
+    if is_lake(conn):
+        conn.execute(f"CALL {LAKE_NAME}.set_commit_message('spaceetl', {_quote(f'{what} {run_id}')}, "
+                     f"extra_info => {_quote(json.dumps({'run_id': run_id}))})")
+
+
+def run_snapshots(conn: duckdb.DuckDBPyConnection, run_id: str) -> list[int]:
+    """The lake snapshots a run committed, oldest first: the last one is the warehouse as the run left it."""
+    return [r[0] for r in conn.execute(
+        f"SELECT snapshot_id FROM ducklake_snapshots({_quote(LAKE_NAME)}) "
+        "WHERE json_extract_string(commit_extra_info, '$.run_id') = ? ORDER BY snapshot_id", [run_id]).fetchall()]
+
+
+def restore_snapshot(conn: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
+    """Roll the lake back to an earlier snapshot (undo a bad run): in one transaction every table gets the rows
+    it had then. It is a new snapshot, so the rolled-back state stays reachable by time travel too.
+    Returns the rows per table after the restore."""
+    if not is_lake(conn):
+        from ..errors import SpaceetlError
+
+        raise SpaceetlError("restoring a snapshot needs a DuckLake warehouse", stage="load")
+    existed = {r[0] for r in conn.execute(
+        f"SELECT table_name FROM ducklake_table_info({_quote(LAKE_NAME)})").fetchall()}
+    rows = {}
+    with transaction(conn):
+        conn.execute(f"CALL {LAKE_NAME}.set_commit_message('spaceetl', {_quote(f'restore snapshot {snapshot_id}')})")
+        for name in TABLES:
+            if name not in existed:
+                continue
+            conn.execute(f'DELETE FROM "{name}"')
+            try:
+                conn.execute(f'INSERT INTO "{name}" SELECT * FROM "{name}" AT (VERSION => {int(snapshot_id)})')
+            except duckdb.CatalogException:  # the table did not exist yet at that snapshot: it stays empty
+                pass
+            rows[name] = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    return rows
 
 
 CONFLICT_RETRY_S = 120.0
@@ -426,14 +477,18 @@ def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
     from ..checks.contracts import validate_table
 
-    insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
+    with transaction(conn):
+        tag_commit(conn, run["run_id"], "start")
+        insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
 
 @retry_conflicts
 def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
     fields.setdefault("finished_at", datetime.now(timezone.utc))
     assignments = ", ".join(f'"{k}" = ?' for k in fields)
-    conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
+    with transaction(conn):
+        tag_commit(conn, run_id, f"finish ({fields.get('status', '')})")
+        conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
 
 
 def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
@@ -462,6 +517,7 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
     if not paths:
         return 0
     with transaction(conn):
+        tag_commit(conn, run_id, "deleted files")
         conn.register("_deleted", pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String}).to_arrow())
         held = [r[0] for r in conn.execute(
             "SELECT DISTINCT article_id FROM sources WHERE article_id IS NOT NULL "
@@ -512,6 +568,7 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
     with transaction(conn):
         if is_lake(conn):  # first: a concurrent load that commits before this one makes this one retry
             conn.execute("UPDATE lake_writes SET loads = loads + 1")
+            tag_commit(conn, run_id, "load")
         records = batch.records.join(files, on="source_path", how="left")
         conn.register("_batch_records", records.to_arrow())
         # Articles already in the warehouse: their records are duplicates of that article.
