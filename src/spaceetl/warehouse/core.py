@@ -255,11 +255,16 @@ def restore_snapshot(conn: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[
         for name in TABLES:
             if name not in existed:
                 continue
-            conn.execute(f'DELETE FROM "{name}"')
+            # Read the old rows before deleting: in the same transaction a time-travel read sees the delete.
             try:
-                conn.execute(f'INSERT INTO "{name}" SELECT * FROM "{name}" AT (VERSION => {int(snapshot_id)})')
-            except duckdb.CatalogException:  # the table did not exist yet at that snapshot: it stays empty
-                pass
+                old = conn.execute(f'SELECT * FROM "{name}" AT (VERSION => {int(snapshot_id)})').fetch_arrow_table()
+            except duckdb.CatalogException:  # the table did not exist yet at that snapshot: it ends empty
+                old = None
+            conn.execute(f'DELETE FROM "{name}"')
+            if old is not None and old.num_rows:
+                conn.register("_restored", old)
+                conn.execute(f'INSERT INTO "{name}" SELECT * FROM _restored')
+                conn.unregister("_restored")
             rows[name] = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     return rows
 
@@ -723,7 +728,7 @@ def rebuild_search_index(conn: duckdb.DuckDBPyConnection, warehouse: Path | str 
     if warehouse is None:
         log.warning("full-text index of a lake not rebuilt: the caller gave no warehouse location")
         return False
-    articles = conn.execute("SELECT article_id, title, body FROM articles").arrow()
+    articles = conn.execute("SELECT article_id, title, body FROM articles").fetch_arrow_table()
     with session(target(warehouse).search_path(), retry_s=CONFLICT_RETRY_S) as search:
         search.register("_articles", articles)
         search.execute("CREATE OR REPLACE TABLE articles AS SELECT * FROM _articles")
