@@ -161,13 +161,39 @@ def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckd
         return conn
     from ..errors import SpaceetlError
 
-    new = where.catalog == "postgres" or not Path(where.location).is_file()
-    if where.catalog == "sqlite":
-        if read_only and new:
-            raise SpaceetlError(f"no DuckLake catalog at {where.location}: run `spaceetl run` first", stage="load")
-        if not read_only:
-            _prepare_sqlite_catalog(Path(where.location))
+    if where.catalog == "sqlite" and read_only and not Path(where.location).is_file():
+        raise SpaceetlError(f"no DuckLake catalog at {where.location}: run `spaceetl run` first", stage="load")
     conn = duckdb.connect()
+    try:
+        with _attach_lock(where, read_only):  # two loaders creating one new catalog at once must not race
+            new = where.catalog == "postgres" or not Path(where.location).is_file()
+            if where.catalog == "sqlite" and not read_only:
+                _prepare_sqlite_catalog(Path(where.location))
+            _attach(conn, where, read_only, data_path, new)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def _attach_lock(where: Target, read_only: bool) -> Iterator[None]:
+    """Exclusive for the moment of a writable ATTACH of a SQLite catalog (``<catalog>.attach.lock``)."""
+    if read_only or where.catalog != "sqlite":
+        yield
+        return
+    path = Path(f"{where.home}.attach.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _attach(conn: duckdb.DuckDBPyConnection, where: Target, read_only: bool, data_path: Path | str | None,
+            new: bool) -> None:
     _load_extension(conn, "duckdb_extension_ducklake", "ducklake", required=True)
     scanner = "sqlite_scanner" if where.catalog == "sqlite" else "postgres_scanner"
     _load_extension(conn, f"duckdb_extension_{scanner}", scanner, required=True)
@@ -178,14 +204,9 @@ def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckd
     elif data_path or new:  # an existing lake keeps the folder its catalog records (a different one is refused)
         data = _data_path_text(data_path or where.default_data_path())
         options.append(f"DATA_PATH {_quote(data)}")
-    try:
-        conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME}"
-                     + (f" ({', '.join(options)})" if options else ""))
-        conn.execute(f"USE {LAKE_NAME}")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME}"
+                 + (f" ({', '.join(options)})" if options else ""))
+    conn.execute(f"USE {LAKE_NAME}")
 
 
 def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
@@ -467,11 +488,15 @@ def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Runs that ended before their checks (interrupted, killed, crashed) since the last run that checked the
-    warehouse: the next run re-checks everything and rebuilds what they left (the full-text index)."""
-    return [r[0] for r in conn.execute("""
+    warehouse: the next run re-checks everything and rebuilds what they left (the full-text index). On a lake
+    shared with other live runs, a ``running`` run is one of them, not a dead one."""
+    lock = held_lock
+    statuses = ("'interrupted', 'failed'" if lock is not None and lock.shared and not lock.alone
+                else "'running', 'interrupted', 'failed'")
+    return [r[0] for r in conn.execute(f"""
         SELECT run_id FROM runs r
         WHERE NOT EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = r.run_id)
-          AND status IN ('running', 'interrupted', 'failed')
+          AND status IN ({statuses})
           AND started_at > coalesce((SELECT max(x.started_at) FROM runs x
                                      WHERE EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = x.run_id)),
                                     '-infinity'::TIMESTAMPTZ)
