@@ -173,7 +173,7 @@ def test_two_concurrent_loaders_store_every_article_once(tmp_path, reference):
     wall = time.monotonic() - started
     results = []
     for proc, (out, err) in zip(procs, outs):
-        assert proc.returncode in (0, 1), err[-3000:]
+        assert proc.returncode in (0, 1) and out.strip(), err[-3000:]  # a lost write ends a loader with a traceback
         results.append(json.loads(out.strip().splitlines()[-1]))
     print(f"two loaders: {wall:.1f} s wall, {results}")
     assert all(r["status"] in ("completed", "warning") for r in results), results

@@ -290,7 +290,7 @@ def restore_snapshot(conn: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[
     return rows
 
 
-CONFLICT_RETRY_S = 120.0
+CONFLICT_RETRY_S = float(os.environ.get("SPACEETL_CONFLICT_RETRY_S", "120"))  # how long a write retries
 conflict_retries = 0  # in this process, for the run summary and the benchmark
 
 
