@@ -196,3 +196,69 @@ def test_runs_share_a_lake_lock_and_only_a_lone_run_marks_others_interrupted(tmp
             capture_output=True, text=True, timeout=60)
         assert json.loads(child.stdout) == [True, False], child.stderr  # did not wait, and knows it is not alone
     assert (tmp_path / "lake" / "catalog.sqlite.lock").exists()
+
+
+# ------------------------------------------------------------------ a PostgreSQL catalog
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    """A throwaway PostgreSQL cluster on a Unix socket in a temporary folder (Debian's server packages), stopped
+    at the end. Run as the ``postgres`` user when the tests run as root (initdb refuses root)."""
+    import os
+    import pwd
+    import tempfile
+
+    if wh.extension_path("duckdb_extension_postgres_scanner", "postgres_scanner") is None:
+        pytest.skip("the duckdb-extension-postgres-scanner package is not installed (make install)")
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin): apt-get install postgresql")
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="spaceetl-pg-"))
+    if os.geteuid() == 0:
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server as")
+        os.chown(base, pw.pw_uid, pw.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, sock = base / "data", base
+    log = base / "server.log"
+
+    def call(*argv, check=True):
+        return subprocess.run([*as_user, *map(str, argv)], capture_output=True, text=True, timeout=120, check=check)
+
+    try:
+        call(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+        call(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start", "-o",
+             f"-k {sock} -c listen_addresses='' -c fsync=off")
+        call(bindir / "createdb", "-h", sock, "-U", "postgres", "lake")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        server_log = log.read_text(errors="replace")[-1000:] if log.exists() else ""
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"a throwaway PostgreSQL cluster did not start: {detail.strip()[-500:]} {server_log}")
+    try:
+        yield f"dbname=lake host={sock} user=postgres"
+    finally:
+        call(bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_postgres_catalog_holds_what_a_duckdb_file_holds(tmp_path, postgres, reference, monkeypatch):
+    monkeypatch.setenv("SPACEETL_LAKE_HOME", str(tmp_path / "home" / "lake"))
+    warehouse = f"ducklake:postgres:{postgres}"
+    result = run(settings(SAMPLES, warehouse, lake_data_path=str(tmp_path / "data")))
+    assert result.exit_code in (0, 1) and result.summary["status"] in ("completed", "warning")
+    assert contents(warehouse) == reference
+    assert not any(problems(warehouse).values()), problems(warehouse)
+    with wh.session(warehouse, read_only=True) as conn:
+        assert wh.lake_data_dir(conn) == f"{tmp_path / 'data'}/"
+    assert list((tmp_path / "data").rglob("*.parquet"))
+    assert (tmp_path / "home" / "lake.search.duckdb").is_file()  # the search index beside SPACEETL_LAKE_HOME
+    assert (tmp_path / "home" / "reports").is_dir()

@@ -86,8 +86,8 @@ def target(value: Path | str) -> Target:
     if kind == "sqlite" and location:
         path = Path(location).expanduser().resolve()
         return Target(raw, "sqlite", str(path), path)
-    if kind == "postgres":
-        return Target(raw, "postgres", location, Path("warehouse").resolve() / "lake")
+    if kind == "postgres" and location:  # no local catalog file: lock, search index, reports under SPACEETL_LAKE_HOME
+        return Target(raw, "postgres", location, Path(os.environ.get("SPACEETL_LAKE_HOME", "warehouse/lake")).resolve())
     from ..errors import SpaceetlError
 
     raise SpaceetlError(f"warehouse {raw!r}: a DuckLake warehouse is ducklake:sqlite:PATH or "
