@@ -165,7 +165,7 @@ def _record_unchanged(run: RunContext, plan: Plan) -> None:
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         wh.mark_unchanged(conn, plan.unchanged, run.run_id, plan.new_mtimes)
         plan.deleted_articles = wh.mark_deleted(conn, plan.deleted, run.run_id, remove=settings.on_delete == "remove")
-        conn.execute("UPDATE runs SET files_deleted = ? WHERE run_id = ?", [len(plan.deleted), run.run_id])
+        wh.update_run(conn, run.run_id, files_deleted=len(plan.deleted))
         if plan.deleted:
             log.warning("%d file(s) gone from the raw folder marked deleted (on_delete=%s); %d article(s) removed",
                         len(plan.deleted), settings.on_delete, plan.deleted_articles)

@@ -6,11 +6,11 @@ from .core import (LOCK_MESSAGES, RunLock, Target, connect, create_views, delete
                    extension_path, finish_run, fts_extension_path, init_schema, insert_frame, insert_run, is_lake,
                    known_files, lake_data_dir, link_near_duplicates, load_batch, mark_deleted, mark_interrupted_runs,
                    mark_unchanged, present_files, rebuild_search_index, restore_snapshot, retry_conflicts,
-                   run_lock, run_snapshots, session, tag_commit, target, transaction, unrepaired_runs, view_sql)
+                   run_lock, run_snapshots, session, tag_commit, target, transaction, unrepaired_runs, update_run, view_sql)
 
 __all__ = ["LOCK_MESSAGES", "RunLock", "Target", "connect", "create_views", "delete_unreferenced_articles",
            "extension_path", "finish_run", "fts_extension_path", "init_schema", "insert_frame", "insert_run",
            "is_lake", "known_files", "lake_data_dir", "link_near_duplicates", "load_batch", "mark_deleted",
            "mark_interrupted_runs", "mark_unchanged", "present_files", "rebuild_search_index", "restore_snapshot",
            "retry_conflicts", "run_lock", "run_snapshots", "session", "tag_commit", "target", "transaction",
-           "unrepaired_runs", "view_sql"]
+           "unrepaired_runs", "update_run", "view_sql"]

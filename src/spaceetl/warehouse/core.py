@@ -209,6 +209,38 @@ def _attach(conn: duckdb.DuckDBPyConnection, where: Target, read_only: bool, dat
     conn.execute(f"USE {LAKE_NAME}")
 
 
+_lake_instances: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+
+
+def _drop_lake_instances() -> None:
+    """Before a fork (spaCy's worker processes) and at exit: no DuckDB instance crosses into a child."""
+    for base in _lake_instances.values():
+        with contextlib.suppress(duckdb.Error):
+            base.close()
+    _lake_instances.clear()
+
+
+os.register_at_fork(before=_drop_lake_instances)
+
+
+def _lake_cursor(where: Target, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
+    """A writable lake connection from this process's one attached instance. Loading the three extensions and
+    attaching costs about 1.3 s; a run opens the warehouse once per batch and a few times more, so the instance is
+    kept and each session gets its own connection (its own transactions) to it. Each transaction still reads
+    the catalog's latest snapshot, so other loaders' commits are seen."""
+    key = (where.raw, str(data_path or ""))
+    base = _lake_instances.get(key)
+    if base is None:
+        base = _lake_instances[key] = _open(where, False, data_path)
+    try:
+        cursor = base.cursor()
+    except duckdb.Error:
+        _lake_instances.pop(key, None)
+        raise
+    cursor.execute(f"USE {LAKE_NAME}")
+    return cursor
+
+
 def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
             data_path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (a DuckDB file, or a DuckLake attached as ``lake`` and in use), retrying with back-off
@@ -219,6 +251,8 @@ def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
     delay = 0.05
     while True:
         try:
+            if where.is_lake and not read_only:
+                return _lake_cursor(where, data_path)
             return _open(where, read_only, data_path)
         except (duckdb.IOException, duckdb.TransactionException, duckdb.CatalogException,
                 duckdb.InvalidInputException) as exc:
@@ -510,6 +544,15 @@ def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
     with transaction(conn):
         tag_commit(conn, run["run_id"], "start")
         insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
+
+
+@retry_conflicts
+def update_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
+    """Set fields of a run's row while it runs (retried like every write, for a lake shared with other runs)."""
+    assignments = ", ".join(f'"{k}" = ?' for k in fields)
+    with transaction(conn):
+        tag_commit(conn, run_id, "progress")
+        conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
 
 
 @retry_conflicts
