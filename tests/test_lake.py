@@ -262,3 +262,12 @@ def test_a_postgres_catalog_holds_what_a_duckdb_file_holds(tmp_path, postgres, r
     assert list((tmp_path / "data").rglob("*.parquet"))
     assert (tmp_path / "home" / "lake.search.duckdb").is_file()  # the search index beside SPACEETL_LAKE_HOME
     assert (tmp_path / "home" / "reports").is_dir()
+
+
+def test_a_duckdb_file_named_lake_is_no_lake(tmp_path):
+    with wh.session(tmp_path / "lake.duckdb") as conn:
+        wh.init_schema(conn)
+        assert not wh.is_lake(conn) and wh.lake_data_dir(conn) is None
+        assert conn.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                            "AND table_name = 'articles'").fetchone()[0] == 1
+        assert "lake_writes" not in {r[0] for r in conn.execute("SHOW TABLES").fetchall()}

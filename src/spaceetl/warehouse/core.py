@@ -267,7 +267,9 @@ def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
 
 
 def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
-    return conn.execute("SELECT current_database()").fetchone()[0] == LAKE_NAME
+    """By the database's kind, not its name: a DuckDB file called ``lake.duckdb`` is named ``lake`` too."""
+    row = conn.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row is not None and row[0] == "ducklake"
 
 
 def lake_data_dir(conn: duckdb.DuckDBPyConnection) -> str | None:
