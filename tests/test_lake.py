@@ -153,9 +153,11 @@ CHILD = ("import json, logging, sys; from spaceetl.config import load_settings; 
          "'loaded': r.summary['articles_loaded'], 'conflict_retries': core.conflict_retries}))")
 
 
-@pytest.mark.slow
-def test_two_concurrent_loaders_store_every_article_once(tmp_path, reference):
-    """Two processes load two halves of the corpus plus an overlap into one lake at the same time."""
+def two_loaders(tmp_path: Path, warehouse: str, reference: dict, env: dict | None = None) -> list[dict]:
+    """Two processes load two halves of the corpus plus an overlap into one lake at the same time; the lake then
+    holds exactly what one run of the whole corpus puts in a DuckDB file."""
+    import os
+
     files = sorted(p.name for p in SAMPLES.iterdir() if p.is_file())
     half = len(files) // 2
     overlap = GOOD[:4]  # good articles both loaders meet
@@ -165,10 +167,9 @@ def test_two_concurrent_loaders_store_every_article_once(tmp_path, reference):
         (tmp_path / name).mkdir()
         for f in part:
             shutil.copy2(SAMPLES / f, tmp_path / name / f)
-    warehouse = lake(tmp_path)
     started = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / n), warehouse], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in parts]
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}) for n in parts]
     outs = [p.communicate(timeout=900) for p in procs]
     wall = time.monotonic() - started
     results = []
@@ -184,6 +185,12 @@ def test_two_concurrent_loaders_store_every_article_once(tmp_path, reference):
         assert conn.execute("SELECT count(*) FROM runs WHERE status IN ('completed', 'warning')").fetchone()[0] == 2
         assert conn.execute("SELECT count(*) FROM sources WHERE source_path IN (SELECT unnest(?))",
                             [overlap]).fetchone()[0] == len(overlap)
+    return results
+
+
+@pytest.mark.slow
+def test_two_concurrent_loaders_store_every_article_once(tmp_path, reference):
+    two_loaders(tmp_path, lake(tmp_path), reference)
 
 
 def test_runs_share_a_lake_lock_and_only_a_lone_run_marks_others_interrupted(tmp_path):
@@ -237,14 +244,18 @@ def postgres(tmp_path_factory):
         call(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
         call(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start", "-o",
              f"-k {sock} -c listen_addresses='' -c fsync=off")
-        call(bindir / "createdb", "-h", sock, "-U", "postgres", "lake")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         server_log = log.read_text(errors="replace")[-1000:] if log.exists() else ""
         shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"a throwaway PostgreSQL cluster did not start: {detail.strip()[-500:]} {server_log}")
+    def database(name: str) -> str:
+        """A fresh database in the cluster: its connection string."""
+        call(bindir / "createdb", "-h", sock, "-U", "postgres", name)
+        return f"dbname={name} host={sock} user=postgres"
+
     try:
-        yield f"dbname=lake host={sock} user=postgres"
+        yield database
     finally:
         call(bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
         shutil.rmtree(base, ignore_errors=True)
@@ -252,7 +263,7 @@ def postgres(tmp_path_factory):
 
 def test_a_postgres_catalog_holds_what_a_duckdb_file_holds(tmp_path, postgres, reference, monkeypatch):
     monkeypatch.setenv("SPACEETL_LAKE_HOME", str(tmp_path / "home" / "lake"))
-    warehouse = f"ducklake:postgres:{postgres}"
+    warehouse = f"ducklake:postgres:{postgres('lake1')}"
     result = run(settings(SAMPLES, warehouse, lake_data_path=str(tmp_path / "data")))
     assert result.exit_code in (0, 1) and result.summary["status"] in ("completed", "warning")
     assert contents(warehouse) == reference
@@ -271,3 +282,12 @@ def test_a_duckdb_file_named_lake_is_no_lake(tmp_path):
         assert conn.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
                             "AND table_name = 'articles'").fetchone()[0] == 1
         assert "lake_writes" not in {r[0] for r in conn.execute("SHOW TABLES").fetchall()}
+
+
+@pytest.mark.slow
+def test_two_concurrent_loaders_on_a_postgres_catalog(tmp_path, postgres, reference):
+    """The same two loaders with a PostgreSQL catalog: there DuckLake's own commit check lets two appends through,
+    so the ``lake_writes`` row is what makes overlapping loads conflict."""
+    two_loaders(tmp_path, f"ducklake:postgres:{postgres('lake2')}", reference,
+                env={"SPACEETL_LAKE_HOME": str(tmp_path / "home" / "lake"),
+                     "SPACEETL_LAKE_DATA_PATH": str(tmp_path / "data")})

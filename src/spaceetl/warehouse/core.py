@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
 # What a write that lost a race with another loader's commit says (SQLite catalog, lake conflict check).
 CONFLICT_MESSAGES = ("database is locked", "onflict", "could not serialize", "deadlock detected")
+# Another process created the same new lake catalog at the same moment: attaching again finds it made.
+ATTACH_RACE_MESSAGES = ("Failed to initialize DuckLake",)
 LAKE_PREFIX = "ducklake:"
 LAKE_NAME = "lake"
 T = TypeVar("T")
@@ -178,8 +180,9 @@ def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckd
 
 @contextlib.contextmanager
 def _attach_lock(where: Target, read_only: bool) -> Iterator[None]:
-    """Exclusive for the moment of a writable ATTACH of a SQLite catalog (``<catalog>.attach.lock``)."""
-    if read_only or where.catalog != "sqlite":
+    """Exclusive for the moment of a writable ATTACH (``<home>.attach.lock``): loaders on one machine never race
+    to create a new catalog. Loaders on several machines that do race retry (``ATTACH_RACE_MESSAGES``)."""
+    if read_only or not where.is_lake:
         yield
         return
     path = Path(f"{where.home}.attach.lock")
@@ -254,9 +257,8 @@ def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
             if where.is_lake and not read_only:
                 return _lake_cursor(where, data_path)
             return _open(where, read_only, data_path)
-        except (duckdb.IOException, duckdb.TransactionException, duckdb.CatalogException,
-                duckdb.InvalidInputException) as exc:
-            if not any(m in str(exc) for m in LOCK_MESSAGES):
+        except duckdb.Error as exc:
+            if not any(m in str(exc) for m in (*LOCK_MESSAGES, *ATTACH_RACE_MESSAGES)):
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
