@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_pipeline import PeakRSS  # noqa: E402
+from bench_pipeline import PeakRSS
 
 CHILD = ("import json, logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run; "
          "from spaceetl.warehouse import core; logging.basicConfig(level=logging.WARNING); "
