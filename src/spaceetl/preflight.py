@@ -88,6 +88,8 @@ def check_fts() -> Check:
 def check_warehouse(warehouse: Path, *, must_exist: bool = False, min_free_mb: float = 50) -> Check:
     """The warehouse file opens (or can be created): no file in the way, a writable folder, disk space, and an
     existing file that really is a DuckDB database."""
+    if str(warehouse).startswith("ducklake:"):
+        return _check_lake(str(warehouse), must_exist=must_exist)
     for parent in [warehouse.parent, *warehouse.parent.parents]:
         if parent.exists():
             if not parent.is_dir():
@@ -116,6 +118,26 @@ def check_warehouse(warehouse: Path, *, must_exist: bool = False, min_free_mb: f
     if free < min_free_mb * 1_000_000:
         return Check("warehouse", False, f"only {free // 1_000_000} MB free where the warehouse {warehouse} lives")
     return Check("warehouse", True, str(warehouse.resolve()))
+
+
+def _check_lake(value: str, *, must_exist: bool) -> Check:
+    """A DuckLake: the setting parses and a SQLite catalog's folder is writable (a PostgreSQL catalog answers or
+    not when the run connects)."""
+    from .errors import SpaceetlError
+    from .warehouse.core import target
+
+    try:
+        where = target(value)
+    except SpaceetlError as exc:
+        return Check("warehouse", False, str(exc))
+    if where.catalog == "sqlite":
+        catalog = Path(where.location)
+        if must_exist and not catalog.is_file():
+            return Check("warehouse", False, f"no DuckLake catalog at {catalog}: run `spaceetl run` first")
+        folder = next((p for p in [catalog.parent, *catalog.parent.parents] if p.exists()), None)
+        if folder is None or not os.access(folder, os.W_OK | os.X_OK):
+            return Check("warehouse", False, f"DuckLake catalog {catalog} is not writable")
+    return Check("warehouse", True, f"DuckLake ({where.catalog} catalog) {where.location}")
 
 
 def _read_only_mount(folder: Path) -> bool:
@@ -197,7 +219,12 @@ def verify_warehouse(path: Path) -> None:
     """Refuse a warehouse file that is not whole (truncated, random bytes, empty, damaged blocks) with
     :class:`EnvironmentCheckError`, before a run writes into it: a run into a file with one damaged block fails
     at that block after it has already written (and checkpointed) the rest. Reads only: the file stays
-    byte-identical and no ``.wal`` is left beside it. A missing file passes (the run creates it)."""
+    byte-identical and no ``.wal`` is left beside it. A missing file passes (the run creates it); a DuckLake
+    has no such file (its catalog and Parquet files are checked by ``_check_lake`` and the lake itself)."""
+    from .warehouse.core import target
+
+    if target(path).is_lake:
+        return
     path = Path(path)
     try:
         full = path.stat().st_size <= FULL_SCAN_MAX_BYTES

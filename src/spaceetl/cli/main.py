@@ -129,7 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("prefect").setLevel(logging.WARNING)
     _stop_serving_on_signals()
 
-    params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": str(Path(settings.warehouse).resolve())}
+    params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": _resolved_warehouse(settings.warehouse)}
     schedule = {"interval": args.interval} if args.interval else {"cron": args.cron or "0 * * * *"}
     log.info("serving deployment %s (%s) over %s", args.name, schedule, params["raw_dir"])
     etl.serve(name=args.name, parameters=params, **schedule)
@@ -470,13 +470,21 @@ def _print_summary(s: dict, warn_error: bool = False) -> None:
     sys.stdout.flush()
 
 
+def _resolved_warehouse(value) -> str:
+    """An absolute DuckDB file path; a ``ducklake:`` setting as given (its catalog path is resolved on use)."""
+    return str(value) if str(value).startswith("ducklake:") else str(Path(value).resolve())
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     import contextlib
 
     from ..errors import SpaceetlError
 
     settings = _settings(args, "warehouse", "reports_dir")
-    if not Path(settings.warehouse).is_file():
+    from ..warehouse.core import target
+
+    where = target(settings.warehouse)  # a DuckDB file, or a lake's catalog (a SQLite file, or PostgreSQL)
+    if where.catalog != "postgres" and not Path(where.location).is_file():
         raise SpaceetlError(f"no warehouse at {settings.warehouse}: run `spaceetl run` first, or pass --warehouse",
                             stage="report")
     from .. import warehouse as wh

@@ -54,7 +54,7 @@ def begin(settings: Settings, flow_run_id: str | None = None) -> RunContext:
     run = RunContext(run_id=new_run_id(), started_at=datetime.now(timezone.utc), settings=settings,
                      model_name=settings.spacy_model, model_version=model_version_of(settings.spacy_model),
                      flow_run_id=flow_run_id)
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         wh.init_schema(conn)
         killed = wh.mark_interrupted_runs(conn)
         run.interrupted = wh.unrepaired_runs(conn)
@@ -83,7 +83,7 @@ def discover(run: RunContext) -> Plan:
         from ..errors import SpaceetlError
 
         raise SpaceetlError(f"raw folder {raw_dir} does not exist or is not a folder", stage="discover", path=str(raw_dir))
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         known = wh.known_files(conn)
         missing = wh.present_files(conn, str(raw_dir.resolve()))  # until seen below
     todo: list[FileEntry] = []
@@ -152,7 +152,7 @@ def load(run: RunContext, validated: ValidatedBatch, entries: list[FileEntry],
     """One batch, one transaction (the single writer)."""
     settings = run.settings
     t0 = time.perf_counter()
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         counts = wh.load_batch(conn, validated, files_frame(entries, rejected), run.run_id,
                                settings.near_duplicate_threshold)
     counts["load_seconds"] = time.perf_counter() - t0
@@ -163,15 +163,15 @@ def _record_unchanged(run: RunContext, plan: Plan) -> None:
     """Bookkeeping for the files this run does not read: unchanged ones, and deleted ones (``sources.status =
     'deleted'``; with ``on_delete = remove`` their articles go too, and ``plan.deleted_articles`` says how many)."""
     settings = run.settings
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         wh.mark_unchanged(conn, plan.unchanged, run.run_id, plan.new_mtimes)
         plan.deleted_articles = wh.mark_deleted(conn, plan.deleted, run.run_id, remove=settings.on_delete == "remove")
-        conn.execute("UPDATE runs SET files_deleted = ? WHERE run_id = ?", [len(plan.deleted), run.run_id])
+        wh.update_run(conn, run.run_id, files_deleted=len(plan.deleted))
         if plan.deleted:
             log.warning("%d file(s) gone from the raw folder marked deleted (on_delete=%s); %d article(s) removed",
                         len(plan.deleted), settings.on_delete, plan.deleted_articles)
         if plan.deleted_articles:
-            wh.rebuild_search_index(conn)
+            wh.rebuild_search_index(conn, settings.warehouse)
 
 
 def failed_batch(entries: list[FileEntry], run_id: str, error: BaseException,
@@ -212,19 +212,26 @@ def check(run: RunContext, plan: Plan, totals: RunTotals) -> tuple[list[CheckRes
     from ..schemas import DQ_METRICS, DQ_RESULTS
 
     settings = run.settings
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         if totals.articles_loaded or totals.deleted_articles or plan.deleted_articles or run.repairs:
-            wh.rebuild_search_index(conn)
-        metrics = compute_metrics(conn, run.run_id)
-        ctx = CheckContext(conn, run.run_id, settings, totals, plan.files_seen, metrics)
-        results = run_checks(ctx)
-        rows = [r.row(run.run_id) for r in results]
-        escalated = warn_check_escalations(conn, run.run_id, rows, settings.check_thresholds)
-        with wh.transaction(conn):
-            conn.execute("DELETE FROM dq_results WHERE run_id = ?", [run.run_id])
-            conn.execute("DELETE FROM dq_metrics WHERE run_id = ?", [run.run_id])
-            wh.insert_frame(conn, "dq_results", validate_table("dq_results", DQ_RESULTS.frame(rows)))
-            wh.insert_frame(conn, "dq_metrics", validate_table("dq_metrics", DQ_METRICS.frame(metrics)))
+            wh.rebuild_search_index(conn, settings.warehouse)
+        with wh.transaction(conn):  # one snapshot for every check, while other loaders may commit (a lake)
+            metrics = compute_metrics(conn, run.run_id)
+            ctx = CheckContext(conn, run.run_id, settings, totals, plan.files_seen, metrics)
+            results = run_checks(ctx)
+            rows = [r.row(run.run_id) for r in results]
+            escalated = warn_check_escalations(conn, run.run_id, rows, settings.check_thresholds)
+
+        @wh.retry_conflicts
+        def store() -> None:
+            with wh.transaction(conn):
+                wh.tag_commit(conn, run.run_id, "checks")
+                conn.execute("DELETE FROM dq_results WHERE run_id = ?", [run.run_id])
+                conn.execute("DELETE FROM dq_metrics WHERE run_id = ?", [run.run_id])
+                wh.insert_frame(conn, "dq_results", validate_table("dq_results", DQ_RESULTS.frame(rows)))
+                wh.insert_frame(conn, "dq_metrics", validate_table("dq_metrics", DQ_METRICS.frame(metrics)))
+
+        store()
     result = verdict(results, escalated)
     if totals.failures:
         result.problems.insert(0, f"{totals.files_failed} of {totals.records_read} file(s) failed extraction; "
@@ -239,7 +246,7 @@ def finish(run: RunContext, plan: Plan, totals: RunTotals, outcome: Verdict) -> 
     settings = run.settings
     report_html = settings.resolved_reports_dir() / f"{run.run_id}.html"
     message = "; ".join(outcome.problems) or None
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         wh.finish_run(conn, run.run_id, status=outcome.status, files_seen=plan.files_seen,
                       files_unchanged=len(plan.unchanged), records_read=totals.records_read,
                       articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,
@@ -261,7 +268,7 @@ def report(settings: Settings, run_id: str) -> dict:
     """The run's data-quality report (HTML + JSON, and the run index), read from the warehouse alone."""
     from ..report.build import collect, write_report
 
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s) as conn:
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
         collected = collect(conn, run_id)
     write_report(collected, settings.resolved_reports_dir())
     return collected
@@ -269,6 +276,6 @@ def report(settings: Settings, run_id: str) -> dict:
 
 def end_unfinished(settings: Settings, run_id: str, status: str, message: str) -> None:
     """A run that stops before ``finish`` (a signal, a crash) says so in its row: never left ``running``."""
-    with wh.session(settings.warehouse, retry_s=min(settings.busy_retry_s, 10.0)) as conn:
+    with wh.session(settings.warehouse, retry_s=min(settings.busy_retry_s, 10.0), data_path=settings.lake_data_path) as conn:
         wh.finish_run(conn, run_id, status=status, message=message[:2000],
                       report_path=str(settings.resolved_reports_dir() / f"{run_id}.html"))

@@ -123,13 +123,21 @@ def open_locked(warehouse: Path, retry_s: float, memory_limit: str = DEFAULT_MEM
     memory limit set and the configuration locked."""
     from .. import warehouse as wh
 
+    from .core import target
+
+    if target(warehouse).is_lake:  # a lake: its catalog and Parquet files, no DuckDB file to verify
+        conn = wh.connect(warehouse, read_only=True, retry_s=retry_s)
+    else:
+        try:
+            str(warehouse).encode("utf-8")
+        except UnicodeEncodeError:
+            raise SpaceetlError(f"the warehouse path {str(warehouse)!r} is not valid UTF-8: DuckDB cannot open it; "
+                                "rename the file or its folder", stage="query") from None
+        conn = wh.open_verified(warehouse, retry_s=retry_s)  # loads fts from its installed file
     try:
-        str(warehouse).encode("utf-8")
-    except UnicodeEncodeError:
-        raise SpaceetlError(f"the warehouse path {str(warehouse)!r} is not valid UTF-8: DuckDB cannot open it; rename "
-                            "the file or its folder", stage="query") from None
-    conn = wh.open_verified(warehouse, retry_s=retry_s)  # loads fts from its installed file
-    try:
+        data_dir = wh.lake_data_dir(conn)
+        if data_dir:  # a lake reads its own Parquet files: that folder alone stays open
+            conn.execute("SET allowed_directories = [?]".replace("?", wh.core._quote(data_dir)))
         conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")  # checked by check_limits
         conn.execute("SET temp_directory = ''")
         conn.execute("SET enable_progress_bar = false")  # DuckDB would draw it on standard output
@@ -181,7 +189,10 @@ def open_query(warehouse: Path, query: str, limits: Limits, *, retry_s: float = 
     while running or fetching (syntax, the time or memory limit) becomes one :class:`QueryRefused` line."""
     check_query(query)
     check_limits(limits)
-    if not Path(warehouse).is_file():
+    from .core import target
+
+    where = target(warehouse)  # a DuckDB file, or a lake: its SQLite catalog file (a PostgreSQL one is asked)
+    if where.catalog != "postgres" and not Path(where.location).is_file():
         raise SpaceetlError(f"no warehouse at {warehouse}: run `spaceetl run` first", stage="query")
     conn = open_locked(Path(warehouse), retry_s, limits.memory_limit)
     clock = _Clock(conn, limits.timeout_s)

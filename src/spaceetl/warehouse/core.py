@@ -10,6 +10,16 @@ fails at once with "Could not set lock on file"):
   :class:`WarehouseBusyError` ("busy, retry").
 * Every batch is one transaction: a crash (or kill) at any point leaves either the whole batch or none of it.
   The next run marks the dead run ``interrupted`` and picks up the files it did not load.
+
+The same code serves a DuckLake warehouse (``ducklake:sqlite:PATH`` or ``ducklake:postgres:CONNINFO``: catalog in
+a database, data in Parquet under the lake data path). There several loaders commit at once; what differs is
+routed here, in one place:
+* the tables are created without PRIMARY KEY (DuckLake refuses it): the registry's ``unique_key`` checks hold them;
+* the run lock is shared (several runs at once); a run marks others ``interrupted`` only when it was alone;
+* a write that meets a concurrent commit (a SQLite catalog answers "database is locked"; a lake conflict) is
+  rolled back whole and retried (:func:`retry_conflicts`); each load also bumps one row (``lake_writes``) so two
+  overlapping loads always conflict and the second one sees the first's articles: an article is stored once;
+* the full-text index lives in a DuckDB file beside the catalog (``<catalog>.search.duckdb``).
 """
 
 from __future__ import annotations
@@ -17,12 +27,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import fcntl
+import functools
+import importlib
+import json
 import logging
 import os
+import random
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -33,49 +50,315 @@ from ..schemas import ARTICLE_TABLES, TABLES, ddl
 
 log = logging.getLogger(__name__)
 LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
+# What a write that lost a race with another loader's commit says (SQLite catalog, lake conflict check).
+CONFLICT_MESSAGES = ("database is locked", "onflict", "could not serialize", "deadlock detected")
+# Another process created the same new lake catalog at the same moment: attaching again finds it made.
+ATTACH_RACE_MESSAGES = ("Failed to initialize DuckLake",)
+LAKE_PREFIX = "ducklake:"
+LAKE_NAME = "lake"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the warehouse lives. ``home`` is a local file path the lock file and the search index sit beside
+    (the DuckDB file itself, the SQLite catalog, or ``warehouse/lake`` for a PostgreSQL catalog)."""
+
+    raw: str
+    catalog: str | None  # None: a DuckDB file; "sqlite" or "postgres": a DuckLake catalog
+    location: str  # the DuckDB file, the SQLite catalog file, or the PostgreSQL connection string
+    home: Path
+
+    @property
+    def is_lake(self) -> bool:
+        return self.catalog is not None
+
+    def default_data_path(self) -> Path:
+        return Path(f"{self.home}.files")
+
+    def search_path(self) -> Path:
+        return Path(f"{self.home}.search.duckdb")
+
+
+def target(value: Path | str) -> Target:
+    """Parse the warehouse setting: a DuckDB file path, or ``ducklake:sqlite:PATH`` / ``ducklake:postgres:CONNINFO``."""
+    raw = str(value)
+    if not raw.startswith(LAKE_PREFIX):
+        return Target(raw, None, raw, Path(raw))
+    kind, _, location = raw[len(LAKE_PREFIX):].partition(":")
+    if kind == "sqlite" and location:
+        path = Path(location).expanduser().resolve()
+        return Target(raw, "sqlite", str(path), path)
+    if kind == "postgres" and location:  # no local catalog file: lock, search index, reports under SPACEETL_LAKE_HOME
+        return Target(raw, "postgres", location, Path(os.environ.get("SPACEETL_LAKE_HOME", "warehouse/lake")).resolve())
+    from ..errors import SpaceetlError
+
+    raise SpaceetlError(f"warehouse {raw!r}: a DuckLake warehouse is ducklake:sqlite:PATH or "
+                        "ducklake:postgres:CONNINFO", stage="load")
+
+
+def extension_path(package: str, name: str) -> Path | None:
+    """A DuckDB extension shipped on PyPI for this DuckDB version (``duckdb-extension-*``): no download at run time."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        return None
+    path = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    return path if path.exists() else None
 
 
 def fts_extension_path() -> Path | None:
     """The fts extension shipped on PyPI for DuckDB 1.5.5 (no download at run time)."""
+    return extension_path("duckdb_extension_fts", "fts")
+
+
+def _load_extension(conn: duckdb.DuckDBPyConnection, package: str, name: str, *, required: bool) -> None:
+    from ..errors import EnvironmentCheckError
+
+    path = extension_path(package, name)
+    if path is None:
+        if required:
+            raise EnvironmentCheckError(f"DuckDB's {name} extension file is missing (pip install "
+                                        f"{package.replace('_', '-')}=={duckdb.__version__})", stage="load")
+        return
     try:
-        import duckdb_extension_fts
-    except ImportError:
-        return None
-    path = Path(duckdb_extension_fts.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"
-    return path if path.exists() else None
+        conn.execute(f"LOAD '{path.as_posix()}'")
+    except duckdb.Error as exc:
+        if required:
+            raise
+        log.warning("%s extension not loaded: %s", name, exc)  # a mismatched fts must not stop loads
 
 
-def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, retrying with back-off while another process holds it."""
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _prepare_sqlite_catalog(path: Path) -> None:
+    """WAL journal: readers never block a loader's commit, and a commit from a stale snapshot fails at once
+    ("database is locked"), which :func:`retry_conflicts` retries, instead of waiting on a held lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), timeout=30)
+    try:
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def _data_path_text(value: Path | str) -> str:
+    """A local folder is created and made absolute; a URL (``s3://``, ``gs://``, ...) is passed as given."""
+    text = str(value)
+    if "://" in text:
+        return text.rstrip("/") + "/"
+    folder = Path(text).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder.as_posix() + "/"
+
+
+def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
+    if not where.is_lake:
+        if not read_only:
+            Path(where.location).parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(where.location, read_only=read_only)
+        _load_extension(conn, "duckdb_extension_fts", "fts", required=False)
+        return conn
+    from ..errors import SpaceetlError
+
+    if where.catalog == "sqlite" and read_only and not Path(where.location).is_file():
+        raise SpaceetlError(f"no DuckLake catalog at {where.location}: run `spaceetl run` first", stage="load")
+    conn = duckdb.connect()
+    try:
+        with _attach_lock(where, read_only):  # two loaders creating one new catalog at once must not race
+            new = where.catalog == "postgres" or not Path(where.location).is_file()
+            if where.catalog == "sqlite" and not read_only:
+                _prepare_sqlite_catalog(Path(where.location))
+            _attach(conn, where, read_only, data_path, new)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def _attach_lock(where: Target, read_only: bool) -> Iterator[None]:
+    """Exclusive for the moment of a writable ATTACH (``<home>.attach.lock``): loaders on one machine never race
+    to create a new catalog. Loaders on several machines that do race retry (``ATTACH_RACE_MESSAGES``)."""
+    if read_only or not where.is_lake:
+        yield
+        return
+    path = Path(f"{where.home}.attach.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _attach(conn: duckdb.DuckDBPyConnection, where: Target, read_only: bool, data_path: Path | str | None,
+            new: bool) -> None:
+    _load_extension(conn, "duckdb_extension_ducklake", "ducklake", required=True)
+    scanner = "sqlite_scanner" if where.catalog == "sqlite" else "postgres_scanner"
+    _load_extension(conn, f"duckdb_extension_{scanner}", scanner, required=True)
+    _load_extension(conn, "duckdb_extension_fts", "fts", required=False)
+    options = []
+    if read_only:
+        options.append("READ_ONLY")
+    elif data_path or new:  # an existing lake keeps the folder its catalog records (a different one is refused)
+        data = _data_path_text(data_path or where.default_data_path())
+        options.append(f"DATA_PATH {_quote(data)}")
+    conn.execute(f"ATTACH {_quote(f'ducklake:{where.catalog}:{where.location}')} AS {LAKE_NAME}"
+                 + (f" ({', '.join(options)})" if options else ""))
+    conn.execute(f"USE {LAKE_NAME}")
+
+
+_lake_instances: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+
+
+def _drop_lake_instances() -> None:
+    """Before a fork (spaCy's worker processes) and at exit: no DuckDB instance crosses into a child."""
+    for base in _lake_instances.values():
+        with contextlib.suppress(duckdb.Error):
+            base.close()
+    _lake_instances.clear()
+
+
+os.register_at_fork(before=_drop_lake_instances)
+
+
+def _lake_cursor(where: Target, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
+    """A writable lake connection from this process's one attached instance. Loading the three extensions and
+    attaching costs about 1.3 s; a run opens the warehouse once per batch and a few times more, so the instance is
+    kept and each session gets its own connection (its own transactions) to it. Each transaction still reads
+    the catalog's latest snapshot, so other loaders' commits are seen."""
+    key = (where.raw, str(data_path or ""))
+    base = _lake_instances.get(key)
+    if base is None:
+        base = _lake_instances[key] = _open(where, False, data_path)
+    try:
+        cursor = base.cursor()
+    except duckdb.Error:
+        _lake_instances.pop(key, None)
+        raise
+    cursor.execute(f"USE {LAKE_NAME}")
+    return cursor
+
+
+def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
+            data_path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (a DuckDB file, or a DuckLake attached as ``lake`` and in use), retrying with back-off
+    while another process holds it. ``data_path`` is where a new lake puts its Parquet files (default beside
+    the catalog, ``<catalog>.files/``); an existing lake keeps the one its catalog records."""
+    where = target(path)
     deadline = time.monotonic() + retry_s
     delay = 0.05
     while True:
         try:
-            conn = duckdb.connect(str(path), read_only=read_only)
-            fts = fts_extension_path()
-            if fts is not None:
-                try:
-                    conn.execute(f"LOAD '{fts.as_posix()}'")
-                except duckdb.Error as exc:  # pragma: no cover - a mismatched extension must not stop loads
-                    log.warning("fts extension not loaded: %s", exc)
-            return conn
-        except duckdb.IOException as exc:
-            if not any(m in str(exc) for m in LOCK_MESSAGES):
+            if where.is_lake and not read_only:
+                return _lake_cursor(where, data_path)
+            return _open(where, read_only, data_path)
+        except duckdb.Error as exc:
+            if not any(m in str(exc) for m in (*LOCK_MESSAGES, *ATTACH_RACE_MESSAGES)):
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
                     f"warehouse {path} is busy (another process is writing or reading it); retry in a moment",
                     stage="load", path=str(path)) from exc
-            time.sleep(delay)
+            time.sleep(delay + random.uniform(0, delay))
             delay = min(delay * 2, 1.0)
 
 
+def is_lake(conn: duckdb.DuckDBPyConnection) -> bool:
+    """By the database's kind, not its name: a DuckDB file called ``lake.duckdb`` is named ``lake`` too."""
+    row = conn.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row is not None and row[0] == "ducklake"
+
+
+def lake_data_dir(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The folder a lake's catalog records for its Parquet files (None for a DuckDB file)."""
+    if not is_lake(conn):
+        return None
+    row = conn.execute(f"SELECT value FROM __ducklake_metadata_{LAKE_NAME}.ducklake_metadata "
+                       "WHERE key = 'data_path'").fetchone()
+    return row[0] if row else None
+
+
+def tag_commit(conn: duckdb.DuckDBPyConnection, run_id: str, what: str) -> None:
+    """Name the lake snapshot the open transaction will make after its run (``commit_extra_info`` holds the
+    run id), so the snapshot a run left can be found (:func:`run_snapshots`). Nothing for a DuckDB file."""
+    if is_lake(conn):
+        conn.execute(f"CALL {LAKE_NAME}.set_commit_message('spaceetl', {_quote(f'{what} {run_id}')}, "
+                     f"extra_info => {_quote(json.dumps({'run_id': run_id}))})")
+
+
+def run_snapshots(conn: duckdb.DuckDBPyConnection, run_id: str) -> list[int]:
+    """The lake snapshots a run committed, oldest first: the last one is the warehouse as the run left it."""
+    return [r[0] for r in conn.execute(
+        f"SELECT snapshot_id FROM ducklake_snapshots({_quote(LAKE_NAME)}) "
+        "WHERE json_extract_string(commit_extra_info, '$.run_id') = ? ORDER BY snapshot_id", [run_id]).fetchall()]
+
+
+def restore_snapshot(conn: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
+    """Roll the lake back to an earlier snapshot (undo a bad run): in one transaction every table gets the rows
+    it had then. It is a new snapshot, so the rolled-back state stays reachable by time travel too.
+    Returns the rows per table after the restore."""
+    if not is_lake(conn):
+        from ..errors import SpaceetlError
+
+        raise SpaceetlError("restoring a snapshot needs a DuckLake warehouse", stage="load")
+    existed = {r[0] for r in conn.execute(
+        f"SELECT table_name FROM ducklake_table_info({_quote(LAKE_NAME)})").fetchall()}
+    rows = {}
+    with transaction(conn):
+        conn.execute(f"CALL {LAKE_NAME}.set_commit_message('spaceetl', {_quote(f'restore snapshot {snapshot_id}')})")
+        for name in TABLES:
+            if name not in existed:
+                continue
+            # Read the old rows before deleting: in the same transaction a time-travel read sees the delete.
+            try:
+                old = conn.execute(f'SELECT * FROM "{name}" AT (VERSION => {int(snapshot_id)})').fetch_arrow_table()
+            except duckdb.CatalogException:  # the table did not exist yet at that snapshot: it ends empty
+                old = None
+            conn.execute(f'DELETE FROM "{name}"')
+            if old is not None and old.num_rows:
+                conn.register("_restored", old)
+                conn.execute(f'INSERT INTO "{name}" SELECT * FROM _restored')
+                conn.unregister("_restored")
+            rows[name] = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    return rows
+
+
+CONFLICT_RETRY_S = float(os.environ.get("SPACEETL_CONFLICT_RETRY_S", "120"))  # how long a write retries
+conflict_retries = 0  # in this process, for the run summary and the benchmark
+
+
+def retry_conflicts(fn: Callable[..., T]) -> Callable[..., T]:
+    """Retry a write that lost a race with another loader's commit. The function must be one transaction (or
+    one statement): the failed attempt was rolled back whole, so running it again loses nothing and doubles
+    nothing. A DuckDB file has one writer and never raises these."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        global conflict_retries
+        deadline = time.monotonic() + CONFLICT_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except duckdb.Error as exc:
+                if not any(m in str(exc) for m in CONFLICT_MESSAGES) or time.monotonic() >= deadline:
+                    raise
+                conflict_retries += 1
+                log.info("%s met a concurrent commit: retrying (%s)", fn.__name__, str(exc).splitlines()[-1][:200])
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 2.0)
+    return wrapper
+
+
 @contextlib.contextmanager
-def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    conn = connect(path, read_only=read_only, retry_s=retry_s)
+def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
+            data_path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = connect(path, read_only=read_only, retry_s=retry_s, data_path=data_path)
     try:
         yield conn
     finally:
@@ -95,48 +378,88 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-@contextlib.contextmanager
-def run_lock(path: Path | str, timeout_s: float) -> Iterator[None]:
-    """Exclusive per-warehouse run lock. Released by the OS if the process dies, so a killed run never blocks."""
-    lock_path = Path(f"{path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+")
+@dataclass
+class RunLock:
+    """What the run lock told this process: ``alone`` when no other run held the warehouse as it started, and
+    since when (``since``): runs marked ``running`` that started before that moment are dead."""
+
+    shared: bool = False
+    alone: bool = True
+    since: datetime | None = None
+
+
+held_lock: RunLock | None = None  # the run lock this process holds, if any
+
+
+def _wait_for_lock(fh, path, mode: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     waiting = False
+    while True:
+        try:
+            fcntl.flock(fh.fileno(), mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if not waiting:
+                waiting = True
+                fh.seek(0)
+                holder = fh.read().strip()
+                log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
+                            "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
+            if time.monotonic() >= deadline:
+                raise RunLockedError(
+                    f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
+                    stage="load", path=str(path)) from None
+            time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def run_lock(path: Path | str, timeout_s: float) -> Iterator[RunLock]:
+    """Per-warehouse run lock beside the warehouse (``<file>.lock``; for a lake beside its catalog). Released by
+    the OS if the process dies, so a killed run never blocks. A DuckDB file: exclusive, one run at a time. A
+    lake: shared, so several runs load at once; a run that found no other holder (``alone``) may mark runs
+    left ``running`` before it started as interrupted."""
+    global held_lock
+    where = target(path)
+    lock_path = Path(f"{where.home}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(lock_path, "a+")
+    state = RunLock(shared=where.is_lake)
     try:
-        while True:
+        if where.is_lake:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                state.since = datetime.now(timezone.utc)
             except BlockingIOError:
-                if not waiting:
-                    waiting = True
-                    fh.seek(0)
-                    holder = fh.read().strip()
-                    log.warning("another spaceetl run%s is writing to %s: waiting for it (up to %.0f s, "
-                                "SPACEETL_LOCK_TIMEOUT_S)", f" (process {holder})" if holder else "", path, timeout_s)
-                if time.monotonic() >= deadline:
-                    raise RunLockedError(
-                        f"another spaceetl run is writing to {path} and did not finish within {timeout_s:.0f}s",
-                        stage="load", path=str(path)) from None
-                time.sleep(0.5)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        yield
+                state.alone = False
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH)  # converts an exclusive lock; waits for a starting one
+        else:
+            _wait_for_lock(fh, path, fcntl.LOCK_EX, timeout_s)
+            state.since = datetime.now(timezone.utc)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+        held_lock = state
+        yield state
     finally:
+        held_lock = None
         with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()
 
 
+@retry_conflicts
 def init_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, add columns a newer contract declares to an older warehouse, (re)create views."""
     from ..schemas import duckdb_type
 
+    lake = is_lake(conn)
+    if lake:  # the row every load bumps, so that two overlapping loads conflict (see the module's docstring)
+        conn.execute("CREATE TABLE IF NOT EXISTS lake_writes (loads BIGINT NOT NULL)")
+        if conn.execute("SELECT count(*) FROM lake_writes").fetchone()[0] == 0:
+            conn.execute("INSERT INTO lake_writes VALUES (0)")
     for spec in TABLES.values():
-        conn.execute(ddl(spec))
+        conn.execute(ddl(spec, primary_key=not lake))
         existing = {r[0] for r in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [spec.name]).fetchall()}
         for name, col in spec.schema.columns.items():
@@ -186,38 +509,64 @@ def insert_frame(conn: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame, *
 
 # --- runs ----------------------------------------------------------------------------------------------------
 
+@retry_conflicts
 def mark_interrupted_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Runs still 'running' when a new run holds the run lock died mid-way (killed, crashed, machine lost)."""
-    stale = [r[0] for r in conn.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
+    """Runs still 'running' when a new run holds the run lock died mid-way (killed, crashed, machine lost). On a
+    lake other runs may be alive: only a run that started alone marks, and only runs started before it."""
+    lock = held_lock
+    if lock is not None and lock.shared and not lock.alone:
+        return []
+    where = "status = 'running'" + (" AND started_at < ?" if lock is not None and lock.since else "")
+    params = [lock.since] if lock is not None and lock.since else []
+    stale = [r[0] for r in conn.execute(f"SELECT run_id FROM runs WHERE {where}", params).fetchall()]
     if stale:
         conn.execute("UPDATE runs SET status = 'interrupted', message = 'the run process ended before finishing; "
-                     "batches it committed are kept, the rest is loaded by the next run' WHERE status = 'running'")
+                     f"batches it committed are kept, the rest is loaded by the next run' WHERE {where}", params)
     return stale
 
 
 def unrepaired_runs(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Runs that ended before their checks (interrupted, killed, crashed) since the last run that checked the
-    warehouse: the next run re-checks everything and rebuilds what they left (the full-text index)."""
-    return [r[0] for r in conn.execute("""
+    warehouse: the next run re-checks everything and rebuilds what they left (the full-text index). On a lake
+    shared with other live runs, a ``running`` run is one of them, not a dead one."""
+    lock = held_lock
+    statuses = ("'interrupted', 'failed'" if lock is not None and lock.shared and not lock.alone
+                else "'running', 'interrupted', 'failed'")
+    return [r[0] for r in conn.execute(f"""
         SELECT run_id FROM runs r
         WHERE NOT EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = r.run_id)
-          AND status IN ('running', 'interrupted', 'failed')
+          AND status IN ({statuses})
           AND started_at > coalesce((SELECT max(x.started_at) FROM runs x
                                      WHERE EXISTS (SELECT 1 FROM dq_results d WHERE d.run_id = x.run_id)),
                                     '-infinity'::TIMESTAMPTZ)
         ORDER BY started_at""").fetchall()]
 
 
+@retry_conflicts
 def insert_run(conn: duckdb.DuckDBPyConnection, run: dict) -> None:
     from ..checks.contracts import validate_table
 
-    insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
+    with transaction(conn):
+        tag_commit(conn, run["run_id"], "start")
+        insert_frame(conn, "runs", validate_table("runs", TABLES["runs"].frame([run])))
 
 
+@retry_conflicts
+def update_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
+    """Set fields of a run's row while it runs (retried like every write, for a lake shared with other runs)."""
+    assignments = ", ".join(f'"{k}" = ?' for k in fields)
+    with transaction(conn):
+        tag_commit(conn, run_id, "progress")
+        conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
+
+
+@retry_conflicts
 def finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, **fields) -> None:
     fields.setdefault("finished_at", datetime.now(timezone.utc))
     assignments = ", ".join(f'"{k}" = ?' for k in fields)
-    conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
+    with transaction(conn):
+        tag_commit(conn, run_id, f"finish ({fields.get('status', '')})")
+        conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", [*fields.values(), run_id])
 
 
 def known_files(conn: duckdb.DuckDBPyConnection) -> dict[str, KnownFile]:
@@ -238,6 +587,7 @@ def present_files(conn: duckdb.DuckDBPyConnection, raw_dir: str) -> set[str]:
         "WHERE s.status <> 'deleted' AND r.raw_dir = ?", [raw_dir]).fetchall()}
 
 
+@retry_conflicts
 def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str, remove: bool) -> int:
     """Files gone from the raw folder: their ``sources`` rows become ``deleted``. With ``remove`` their articles
     (and every row derived from them) are deleted too, unless another file still holds the same text; the rows
@@ -245,6 +595,7 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
     if not paths:
         return 0
     with transaction(conn):
+        tag_commit(conn, run_id, "deleted files")
         conn.register("_deleted", pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String}).to_arrow())
         held = [r[0] for r in conn.execute(
             "SELECT DISTINCT article_id FROM sources WHERE article_id IS NOT NULL "
@@ -262,6 +613,7 @@ def mark_deleted(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
     return removed
 
 
+@retry_conflicts
 def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: str,
                    new_mtimes: dict[str, int] | None = None) -> None:
     if not paths:
@@ -280,6 +632,7 @@ def mark_unchanged(conn: duckdb.DuckDBPyConnection, paths: list[str], run_id: st
 
 # --- batch load ----------------------------------------------------------------------------------------------
 
+@retry_conflicts
 def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_id: str,
                near_duplicate_threshold: float = 0.6) -> dict[str, int]:
     """Load one validated batch in one transaction.
@@ -291,6 +644,9 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch, files: pl.DataFrame, run_
     counts = {"articles_loaded": 0, "duplicates": 0, "quarantined": 0, "quarantined_inputs": 0, "deleted_articles": 0,
               "near_duplicates": 0}
     with transaction(conn):
+        if is_lake(conn):  # first: a concurrent load that commits before this one makes this one retry
+            conn.execute("UPDATE lake_writes SET loads = loads + 1")
+            tag_commit(conn, run_id, "load")
         records = batch.records.join(files, on="source_path", how="left")
         conn.register("_batch_records", records.to_arrow())
         # Articles already in the warehouse: their records are duplicates of that article.
@@ -431,11 +787,26 @@ def delete_unreferenced_articles(conn: duckdb.DuckDBPyConnection, candidates: li
         conn.unregister("_candidates")
 
 
-def rebuild_search_index(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Full-text index over titles and bodies (DuckDB fts, offline). Returns False if fts is unavailable."""
+def rebuild_search_index(conn: duckdb.DuckDBPyConnection, warehouse: Path | str | None = None) -> bool:
+    """Full-text index over titles and bodies (DuckDB fts, offline). Returns False if fts is unavailable.
+
+    DuckLake cannot hold the index (fts writes a table type the lake does not store), so for a lake the
+    articles' ids, titles and bodies are copied into a DuckDB file beside the catalog
+    (``<catalog>.search.duckdb``) and indexed there: search with ``spaceetl sql --warehouse <that file>``."""
     if fts_extension_path() is None:
         return False
-    conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
+    if not is_lake(conn):
+        conn.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
+        return True
+    if warehouse is None:
+        log.warning("full-text index of a lake not rebuilt: the caller gave no warehouse location")
+        return False
+    articles = conn.execute("SELECT article_id, title, body FROM articles").fetch_arrow_table()
+    with session(target(warehouse).search_path(), retry_s=CONFLICT_RETRY_S) as search:
+        search.register("_articles", articles)
+        search.execute("CREATE OR REPLACE TABLE articles AS SELECT * FROM _articles")
+        search.unregister("_articles")
+        search.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', overwrite=1)")
     return True
 
 
