@@ -180,7 +180,10 @@ def check_warehouse_file(warehouse: Path, *, full: bool = False) -> Check | None
     ``FULL_SCAN_MAX_BYTES`` (the cost grows with the warehouse; the cheap checks stay tens of milliseconds)."""
     from .errors import WarehouseBusyError
     from .warehouse import verify_file
+    from .warehouse.core import target
 
+    if target(warehouse).is_lake:  # no DuckDB file: the lake's catalog is checked by _check_lake
+        return None
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         return None
@@ -221,10 +224,6 @@ def verify_warehouse(path: Path) -> None:
     at that block after it has already written (and checkpointed) the rest. Reads only: the file stays
     byte-identical and no ``.wal`` is left beside it. A missing file passes (the run creates it); a DuckLake
     has no such file (its catalog and Parquet files are checked by ``_check_lake`` and the lake itself)."""
-    from .warehouse.core import target
-
-    if target(path).is_lake:
-        return
     path = Path(path)
     try:
         full = path.stat().st_size <= FULL_SCAN_MAX_BYTES

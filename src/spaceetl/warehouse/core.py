@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import fcntl
-import functools
 import importlib
 import json
 import logging
