@@ -36,10 +36,17 @@ LATIN_CODEPAGES = {"cp1252", "cp1250", "cp1254", "cp1257", "cp1258", "latin_1", 
                    "mac_latin2", "mac_iceland", "mac_turkish", "cp437", "cp850", "cp858", "ascii"}
 
 
+# Never read, even through a link the user allowed: /proc/self/environ holds the process's secrets.
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def in_system_folder(path: Path) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in SYSTEM_FOLDERS)
+
+
 def read_limited(path: Path, max_bytes: int, rel_path: str) -> bytes:
     """The bytes of a regular file, at most ``max_bytes`` of them (a file grown since discovery is refused).
     Nothing under /proc, /sys or /dev is read, whatever link leads there (a link swapped in after discovery)."""
-    from .discover import in_system_folder
 
     if in_system_folder(Path(os.path.realpath(path))):
         raise InputError("special_file", "the path leads into /proc, /sys or /dev (kernel or device files): never read",

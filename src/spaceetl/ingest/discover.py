@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .decode import in_system_folder
 from .models import FileEntry, Rejected
 
 log = logging.getLogger(__name__)
@@ -25,13 +26,6 @@ log = logging.getLogger(__name__)
 
 #: Folders whose files are the kernel's, not the user's (environment, memory maps, devices): never read, even when
 #: a link leads there and links outside the raw folder are allowed.
-SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
-
-
-def in_system_folder(path: Path) -> bool:
-    return any(path == root or path.is_relative_to(root) for root in SYSTEM_FOLDERS)
-
-
 def own_output_paths(warehouse: Path, reports_dir: Path | None = None, spill_dir: Path | None = None) -> list[Path]:
     """The warehouse's own files and folders (its write-ahead log, reports, spill folders): when they lie inside
     the raw folder, a run must not read them back as articles."""
