@@ -154,11 +154,17 @@ def _data_path_text(value: Path | str) -> str:
     return folder.as_posix() + "/"
 
 
+RUN_MEMORY_LIMIT = "1GB"
+
+
 def _open(where: Target, read_only: bool, data_path: Path | str | None) -> duckdb.DuckDBPyConnection:
     if not where.is_lake:
         if not read_only:
             Path(where.location).parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(where.location, read_only=read_only)
+        # A run's writes and whole-warehouse checks (and the full-text index) get a bounded share of memory: by
+        # default DuckDB would cache up to 80% of the machine, so a run's peak grew with the warehouse.
+        config = {} if read_only else {"memory_limit": RUN_MEMORY_LIMIT}
+        conn = duckdb.connect(where.location, read_only=read_only, config=config)
         _load_extension(conn, "duckdb_extension_fts", "fts", required=False)
         return conn
     from ..errors import SpaceetlError
