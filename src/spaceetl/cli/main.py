@@ -125,8 +125,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from spaceetl.flows.etl import etl
 
     quiet_prefect_console()
-    if not args.verbose:  # the runner's INFO lines (polling, submitting) are Prefect's, not ours
-        logging.getLogger("prefect").setLevel(logging.WARNING)
+    if not args.verbose:  # the runner's INFO lines (polling, submitting) are Prefect's, not ours; the flow runs it
+        logging.getLogger("prefect").setLevel(logging.WARNING)  # starts inherit the level through the environment
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     _stop_serving_on_signals()
 
     params = {"raw_dir": str(Path(settings.raw_dir).resolve()), "warehouse": _resolved_warehouse(settings.warehouse)}
