@@ -10,6 +10,7 @@ from conftest import write
 from spaceetl import warehouse as wh
 from spaceetl.pipeline import run
 from spaceetl.checks.metrics import drift_limits, is_drift
+from spaceetl.checks.runner import verdict
 from spaceetl.checks.escalation import Threshold, escalated_warn_checks, parse_thresholds
 
 # Original texts written for these tests: long enough to load, no publication date anywhere.
@@ -35,6 +36,12 @@ def test_warn_check_failing_on_most_rows_escalates():
                                 parse_thresholds(None))
     assert [r["table_name"] + "." + r["column_name"] for r in out] == ["articles.published_at"]
     assert "share 0.75 > 0.5" in out[0]["check_name"]
+
+
+def test_an_escalated_check_names_what_its_count_counts():
+    row = dict(warn_row(failed=3, total=4), denominator="articles extracted by this run")
+    problems = verdict([], escalated_warn_checks([row], {}, parse_thresholds(None))).problems
+    assert problems == ["articles.missing publication date (share 0.75 > 0.5): 3 of 4 articles extracted by this run"]
 
 
 def test_thresholds_per_check_from_json_and_yaml(tmp_path):

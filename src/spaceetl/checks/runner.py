@@ -119,7 +119,8 @@ def verdict(results: list[CheckResult], escalated: list[dict]) -> Verdict:
             problems.append(f"{c.id}: {r.failed} of {r.total} {c.denominator}")
             status = _at_least_warning(status)
     for e in escalated:
-        problems.append(f"{e['check_name']}: {e['failed_rows']} of {e['total_rows']}")
+        counted = e.get("denominator") or "rows checked"
+        problems.append(f"{e['check_name']}: {e['failed_rows']} of {e['total_rows']} {counted}")
         status = _at_least_warning(status)
     return Verdict(status, problems)
 
