@@ -1,13 +1,17 @@
-"""One loader into a DuckDB file against two concurrent loaders into a DuckLake (SQLite catalog), same input.
+"""Scaling out, same input, one run each: one loader into a DuckDB file against two concurrent loaders into a
+DuckLake (SQLite catalog) on the two halves of the corpus, and the Dask executor (a local cluster) against the
+default local worker processes.
 
-Both sides run the pipeline (``spaceetl.pipeline.run``, no Prefect server) in separate processes on the same
-cores: the single loader with spaCy on every core, each of the two lake loaders with one spaCy process on half of
-the files. Prints wall time from the first start to the last exit, rows loaded (articles, mentions, claims), peak
+Every side runs the pipeline (``spaceetl.pipeline.run``, no Prefect server) in its own process(es) on the same
+cores: the single loader with the default executor (one extraction worker process per core), each of the two lake
+loaders with one spaCy process on its half of the files, the Dask side with a local cluster of one worker per
+core. Prints wall time from the first start to the last exit, rows loaded (articles, mentions, claims), peak
 memory of the process tree (PSS, sampled every 100 ms) and how many lake writes were retried after a concurrent
-commit.
+commit. The whole-process ratio against raw ``nlp.pipe`` is ``bench_pipeline.py --whole-only``.
 
     python benchmarks/bench_lake.py                # the first 100 files of ../shared/corpora/bbc (else samples)
-    python benchmarks/bench_lake.py --files 400
+    python benchmarks/bench_lake.py --files 0      # the whole BBC corpus, in halves
+    python benchmarks/bench_lake.py --no-dask      # only the DuckDB file / DuckLake comparison
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ from bench_pipeline import PeakRSS
 
 CHILD = ("import json, logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run; "
          "from spaceetl.warehouse import core; logging.basicConfig(level=logging.WARNING); "
-         "r = run(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], n_process=int(sys.argv[3]), workers=1, "
-         "busy_retry_s=120, lock_timeout_s=120)); "
+         "r = run(load_settings(raw_dir=sys.argv[1], warehouse=sys.argv[2], busy_retry_s=120, lock_timeout_s=120, "
+         "**json.loads(sys.argv[3]))); "
          "print(json.dumps({'status': r.summary['status'], 'loaded': r.summary['articles_loaded'], "
          "'conflict_retries': core.conflict_retries}))")
 
@@ -49,11 +53,12 @@ def copy(files: list[Path], dest: Path) -> Path:
     return dest
 
 
-def loaders(jobs: list[tuple[Path, str, int]]) -> dict:
+def loaders(jobs: list[tuple[Path, str, dict]]) -> dict:
     started = time.monotonic()
     with PeakRSS() as peak:
-        procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(raw), warehouse, str(n)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for raw, warehouse, n in jobs]
+        procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(raw), warehouse, json.dumps(overrides)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for raw, warehouse, overrides in jobs]
         outs = [p.communicate() for p in procs]
     wall = time.monotonic() - started
     results = []
@@ -73,27 +78,36 @@ def rows(warehouse: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--files", type=int, default=100)
+    parser.add_argument("--files", type=int, default=100, help="the first N files of the corpus (0: all of them)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask row")
     args = parser.parse_args()
-    files = corpus(args.files)
+    files = corpus(args.files or 10**9)
     cores = os.cpu_count() or 1
+    sides: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="spaceetl-bench-lake-") as tmp_name:
         tmp = Path(tmp_name)
         whole = copy(files, tmp / "all")
         halves = [copy(files[: len(files) // 2], tmp / "a"), copy(files[len(files) // 2:], tmp / "b")]
         duck = str(tmp / "wh" / "one.duckdb")
-        one = loaders([(whole, duck, cores)])
-        one["rows"] = rows(duck)
+        sides["one loader -> DuckDB file"] = loaders([(whole, duck, {})])
+        sides["one loader -> DuckDB file"]["rows"] = rows(duck)
         lake = f"ducklake:sqlite:{tmp / 'lake' / 'catalog.sqlite'}"
-        two = loaders([(h, lake, max(1, cores // 2)) for h in halves])
-        two["rows"] = rows(lake)
+        sides["two loaders -> DuckLake (SQLite)"] = loaders(
+            [(h, lake, {"n_process": max(1, cores // 2), "workers": 1}) for h in halves])
+        sides["two loaders -> DuckLake (SQLite)"]["rows"] = rows(lake)
+        if not args.no_dask:
+            dask_wh = str(tmp / "wh" / "dask.duckdb")
+            sides["one loader, Dask local cluster"] = loaders([(whole, dask_wh, {"task_runner": "dask",
+                                                                                 "workers": cores})])
+            sides["one loader, Dask local cluster"]["rows"] = rows(dask_wh)
     print(f"{len(files)} files, {cores} cores")
-    for name, r in (("one loader -> DuckDB file", one), ("two loaders -> DuckLake (SQLite)", two)):
+    for name, r in sides.items():
         retries = sum(x["conflict_retries"] for x in r["loaders"])
         print(f"{name:34} wall {r['wall_s']:6.1f} s  peak PSS {r['peak_pss_mib']:5d} MiB  rows {r['rows']}  "
-              f"write retries {retries}")
-    print(json.dumps({"files": len(files), "one_duckdb": one, "two_ducklake": two}))
-    return 0 if one["rows"] == two["rows"] else 1
+              f"write retries {retries}  status {[x['status'] for x in r['loaders']]}")
+    print(json.dumps({"files": len(files), "sides": sides}))
+    counts = {json.dumps(r["rows"], sort_keys=True) for r in sides.values()}
+    return 0 if len(counts) == 1 else 1
 
 
 if __name__ == "__main__":

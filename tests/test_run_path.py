@@ -254,3 +254,20 @@ def test_the_readme_sample_output_is_what_a_sample_run_prints(tmp_path, settings
     result = run(settings_for(raw))
     counts = _check_counts(result.report)
     assert " ".join(f"{k}={v}" for k, v in counts.items()) == shown
+
+
+def test_batches_shrink_toward_the_end_so_workers_finish_together(tmp_path):
+    from spaceetl.ingest.models import FileEntry
+
+    sizes = [3000 + (i * 7919) % 4000 for i in range(1000)]
+    todo = [FileEntry(f"a{i:04d}.txt", tmp_path / f"a{i:04d}.txt", size, 0) for i, size in enumerate(sizes)]
+    batches = stages.cut_batches(todo, 200, 2)
+    assert [e for b in batches for e in b] == todo  # every file once, in order
+    assert max(len(b) for b in batches) == 200 and len(batches[0]) == 200
+    tail = [sum(e.size for e in b) for b in batches[-4:]]
+    assert tail[-1] < sum(e.size for e in batches[0]) / 4  # the last batch is a small one
+    assert all(len(b) >= stages.TAIL_MIN_FILES for b in batches[:-1])
+    # one worker, one batch's worth, or batches already small: cut evenly as before
+    assert [len(b) for b in stages.cut_batches(todo, 200, 1)] == [200] * 5
+    assert [len(b) for b in stages.cut_batches(todo[:150], 200, 2)] == [150]
+    assert [len(b) for b in stages.cut_batches(todo[:9], 2, 2)] == [2, 2, 2, 2, 1]
