@@ -16,6 +16,7 @@ from spaceetl.schemas import ARTICLE_TABLES
 from spaceetl import warehouse as wh
 from spaceetl.config import load_settings
 from spaceetl.pipeline import run
+from spaceetl.cli.main import main
 
 pytestmark = pytest.mark.skipif(
     wh.extension_path("duckdb_extension_ducklake", "ducklake") is None
@@ -124,7 +125,7 @@ def test_the_sql_console_reads_a_lake_read_only(tmp_path):
         run_query(Path(warehouse), f"SELECT * FROM read_csv('{raw / GOOD[0]}')")
 
 
-def test_a_bad_run_is_rolled_back_to_the_snapshot_the_previous_run_left(tmp_path):
+def test_a_bad_run_is_rolled_back_to_the_snapshot_the_previous_run_left(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLES, raw)
     warehouse = lake(tmp_path)
@@ -141,8 +142,16 @@ def test_a_bad_run_is_rolled_back_to_the_snapshot_the_previous_run_left(tmp_path
         assert conn.execute(f"SELECT count(*) FROM articles AT (VERSION => {left[-1]})").fetchone()[0] == \
             before["counts"]["articles"]
         assert wh.run_snapshots(conn, second.summary["run_id"])[0] > left[-1]
-        wh.restore_snapshot(conn, left[-1])
+    # Undoing the first run would undo the second too: refused unless asked for.
+    assert main(["rollback", first.summary["run_id"], "--warehouse", warehouse]) == 2
+    assert "later run(s)" in capsys.readouterr().err
+    assert main(["rollback", second.summary["run_id"], "--warehouse", warehouse]) == 0
+    n = before["counts"]["articles"]
+    assert f"articles {n + 1} -> {n}" in capsys.readouterr().out
     assert contents(warehouse) == before
+    assert main(["rollback", "run_nope", "--warehouse", warehouse]) == 2
+    assert main(["rollback", second.summary["run_id"], "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "keeps no snapshots" in capsys.readouterr().err
 
 
 CHILD = ("import json, logging, sys; from spaceetl.config import load_settings; from spaceetl.pipeline import run; "

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(doc)
     doc.add_argument("--model", dest="spacy_model", help="spaCy pipeline package (env SPACEETL_SPACY_MODEL)")
 
+    back = sub.add_parser("rollback", help="undo a run on a DuckLake warehouse (restore the snapshot before it)")
+    back.add_argument("run_id", help="the run to undo (see `spaceetl sql \"SELECT run_id, status FROM v_runs\"`)")
+    back.add_argument("--and-later", action="store_true", help="also undo the runs that committed after it")
+    _common(back)
+
     fts = sub.add_parser("fts-load", help="print the LOAD line for DuckDB's full-text search extension (for the duckdb CLI)")
     _verbosity(fts)
     return parser
@@ -246,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     from ..errors import SpaceetlError
 
     handlers = {"run": cmd_run, "report": cmd_report, "sql": cmd_sql, "dictionary": cmd_dictionary,
-                "serve": cmd_serve, "server": cmd_server, "doctor": cmd_doctor, "fts-load": cmd_fts_load}
+                "serve": cmd_serve, "server": cmd_server, "doctor": cmd_doctor, "fts-load": cmd_fts_load,
+                "rollback": cmd_rollback}
     try:
         code = handlers[args.command](args)
         if argv is None and args.command == "run":
@@ -551,6 +557,12 @@ def _fts_load_line() -> str | None:
 
     path = fts_extension_path()
     return None if path is None else "LOAD '" + str(path.resolve()).replace("'", "''") + "';"
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from .rollback import cmd_rollback as rollback
+
+    return rollback(args, _settings(args, "warehouse"))
 
 
 def cmd_fts_load(args: argparse.Namespace) -> int:
