@@ -359,3 +359,18 @@ def test_missing_fts_extension_is_an_environment_error(monkeypatch, settings_for
     with pytest.raises(EnvironmentCheckError, match="fts extension"):
         ensure_ready(settings_for(SAMPLES))
     assert not (tmp_path / "wh").exists()
+
+
+def test_workers_start_with_the_models_objects_frozen_and_collect_their_own(settings_for, tmp_path):
+    """The fork server freezes the loaded model's objects, so a worker's collections leave those pages shared."""
+    import gc
+
+    from spaceetl.pipeline import workers
+
+    model = settings_for(tmp_path).spacy_model
+    try:
+        p = workers.pool(model, 1)
+        assert p.submit(gc.isenabled).result(timeout=120) is True
+        assert p.submit(gc.get_freeze_count).result(timeout=120) > 100_000
+    finally:
+        workers.shutdown()
