@@ -217,6 +217,20 @@ def _entity_in(span: Span | None, links: dict[int, Link], speaker: bool = False)
     return None
 
 
+def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
+    """The entity a claim's subject phrase names, held to the standard of the object: the thing at the phrase's
+    head, never its owner ("OneWeb's first-generation constellation" is not OneWeb, "the mission's primary focus"
+    not the mission), and never a country for a plural of people named by their nationality ("three Americans
+    founded ..." are three people, not the United States). A demonym that modifies the head still stands for its
+    country ("Italian officials")."""
+    if span is None:
+        return None
+    root = span.root
+    if root.i in links and root.ent_type_ == "NORP" and root.tag_ in {"NNS", "NNPS"}:
+        return None
+    return _entity_in(span, links, speaker=True)
+
+
 NAME_PREFIXES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "prof",
                  "rev", "president", "minister", "senator", "governor", "chief", "director", "secretary"}
 
@@ -266,7 +280,7 @@ class _ByStart:
 
 def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: _ByStart,
                dates: _ByStart, places: _ByStart, parties: _ByStart, sentence_of) -> dict:
-    subject = d.extra.get("subject_link") or _entity_in(d.subject, links)
+    subject = d.extra.get("subject_link") or subject_entity(d.subject, links)
     obj, possessor = object_entities(d.object, links)  # the thing the object names, never its owner
     speaker = _entity_in(d.speaker, links, speaker=True)
     if d.subject is d.speaker:

@@ -1,0 +1,42 @@
+"""Claim readings that a hand judgement of real news found wrong, by general cause: the owner of a subject taken
+for the subject, pronouns resolved against number or to a place in an "X-based" modifier, objects given to the
+wrong verb, broken object spans, hedges read from the wrong words. The sentences are written for these tests."""
+
+from datetime import date
+
+from spaceetl.nlp.rows import ArticleContext, article_rows
+
+
+def _rows(nlp, text):
+    return article_rows(nlp(text), ArticleContext("art_" + "2" * 20, text, date(2024, 10, 20), "run_test"))
+
+
+def _claims(nlp, text, predicate):
+    rows = _rows(nlp, text)
+    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
+    found = [c for c in rows["claims"] if c["predicate"] == predicate]
+    for c in found:
+        c["subject_name"] = names.get(c["subject_entity_id"])
+        c["object_name"] = names.get(c["object_entity_id"])
+    return found
+
+
+def test_the_owner_of_the_subject_is_not_the_subject(nlp):
+    (c,) = _claims(nlp, "Orbitalis's second-generation fleet is expected to begin service next year.", "begin")
+    assert c["subject_text"].startswith("Orbitalis") and c["subject_entity_id"] is None
+
+
+def test_the_head_of_the_subject_is_still_its_entity(nlp):
+    (c,) = _claims(nlp, "Airbus Defence and Space's chief executive left. The European Space Agency signed a "
+                        "contract with Airbus.", "sign")
+    assert c["subject_name"] == "European Space Agency"
+
+
+def test_a_plural_of_a_nationality_is_not_the_country(nlp):
+    cs = _claims(nlp, "Northwind Orbital, a Danish firm founded by two Germans, picked a site in Norway.", "found")
+    assert cs and all(c["subject_entity_id"] is None for c in cs)
+
+
+def test_a_demonym_modifying_the_subject_still_names_the_country(nlp):
+    (c,) = _claims(nlp, "Italian officials signed the agreement on Monday.", "sign")
+    assert c["subject_name"] == "Italy"
