@@ -40,3 +40,35 @@ def test_a_plural_of_a_nationality_is_not_the_country(nlp):
 def test_a_demonym_modifying_the_subject_still_names_the_country(nlp):
     (c,) = _claims(nlp, "Italian officials signed the agreement on Monday.", "sign")
     assert c["subject_name"] == "Italy"
+
+
+def test_an_object_of_an_infinitive_is_not_the_governing_verbs(nlp):
+    text = "Walker and Ortiz trained mainly to fly the Orion capsule before the mission."
+    assert all(c["object_text"] is None for c in _claims(nlp, text, "train"))
+    assert any("Orion" in (c["object_text"] or "") for c in _claims(nlp, text, "fly"))
+
+
+def test_an_object_never_runs_into_a_coordinated_verb_phrase(nlp):
+    text = ("Moscow threatened to cut off access to seats on Soyuz capsules flying to the station and halt exports "
+            "of engines.")
+    assert all(c["object_text"] is None for c in _claims(nlp, text, "threaten"))
+    (c,) = _claims(nlp, text, "cut off")
+    assert c["object_text"].startswith("access") and "halt" not in c["object_text"]
+
+
+def test_an_object_keeps_the_of_complement_of_a_partitive_head(nlp):
+    text = "We'll be building out this quarter of a million square foot factory, where we built 50,000 square feet."
+    (c,) = _claims(nlp, text, "build out")
+    assert c["object_text"] == "this quarter of a million square foot factory"
+
+
+def test_an_object_is_not_cut_at_a_quote_mark(nlp):
+    text = "He said the tug will also carry some payloads and generate a “modest amount” of revenue."
+    (c,) = _claims(nlp, text, "generate")
+    assert c["object_text"] == "a “modest amount” of revenue"
+
+
+def test_an_object_has_no_dangling_conjunction(nlp):
+    text = "The agency wants to learn how much it would cost to buy data and what kind of data licensing the firms will allow."
+    (c,) = _claims(nlp, text, "buy")
+    assert c["object_text"] == "data"

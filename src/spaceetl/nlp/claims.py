@@ -94,6 +94,65 @@ def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
     return doc[start:max(end, start + 1)]
 
 
+OPEN_QUOTES, CLOSE_QUOTES = {"“", "‘"}, {"”", "’"}
+QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | {'"', "'"}
+
+
+def object_span(token: Token) -> Span:
+    """The whole noun phrase of an object: cut before a relative clause, an apposition or a comma as subjects are,
+    but never at a quote mark (a “small amount” of revenue), never running into a coordinated verb phrase the
+    parser hung on the noun ("cut off access ... and halt exports"), keeping the "of" complement of a partitive
+    head the parser gave to the verb ("this quarter of a million square foot hall"), and without a dangling
+    conjunction or an unbalanced quote mark at its edges."""
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    for t in token.rights:
+        if t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "punct" and t.text not in QUOTE_MARKS):
+            end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
+            break
+    for t in doc[token.i + 1:end]:
+        if t.dep_ == "conj" and _verb_like(t):
+            cc = next((c for c in t.head.children if c.dep_ == "cc" and c.i < t.i), None)
+            end = min(end, cc.i if cc is not None else t.left_edge.i)
+            break
+    nxt = doc[end] if end < len(doc) else None
+    if (end == token.right_edge.i + 1 and nxt is not None and nxt.lower_ == "of" and nxt.head.i == token.head.i
+            and lemma_lc(token) in _partitives()):
+        pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        end = object_span(pobj).end if pobj is not None else end
+    return _trim_edges(doc, start, end)
+
+
+def _verb_like(tok: Token) -> bool:
+    """A conjunct that is a verb phrase, even when tagged as a noun: a verb, or a word with an object of its own."""
+    return tok.pos_ in {"VERB", "AUX"} or any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in tok.children)
+
+
+def _trim_edges(doc: Doc, start: int, end: int) -> Span:
+    """Without edge punctuation, spaces or a dangling conjunction, and with its quote marks balanced."""
+    def loose(t: Token) -> bool:
+        return (t.is_punct and t.text not in QUOTE_MARKS) or t.is_space or t.dep_ == "cc"
+
+    while start < end and (loose(doc[start]) or doc[start].text in CLOSE_QUOTES):
+        start += 1
+    while end > start and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES):
+        end -= 1
+    inside = [t.text for t in doc[start:end]]
+    opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
+    if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
+        end += 1  # 'a “small amount' -> 'a “small amount”'
+    elif opened > 0 and doc[start].text in OPEN_QUOTES:
+        start += 1
+    elif opened < 0 and doc[end - 1].text in CLOSE_QUOTES:
+        end -= 1
+    return doc[start:max(end, start + 1)]
+
+
+@cached_per_data_dir
+def _partitives() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
+
+
 def lemma_lc(token: Token) -> str:
     """Lower-case lemma. The pipeline runs the lemmatizer only on demand (see ``nlp.pipeline.lemma_of``)."""
     from .pipeline import lemma_of
@@ -335,11 +394,8 @@ def _object(verb: Token, passive: bool) -> Token | None:
     for c in verb.children:
         if c.dep_ in OBJ:
             return c
-    for c in verb.children:
-        if c.dep_ == "xcomp":
-            inner = next((g for g in c.children if g.dep_ in OBJ), None)
-            if inner is not None:
-                return inner
+    # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
+    # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -513,7 +569,7 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
         )
         d.subject_text = _text(d.subject, text) if d.subject is not None else None
         if frame.obj is not None:
-            d.object = _subtree_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
+            d.object = object_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
             d.object_text = _text(d.object, text)
         if frame.indirect:
             d.speaker, d.speaker_text = d.subject, d.subject_text
