@@ -72,3 +72,22 @@ def test_an_object_has_no_dangling_conjunction(nlp):
     text = "The agency wants to learn how much it would cost to buy data and what kind of data licensing the firms will allow."
     (c,) = _claims(nlp, text, "buy")
     assert c["object_text"] == "data"
+
+
+def test_seems_to_and_appears_to_hedge(nlp):
+    (c,) = _claims(nlp, "Demand from the Pentagon seems to have reached a floor, analysts said.", "reach")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "seems to")
+
+
+def test_a_hedge_word_on_a_noun_in_a_because_phrase_does_not_hedge_the_verb(nlp):
+    text = ("Kestrel scrubbed its first launch attempt a day earlier because of a potential, but unexplained, fault "
+            "in the pad systems.")
+    (c,) = _claims(nlp, text, "cancel")
+    assert c["modality"] == "asserted"
+    (c,) = _claims(nlp, "Kestrel will likely launch the satellite in May.", "launch")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "likely")
+
+
+def test_a_date_is_not_the_object(nlp):
+    (c,) = _claims(nlp, "The director announced on Tuesday that the agency would begin a study.", "announce")
+    assert c["object_text"] is None

@@ -281,7 +281,10 @@ def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb:
 
 
 def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
-    """A hedge in the clause, a hedging control verb ("plans to"), or a hedge in the clause that governs it."""
+    """A hedge in the clause, a hedging control verb ("plans to", "appears to"), or a hedge in the clause that
+    governs it. A hedge word that only qualifies a noun or sits in a prepositional phrase ("scrubbed the launch
+    because of a potential issue") does not hedge the verb."""
+    tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
     cue = _cue_in(tokens, rules.hedged)
     if cue:
         return cue
@@ -295,6 +298,25 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
             if cue:
                 return cue
     return None
+
+
+HEDGE_MODIFIERS = {"potential", "potentially", "possible", "possibly", "likely", "expected", "proposed", "rumored",
+                   "rumoured", "alleged"}
+
+
+def _modifier_hedge(tok: Token, verb: Token) -> bool:
+    """A hedge word that qualifies a noun ("a potential issue") or lies inside a prepositional phrase of the
+    clause ("because of a possible fault"), not the clause's verb."""
+    if tok.lower_ not in HEDGE_MODIFIERS:
+        return False
+    if tok.dep_ in {"amod", "compound", "nmod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        return True
+    node, hops = tok, 0
+    while node.i != verb.i and node.head.i != node.i and hops < 12:
+        if node.dep_ in {"pobj", "pcomp"}:
+            return True
+        node, hops = node.head, hops + 1
+    return False
 
 
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
@@ -399,8 +421,8 @@ def _object(verb: Token, passive: bool) -> Token | None:
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
+            if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
+                return pobj  # "announced on Tuesday that ...": a date is when, not what
     return None
 
 
