@@ -91,3 +91,35 @@ def test_a_hedge_word_on_a_noun_in_a_because_phrase_does_not_hedge_the_verb(nlp)
 def test_a_date_is_not_the_object(nlp):
     (c,) = _claims(nlp, "The director announced on Tuesday that the agency would begin a study.", "announce")
     assert c["object_text"] is None
+
+
+def _reference(nlp, text, word):
+    rows = _rows(nlp, text)
+    return {r["text"]: r for r in rows["references"]}.get(word)
+
+
+def test_it_is_never_a_place_inside_an_x_based_modifier(nlp):
+    r = _reference(nlp, "Paris- and Reston, Virginia-based Eutelsat said it paid $40 million in interest in 2019.",
+                   "it")
+    assert r is not None and r["entity_id"] == "gz:org-eutelsat"
+
+
+def test_it_in_a_subordinate_clause_prefers_a_name_of_its_own_sentence(nlp):
+    text = ("The U.S. Space Force did not comment on Monday. The Space Force has paused the launch. Dana Whitfield "
+            "acquired the assets of the former Vantor Launch Systems in 2019 after it filed for bankruptcy.")
+    r = _reference(nlp, text, "it")
+    assert r is not None and r["antecedent_text"] == "Vantor Launch Systems"
+
+
+def test_they_after_a_plural_is_not_a_single_organisation(nlp):
+    text = "Rocket Lab sold the seats to three private customers. They will run 30 experiments during the flight."
+    assert _reference(nlp, text, "They") is None
+    text = "Rocket Lab will fly the payload next year. They said they will publish the results."
+    r = _reference(nlp, text, "They")
+    assert r is not None and r["entity_id"] == "gz:org-rocket-lab"
+
+
+def test_a_nationality_plural_or_adjective_is_never_it(nlp):
+    text = "Northwind Orbital, a Danish firm founded by two Germans, said it picked a launch site in Norway."
+    r = _reference(nlp, text, "it")
+    assert r is None or r["entity_id"] not in {"gz:country-de", "gz:country-dk"}

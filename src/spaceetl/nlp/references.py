@@ -98,6 +98,7 @@ class _Seen:
     quoted: bool = False
     speaker: bool = False
     main: bool = False  # subject of the sentence's main verb, not of a clause inside it
+    plural: bool = False  # a nationality as a plural or an adjective ("two Germans", "a Danish firm"): never an "it"
 
 
 @dataclass
@@ -199,6 +200,9 @@ class Resolver:
         self.ent_at = {ent.start: k for k, ent in enumerate(ents)}
         self.margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
         self.groups: list[_Group] = []
+        from .span_rules import based_modifiers
+
+        self.based = based_modifiers(doc.text) if len(doc) else []
 
     # --- where a token stands: quotes, speech, sentence distance ------------------------------------------------
 
@@ -245,7 +249,9 @@ class Resolver:
     def remember(self, link: Link, start: int, end: int, root: Token) -> None:
         subject = root.dep_ in SUBJECT_DEPS or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS)
         self.history.append(_Seen(link, start, end, self.sent_of_token(start), subject, root.i,
-                                  self.quoted(root.idx), self.speaks(root), _main_subject(root)))
+                                  self.quoted(root.idx), self.speaks(root), _main_subject(root),
+                                  root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or root.pos_ == "ADJ"
+                                                                or root.dep_ in {"amod", "compound"})))
         if len(self.history) > 2 * HISTORY:
             del self.history[:HISTORY]
         self.counts[link.entity_id] = self.counts.get(link.entity_id, 0) + 1
@@ -343,7 +349,10 @@ class Resolver:
         for t in ent:
             self.res.token_links[t.i] = link
         note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
-        self.remember(link, ent.start, ent.end, ent.root)
+        if not any(a <= ent.start_char and ent.end_char <= b for a, b in self.based):
+            # "Luxembourg- and McLean, Virginia-based Intelsat said it ...": a place that only says where a
+            # company sits is no antecedent.
+            self.remember(link, ent.start, ent.end, ent.root)
         return max(ent.end, i + 1)
 
     def _short_name(self, ent: Span, k: int, link: Link) -> Link:
@@ -399,16 +408,27 @@ class Resolver:
     def _pronoun(self, tok: Token) -> None:
         i = tok.i
         types, g = self.rules.pronouns[tok.lower_]
+        plural = tok.lower_ in PLURAL_PRONOUNS
+        reporter = _reporting_subject(tok, self.rules_reporting())
+        here = self.sent_of_token(i)
+        embedded = _in_subordinate_clause(tok)
 
         def pronoun_fit(cand: _Seen) -> float | None:
             cg = self.gender.get(cand.link.entity_id)
-            if g and cg and cg != g:
+            if (g and cg and cg != g) or (cand.plural and not plural):
                 return None
-            return 0.3 if g and cg == g else 0.0
+            extra = 0.3 if g and cg == g else 0.0
+            if reporter is not None and cand.root == reporter.i:
+                extra += 2.0  # "Intelsat said it paid ...": the one who reports
+            elif embedded and cand.sent == here and not plural:
+                extra += 1.5  # "... acquired the assets of X after it filed ...": this sentence's names first
+            return extra
 
         cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
         if cand is None:
             return
+        if plural and _plural_between(self.doc, cand.end, tok):
+            return  # "They" after "three customers" / "A, B and C": not a single organisation named before
         self.add(i, i + 1, cand.link, cand, "pronoun")
         if self.quoted(tok.idx):
             return  # a pronoun inside a quote is the speaker's word: it adds no salience
@@ -417,6 +437,11 @@ class Resolver:
             # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender, so a later
             # "he" looks elsewhere (an object "him" may be someone never named).
             self.gender.setdefault(cand.link.entity_id, g)
+
+    def rules_reporting(self) -> frozenset[str]:
+        from .claim_rules import claim_rules
+
+        return claim_rules().reporting_lemmas
 
     def _group(self, tok: Token) -> None:
         found = group_for(tok, self.groups, self.sent_of_token(tok.i), self.rules)
@@ -458,6 +483,41 @@ class Resolver:
         if cand is not None:
             self.add(start, i + 1, cand.link, cand, "description")
             self.remember(cand.link, i, i + 1, tok)
+
+
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+SUBORDINATE_DEPS = {"advcl", "ccomp", "relcl", "acl", "xcomp", "pcomp"}
+
+
+def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
+    """The subject of the reporting verb whose complement clause a subject pronoun sits in ("X said it ...")."""
+    from .pipeline import lemma_of
+
+    if tok.dep_ not in SUBJECT_DEPS or tok.head.dep_ != "ccomp":
+        return None
+    gov = tok.head.head
+    if lemma_of(gov) not in reporting:
+        return None
+    return next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _in_subordinate_clause(tok: Token) -> bool:
+    """Whether the pronoun is the subject of a clause inside its sentence ("after it filed ...")."""
+    return tok.dep_ in SUBJECT_DEPS and tok.head.dep_ in SUBORDINATE_DEPS
+
+
+def _plural_between(doc: Doc, start: int, tok: Token) -> bool:
+    """A plural noun phrase (a plural noun, or coordinated names) as an argument between a candidate antecedent
+    and a plural pronoun: "they" then stands for it rather than for a single organisation named before."""
+    lo = max(start, tok.sent.start - 60 if tok.sent.start >= 60 else 0)
+    for t in doc[lo:tok.i]:
+        if t.dep_ not in ARG_DEPS and t.dep_ != "appos":
+            continue
+        if t.tag_ in {"NNS", "NNPS"} and not t.ent_type_ in {"ORG"}:
+            return True
+        if t.pos_ == "PROPN" and any(c.dep_ == "conj" for c in t.children):
+            return True
+    return False
 
 
 # --- groups: "the two sides", "both companies", "the partners" ------------------------------------------------
