@@ -123,3 +123,23 @@ def test_a_nationality_plural_or_adjective_is_never_it(nlp):
     text = "Northwind Orbital, a Danish firm founded by two Germans, said it picked a launch site in Norway."
     r = _reference(nlp, text, "it")
     assert r is None or r["entity_id"] not in {"gz:country-de", "gz:country-dk"}
+
+
+def test_a_close_apposition_keeps_the_name_in_the_subject(nlp):
+    text = "The instrument flew aboard the Astra-3 relay satellite operated by satellite operator Eutelsat of France."
+    (c,) = _claims(nlp, text, "operate")
+    assert "Eutelsat" in c["subject_text"] and c["subject_name"] == "Eutelsat"
+
+
+def test_a_name_written_with_a_hyphen_is_the_entity_written_with_a_space(nlp):
+    text = "Boeing built Intelsat 40e for Intelsat. Intelsat-40e will provide connectivity over North America."
+    (c,) = _claims(nlp, text, "provide")
+    assert c["subject_name"] == "Intelsat 40e"
+
+
+def test_the_name_key_folds_a_hyphen_between_words():
+    from spaceetl.normalize.names import lookup_key
+
+    assert lookup_key("Intelsat-40e") == lookup_key("Intelsat 40e")
+    assert lookup_key("the Falcon-9") == lookup_key("Falcon 9")
+    assert lookup_key("Virginia-") != lookup_key("Virginia")  # only a hyphen between two word characters

@@ -82,8 +82,11 @@ def _text(span_or_tokens, body: str | None = None) -> str:
 def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
-    # Do not run a subject into a relative clause or a trailing comma.
+    # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
+    # ("SES, a fleet operator"); a close apposition is the name itself ("fleet operator SES of Luxembourg").
     for t in token.rights:
+        if t.dep_ == "appos" and _close_apposition(token, t):
+            continue
         if t.dep_ in {"relcl", "acl", "punct", "appos"} and t.i > token.i:
             end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
             break
@@ -151,6 +154,12 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
 @cached_per_data_dir
 def _partitives() -> frozenset[str]:
     return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
+
+
+def _close_apposition(head: Token, appos: Token) -> bool:
+    """A name right after a common noun, with nothing between ("fleet operator SES", "the company Eutelsat")."""
+    return (head.pos_ == "NOUN" and appos.pos_ == "PROPN" and appos.left_edge.i == head.i + 1
+            and bool(appos.ent_type_) and appos.ent_type_ not in NOT_DESCRIPTIONS)
 
 
 def lemma_lc(token: Token) -> str:

@@ -12,6 +12,7 @@ from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, latest_rate_year, to_usd
+from ..normalize.names import lookup_key
 from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link, person_title
@@ -102,6 +103,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
                 entities.setdefault(link.entity_id, _entity_row(link, ctx))
                 for tok in name:
                     links_by_token[tok.i] = link
+    _link_untagged_names(drafts, ents, resolution.links, links_by_token)
     drafts = per_group_member(drafts, resolution.group_links)
     claims: list[dict] = []
     seen: set[tuple] = set()
@@ -136,6 +138,32 @@ def per_group_member(drafts: list[ClaimDraft], group_links: dict[int, list[Link]
         out.extend(replace(d, key=f"{d.key}-m{n}", extra={**d.extra, "subject_link": link})
                    for n, link in enumerate(members))
     return out
+
+
+def _link_untagged_names(drafts: list[ClaimDraft], ents: list[Span], links: list[Link | None],
+                         links_by_token: dict[int, Link]) -> None:
+    """A subject the model did not tag that is written as a name of the article's own entities, up to hyphen or
+    space ("Intelsat-40e" after "Intelsat 40e"), is that entity: the key folds the two spellings together."""
+    names: dict[str, Link] = {}
+    for ent, link in zip(ents, links):
+        if link is not None:
+            names.setdefault(lookup_key(ent.text), link)
+            names.setdefault(lookup_key(link.canonical_name), link)
+    if not names:
+        return
+    for d in drafts:
+        if d.subject is None or d.subject.root.i in links_by_token:
+            continue
+        root = d.subject.root
+        start = root.i
+        while start - 1 >= d.subject.start and root.doc[start - 1].dep_ in {"compound", "flat"} \
+                and root.doc[start - 1].head.i == root.i:
+            start -= 1
+        chunk = root.doc[start:root.i + 1]
+        link = names.get(lookup_key(chunk.text)) if chunk.text[:1].isupper() else None
+        if link is not None:
+            for tok in chunk:
+                links_by_token.setdefault(tok.i, link)
 
 
 def _off_based_modifier(d: ClaimDraft, based: list[tuple[int, int]], body: str) -> None:
