@@ -69,7 +69,7 @@ def test_an_object_is_not_cut_at_a_quote_mark(nlp):
 
 
 def test_an_object_has_no_dangling_conjunction(nlp):
-    text = "The agency wants to learn how much it would cost to buy data and what kind of data licensing the firms will allow."
+    text = "Kestrel wants to know how NASA would buy data and what kind of licensing the firms will allow."
     (c,) = _claims(nlp, text, "buy")
     assert c["object_text"] == "data"
 
@@ -143,3 +143,15 @@ def test_the_name_key_folds_a_hyphen_between_words():
     assert lookup_key("Intelsat-40e") == lookup_key("Intelsat 40e")
     assert lookup_key("the Falcon-9") == lookup_key("Falcon 9")
     assert lookup_key("Virginia-") != lookup_key("Virginia")  # only a hyphen between two word characters
+
+
+def test_a_for_to_infinitive_makes_no_claim(nlp):
+    text = "Organisers said the embassy had denied his request for a visa to attend the meeting."
+    assert _claims(nlp, text, "attend") == []
+    assert _claims(nlp, text, "deny")
+
+
+def test_the_placeholder_it_of_cost_is_not_the_subject_of_the_infinitive(nlp):
+    assert _claims(nlp, "The agency wants to learn how much it would cost to buy data from the firms.", "buy") == []
+    (c,) = _claims(nlp, "Kestrel plans to buy data from the firms.", "buy")
+    assert c["subject_text"] == "Kestrel"

@@ -152,6 +152,11 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
 
 
 @cached_per_data_dir
+def _expletive_it_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("expletive_it_verbs") or ())
+
+
+@cached_per_data_dir
 def _partitives() -> frozenset[str]:
     return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
 
@@ -373,6 +378,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
+        if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
+            return None, head  # "it would cost ... to buy data": nobody buys yet
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
     return subj, head
@@ -526,6 +533,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
     copula = copula_parts(verb, rules) if verb_lemma in COPULAS else None
     if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
         return None
+    if _for_to_clause(verb):
+        return None  # "his request for a visa to attend": an infinitive's "for" subject does nothing yet
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -546,6 +555,14 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _for_to_clause(verb: Token) -> bool:
+    """An infinitive with its subject brought in by "for" ("a request for a visa to attend", "time for NASA to
+    act"): a wanted or needed event, not something that happened."""
+    children = list(verb.children)
+    return (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children))
 
 
 def _frame_subjects(verb: Token, copula: tuple[Token, str, str] | None,
