@@ -162,3 +162,8 @@ def test_the_placeholder_it_of_cost_is_not_the_subject_of_the_infinitive(nlp):
     assert _claims(nlp, "The agency wants to learn how much it would cost to buy data from the firms.", "buy") == []
     (c,) = _claims(nlp, "Kestrel plans to buy data from the firms.", "buy")
     assert c["subject_text"] == "Kestrel"
+
+
+def test_the_placeholder_it_of_cost_refers_to_nothing(nlp):
+    text = "NASA will meet the firms. The agency wants to learn how much it would cost to buy data from them."
+    assert _reference(nlp, text, "it") is None
