@@ -167,3 +167,30 @@ def test_the_placeholder_it_of_cost_is_not_the_subject_of_the_infinitive(nlp):
 def test_the_placeholder_it_of_cost_refers_to_nothing(nlp):
     text = "NASA will meet the firms. The agency wants to learn how much it would cost to buy data from them."
     assert _reference(nlp, text, "it") is None
+
+
+def test_the_direct_object_before_the_recipient(nlp):
+    (c,) = _claims(nlp, "Big defence firms can provide startups much needed funds, said Dana Whitfield.", "provide")
+    assert c["object_text"] == "much needed funds"
+    (c,) = _claims(nlp, "Kestrel gave NASA a contract.", "give")
+    assert c["object_text"] == "a contract"
+
+
+def test_a_single_person_named_by_nationality_or_party_is_not_the_country(nlp):
+    (c,) = _claims(nlp, "A German founded the company in 2010.", "found")
+    assert c["subject_entity_id"] is None
+    (c,) = _claims(nlp, "The Germans signed the treaty in 2010.", "sign")
+    assert c["subject_entity_id"] is None
+
+
+def test_an_aim_is_not_the_subject_of_its_infinitive(nlp):
+    text = "NASA had made clear its long-term plan for the station was to operate it through 2030."
+    assert _claims(nlp, text, "operate") == []
+    (c,) = _claims(nlp, "The new agency is to launch its first satellite in 2026.", "launch")
+    assert c["subject_text"] == "The new agency"
+
+
+def test_a_direct_question_makes_no_claim(nlp):
+    assert _claims(nlp, "Do you still plan to meet with him later this year?", "meet") == []
+    assert _claims(nlp, "Why did Kestrel cancel the launch?", "cancel") == []
+    assert _claims(nlp, "Kestrel cancelled the launch, asking why the range was closed?", "cancel")

@@ -157,6 +157,11 @@ def _expletive_it_verbs() -> frozenset[str]:
 
 
 @cached_per_data_dir
+def _purpose_nouns() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("purpose_nouns") or ())
+
+
+@cached_per_data_dir
 def _partitives() -> frozenset[str]:
     return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
 
@@ -383,6 +388,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         subj = next((c for c in head.children if c.dep_ in deps), None)
         if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
+        if via == "xcomp" and subj is not None and lemma_lc(head) == "be" and lemma_lc(subj) in _purpose_nouns():
+            return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
     return subj, head
@@ -432,9 +439,14 @@ def _object(verb: Token, passive: bool) -> Token | None:
         if patient is not None and is_relative(patient) and verb.dep_ == "relcl":
             return verb.head  # "Hispasat, which is controlled by Redeia": Redeia controls Hispasat
         return patient
-    for c in verb.children:
-        if c.dep_ in OBJ:
-            return c
+    # The direct object before an indirect one: "provide startups much needed funds" provides funds (the parser
+    # gives the recipient as a dative, or as a first of two direct objects).
+    found = [c for c in verb.children if c.dep_ in OBJ]
+    direct = [c for c in found if c.dep_ != "dative"]
+    if sum(c.dep_ == "dobj" for c in direct) >= 2:
+        return [c for c in direct if c.dep_ == "dobj"][-1]
+    if direct or found:
+        return (direct or found)[0]
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
@@ -538,6 +550,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None
     if _for_to_clause(verb):
         return None  # "his request for a visa to attend": an infinitive's "for" subject does nothing yet
+    if _question(verb, scan):
+        return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -558,6 +572,17 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _question(verb: Token, scan: _ClauseScan) -> bool:
+    """A clause of a direct question: its sentence ends with a question mark and opens with an auxiliary or a
+    wh-word ("Do you plan ...?", "Why did NASA ...?"), not a statement that quotes one."""
+    sent = scan.sentence(verb)
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words or not scan.info(sent)[0].rstrip().rstrip("”\"’'").endswith("?"):
+        return False
+    first = words[0]
+    return first.tag_ in {"MD", "WRB", "WP", "WDT"} or (first.pos_ == "AUX" and first.dep_ in {"aux", "ROOT"})
 
 
 def _for_to_clause(verb: Token) -> bool:

@@ -254,11 +254,13 @@ def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
     if span is None:
         return None
     root = span.root
-    if root.i in links and root.ent_type_ == "NORP" and root.tag_ in {"NNS", "NNPS"}:
-        return None
+    if root.i in links and root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or any(
+            c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS for c in root.children)):
+        return None  # "three Americans", "a German", "only one Republican": people, not their country or party
     return _entity_in(span, links, speaker=True)
 
 
+PERSON_COUNTERS = {"a", "an", "one", "another", "each", "every", "any", "no"}
 NAME_PREFIXES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "prof",
                  "rev", "president", "minister", "senator", "governor", "chief", "director", "secretary"}
 
