@@ -194,3 +194,11 @@ def test_a_direct_question_makes_no_claim(nlp):
     assert _claims(nlp, "Do you still plan to meet with him later this year?", "meet") == []
     assert _claims(nlp, "Why did Kestrel cancel the launch?", "cancel") == []
     assert _claims(nlp, "Kestrel cancelled the launch, asking why the range was closed?", "cancel")
+
+
+def test_an_object_control_verb_does_not_lend_its_subject(nlp):
+    rows = _rows(nlp, "A long-standing guideline requires deorbiting satellites within 25 years.")
+    assert not [c for c in rows["claims"] if c["predicate"].startswith("deorbit")]
+    assert _claims(nlp, "The contract requires Kestrel to deliver six satellites.", "deliver") == []
+    (c,) = _claims(nlp, "Kestrel began building the satellite in May.", "build")
+    assert c["subject_text"] == "Kestrel"

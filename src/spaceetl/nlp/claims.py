@@ -157,6 +157,11 @@ def _expletive_it_verbs() -> frozenset[str]:
 
 
 @cached_per_data_dir
+def _object_control_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("object_control_verbs") or ())
+
+
+@cached_per_data_dir
 def _purpose_nouns() -> frozenset[str]:
     return frozenset(read_yaml("claim_rules.yaml").get("purpose_nouns") or ())
 
@@ -388,6 +393,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         subj = next((c for c in head.children if c.dep_ in deps), None)
         if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
+        if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
+            return None, head  # "a guideline requires deorbiting satellites": the guideline deorbits nothing
         if via == "xcomp" and subj is not None and lemma_lc(head) == "be" and lemma_lc(subj) in _purpose_nouns():
             return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
