@@ -202,3 +202,10 @@ def test_an_object_control_verb_does_not_lend_its_subject(nlp):
     assert _claims(nlp, "The contract requires Kestrel to deliver six satellites.", "deliver") == []
     (c,) = _claims(nlp, "Kestrel began building the satellite in May.", "build")
     assert c["subject_text"] == "Kestrel"
+
+
+def test_the_vehicle_a_mission_launches_on_is_not_its_object(nlp):
+    (c,) = _claims(nlp, "Kestrel said its first relay satellite will launch on an Electron rocket next year.", "launch")
+    assert c["object_text"] is None
+    (c,) = _claims(nlp, "The two companies agreed on a price.", "agree")
+    assert c["object_text"] == "a price"

@@ -157,6 +157,11 @@ def _expletive_it_verbs() -> frozenset[str]:
 
 
 @cached_per_data_dir
+def _vehicle_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("vehicle_on_verbs") or ())
+
+
+@cached_per_data_dir
 def _object_control_verbs() -> frozenset[str]:
     return frozenset(read_yaml("claim_rules.yaml").get("object_control_verbs") or ())
 
@@ -458,6 +463,8 @@ def _object(verb: Token, passive: bool) -> Token | None:
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
+            if c.lower_ == "on" and lemma_lc(verb) in _vehicle_verbs():
+                continue  # "the mission will launch on a Falcon 9": the rocket carries, it is not launched
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
                 return pobj  # "announced on Tuesday that ...": a date is when, not what
