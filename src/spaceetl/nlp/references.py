@@ -522,11 +522,11 @@ def _in_subordinate_clause(tok: Token) -> bool:
 def _plural_between(doc: Doc, start: int, tok: Token) -> bool:
     """A plural noun phrase (a plural noun, or coordinated names) as an argument between a candidate antecedent
     and a plural pronoun: "they" then stands for it rather than for a single organisation named before."""
-    lo = max(start, tok.sent.start - 60 if tok.sent.start >= 60 else 0)
+    lo = max(start, tok.sent.start - 60, 0)  # the plural is looked for near the pronoun only
     for t in doc[lo:tok.i]:
         if t.dep_ not in ARG_DEPS and t.dep_ != "appos":
             continue
-        if t.tag_ in {"NNS", "NNPS"} and not t.ent_type_ in {"ORG"}:
+        if t.tag_ in {"NNS", "NNPS"} and t.ent_type_ != "ORG":
             return True
         if t.pos_ == "PROPN" and any(c.dep_ == "conj" for c in t.children):
             return True
