@@ -399,7 +399,11 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
-            return None, head  # "a guideline requires deorbiting satellites": the guideline deorbits nothing
+            # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
+            # guideline requires deorbiting satellites": the guideline deorbits nothing.
+            if subj.dep_ == "nsubjpass":
+                return subj, head
+            return next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None), head
         if via == "xcomp" and subj is not None and lemma_lc(head) == "be" and lemma_lc(subj) in _purpose_nouns():
             return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
@@ -600,11 +604,15 @@ def _question(verb: Token, scan: _ClauseScan) -> bool:
 
 
 def _for_to_clause(verb: Token) -> bool:
-    """An infinitive with its subject brought in by "for" ("a request for a visa to attend", "time for NASA to
-    act"): a wanted or needed event, not something that happened."""
+    """An infinitive whose "for" subject is a common thing ("a request for a visa to attend"): mostly a parse
+    that made the object of "for" the doer. A name or a pronoun there is the doer ("a reason for Cisco to
+    file a lawsuit")."""
     children = list(verb.children)
-    return (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
-            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children))
+    if not (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)):
+        return False
+    subj = next((c for c in children if c.dep_ in SUBJ), None)
+    return subj is None or not (is_named(subj) or subj.pos_ == "PRON")
 
 
 def _frame_subjects(verb: Token, copula: tuple[Token, str, str] | None,
