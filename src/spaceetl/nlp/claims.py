@@ -13,6 +13,13 @@ Decisions (documented for analysts):
 * What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
   unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
   contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
+* Spans are whole noun phrases: an object keeps the "of" complement of a partitive head ("this quarter of a
+  million square foot hall"), its quote marks balanced, and never runs into a coordinated verb phrase; the object
+  of an infinitive complement belongs to that infinitive's claim ("trained to test the capsule": test / capsule),
+  the direct object comes before the recipient ("provide startups funds": funds).
+* No claim for what nobody is said to do: a direct question, an aim's infinitive ("its plan was to operate
+  it"), the placeholder "it" of "it would cost ... to buy", an infinitive whose "for" subject is a common thing;
+  a verb of object control passes its object, not its subject, to its complement ("forced Apple to lower").
 * Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
   objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
   the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
