@@ -214,3 +214,27 @@ def test_the_vehicle_a_mission_launches_on_is_not_its_object(nlp):
     assert c["object_text"] is None
     (c,) = _claims(nlp, "The two companies agreed on a price.", "agree")
     assert c["object_text"] == "a price"
+
+
+def test_a_place_or_person_modifying_the_subject_is_not_the_subject(nlp):
+    (c,) = _claims(nlp, "The Hong Kong-based satellite operator reported a three percent decrease in revenue.",
+                   "report")
+    assert c["subject_entity_id"] is None
+    (c,) = _claims(nlp, "She argued that the proposal offered by the Obama administration was too broad.", "offer")
+    assert c["subject_entity_id"] is None
+
+
+def test_a_second_object_after_a_comma_is_not_the_direct_object(nlp):
+    text = "Kestrel will launch its third lander mission on an Electron, the same vehicle the company picked before."
+    (c,) = _claims(nlp, text, "launch")
+    assert c["object_text"] == "its third lander mission"
+
+
+def test_a_purpose_is_not_the_object_of_a_vehicle_verb(nlp):
+    (c,) = _claims(nlp, "NASA said astronauts could fly on them for training or research.", "fly")
+    assert c["object_text"] is None
+
+
+def test_a_for_to_infinitive_with_a_named_doer_is_hedged(nlp):
+    (c,) = _claims(nlp, "NASA is looking for Congress to provide billions of dollars in extra funding.", "provide")
+    assert c["subject_text"] == "Congress" and (c["modality"], c["modality_cue"]) == ("hedged", "for")

@@ -324,6 +324,8 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     backshifted = any(dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and lemma_lc(head) in rules.reporting_lemmas
                       for head, dep in governors[:2])
     tokens = [t for t in tokens if not (_modifier_hedge(t, verb) or (backshifted and t.lower_ == "would"))]
+    if _for_to(verb):
+        return "for"  # "looking for Congress to provide billions": wanted, not done
     cue = _cue_in(tokens, rules.hedged)
     if cue:
         return cue
@@ -466,16 +468,17 @@ def _object(verb: Token, passive: bool) -> Token | None:
     # gives the recipient as a dative, or as a first of two direct objects).
     found = [c for c in verb.children if c.dep_ in OBJ]
     direct = [c for c in found if c.dep_ != "dative"]
-    if sum(c.dep_ == "dobj" for c in direct) >= 2:
-        return [c for c in direct if c.dep_ == "dobj"][-1]
+    dobjs = [c for c in direct if c.dep_ == "dobj"]
+    if len(dobjs) >= 2 and dobjs[1].left_edge.i == dobjs[0].right_edge.i + 1:
+        return dobjs[1]  # right after the first: "gave NASA a contract", not "launch X on Y, the same vehicle"
     if direct or found:
         return (direct or found)[0]
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
-            if c.lower_ == "on" and lemma_lc(verb) in _vehicle_verbs():
-                continue  # "the mission will launch on a Falcon 9": the rocket carries, it is not launched
+            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():
+                continue  # "will launch on a Falcon 9", "fly on them for training": a vehicle, a purpose
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
                 return pobj  # "announced on Tuesday that ...": a date is when, not what
@@ -610,15 +613,20 @@ def _question(verb: Token, scan: _ClauseScan) -> bool:
     return first.tag_ in {"MD", "WRB", "WP", "WDT"} or (first.pos_ == "AUX" and first.dep_ in {"aux", "ROOT"})
 
 
+def _for_to(verb: Token) -> bool:
+    """An infinitive with its subject brought in by "for" ("for Congress to provide ...")."""
+    children = list(verb.children)
+    return (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children))
+
+
 def _for_to_clause(verb: Token) -> bool:
     """An infinitive whose "for" subject is a common thing ("a request for a visa to attend"): mostly a parse
     that made the object of "for" the doer. A name or a pronoun there is the doer ("a reason for Cisco to
-    file a lawsuit")."""
-    children = list(verb.children)
-    if not (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
-            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children)):
+    file a lawsuit"), and its claim is hedged: a wanted or needed event."""
+    if not _for_to(verb):
         return False
-    subj = next((c for c in children if c.dep_ in SUBJ), None)
+    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     return subj is None or not (is_named(subj) or subj.pos_ == "PRON")
 
 

@@ -257,7 +257,26 @@ def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
     if root.i in links and root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or any(
             c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS for c in root.children)):
         return None  # "three Americans", "a German", "only one Republican": people, not their country or party
-    return _entity_in(span, links, speaker=True)
+    if root.i in links:
+        return links[root.i]
+    for tok in span:
+        link = links.get(tok.i)
+        if link is None or _modifier_of(tok, root, span, link, speaker=True) or _names_something_else(tok, root, link):
+            continue
+        return link
+    return None
+
+
+def _names_something_else(tok, root, link: Link) -> bool:
+    """A name inside the subject phrase that is not what the phrase is: a place in an "X-based" modifier ("the Hong
+    Kong-based operator" is not Hong Kong) or a person naming a body ("the Obama administration" is not Obama)."""
+    node = tok
+    while node.i != root.i and node.head.i != node.i:
+        if node.head.lower_ == "based" or (link.entity_type == "PERSON" and node.dep_ == "compound"
+                                           and node.head.i == root.i):
+            return True
+        node = node.head
+    return False
 
 
 PERSON_COUNTERS = {"a", "an", "one", "another", "each", "every", "any", "no"}
