@@ -238,3 +238,8 @@ def test_a_purpose_is_not_the_object_of_a_vehicle_verb(nlp):
 def test_a_for_to_infinitive_with_a_named_doer_is_hedged(nlp):
     (c,) = _claims(nlp, "NASA is looking for Congress to provide billions of dollars in extra funding.", "provide")
     assert c["subject_text"] == "Congress" and (c["modality"], c["modality_cue"]) == ("hedged", "for")
+
+
+def test_a_parenthetical_reporting_verb_reports_the_clause(nlp):
+    (c,) = _claims(nlp, "Servicing, he added, can extend the lives of space telescopes.", "extend")
+    assert (c["modality"], c["modality_cue"]) == ("reported", "added")

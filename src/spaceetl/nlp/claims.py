@@ -365,7 +365,12 @@ def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: T
     for head, dep in governors:
         if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
             return head.lower_
-    return verb.lower_ if lemma_lc(verb) in rules.reporting_lemmas else None
+    if lemma_lc(verb) in rules.reporting_lemmas:
+        return verb.lower_
+    # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
+    aside = next((c for c in verb.children if c.dep_ == "parataxis" and lemma_lc(c) in rules.reporting_lemmas
+                  and any(g.dep_ in SUBJ for g in c.children)), None)
+    return aside.lower_ if aside is not None else None
 
 
 def _subjects(verb: Token) -> tuple[list[Token], bool]:
