@@ -243,3 +243,17 @@ def test_a_for_to_infinitive_with_a_named_doer_is_hedged(nlp):
 def test_a_parenthetical_reporting_verb_reports_the_clause(nlp):
     (c,) = _claims(nlp, "Servicing, he added, can extend the lives of space telescopes.", "extend")
     assert (c["modality"], c["modality_cue"]) == ("reported", "added")
+
+
+def test_a_subject_keeps_its_closing_quote_mark(nlp):
+    text = "The $300 million cost will be covered by a “conduit financing” arranged through Space Florida."
+    (c,) = _claims(nlp, text, "cover")
+    assert c["subject_text"] == "a “conduit financing”"
+
+
+def test_a_span_cut_by_the_parse_never_ends_on_a_determiner_or_preposition(nlp):
+    from spaceetl.nlp.claims import _trim_edges
+
+    doc = nlp("They weighed about 2,000 satellites on top of the initially announced 648.")
+    cut = next(t.i for t in doc if t.text == "initially")  # where a clause cut at "announced" leaves it
+    assert _trim_edges(doc, 2, cut).text == "about 2,000 satellites on top"

@@ -86,7 +86,9 @@ def _text(span_or_tokens, body: str | None = None) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
 
 
-def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
+def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = False) -> Span:
+    """The token's phrase. ``whole`` (a claim's subject): quote marks kept and balanced ('a “conduit financing”'),
+    no dangling conjunction, determiner or preposition at its end, as for objects."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
     # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
@@ -94,9 +96,13 @@ def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
     for t in token.rights:
         if t.dep_ == "appos" and _close_apposition(token, t):
             continue
+        if whole and t.dep_ == "punct" and t.text in QUOTE_MARKS:
+            continue
         if t.dep_ in {"relcl", "acl", "punct", "appos"} and t.i > token.i:
             end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
             break
+    if whole:
+        return _trim_edges(doc, start, end)
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -145,8 +151,9 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
 
     while start < end and (loose(doc[start]) or doc[start].text in CLOSE_QUOTES):
         start += 1
-    while end > start and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES):
-        end -= 1
+    while end > start + 1 and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES
+                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"):
+        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"
     inside = [t.text for t in doc[start:end]]
     opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
     if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
@@ -682,7 +689,8 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
         d = ClaimDraft(
             claim_type="quote" if frame.indirect else (ctype or "statement"), predicate=frame.predicate,
             start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
-            subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else scan.doc[subj.i:subj.i + 1]),
+            subject=None if subj is None else (_subtree_span(subj, whole=True) if subj.pos_ != "PRON"
+                                               else scan.doc[subj.i:subj.i + 1]),
             modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
         )
         d.subject_text = _text(d.subject, text) if d.subject is not None else None
