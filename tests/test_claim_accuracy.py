@@ -257,3 +257,10 @@ def test_a_span_cut_by_the_parse_never_ends_on_a_determiner_or_preposition(nlp):
     doc = nlp("They weighed about 2,000 satellites on top of the initially announced 648.")
     cut = next(t.i for t in doc if t.text == "initially")  # where a clause cut at "announced" leaves it
     assert _trim_edges(doc, 2, cut).text == "about 2,000 satellites on top"
+
+
+def test_an_object_control_verb_without_object_reads_as_a_passive_headline(nlp):
+    (c,) = _claims(nlp, "Boeing allowed to bid for launch contracts again", "bid")
+    assert c["subject_text"] == "Boeing"
+    rows = _rows(nlp, "The rule has allowed launching rockets at night.")
+    assert not [c for c in rows["claims"] if c["predicate"] == "launch"]

@@ -422,9 +422,10 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
             # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
             # guideline requires deorbiting satellites": the guideline deorbits nothing.
-            if subj.dep_ == "nsubjpass":
-                return subj, head
-            return next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None), head
+            doer = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            if subj.dep_ == "nsubjpass" or (doer is None and any(c.tag_ == "TO" for c in verb.children)):
+                return subj, head  # "Boeing (was) allowed to bid": without an object, only the passive reads
+            return doer, head
         if via == "xcomp" and subj is not None and lemma_lc(head) == "be" and lemma_lc(subj) in _purpose_nouns():
             return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
