@@ -13,6 +13,13 @@ Decisions (documented for analysts):
 * What a named thing is, said without a verb of its own, is an ``attribute`` claim: an apposition ("Hispasat, a
   unit of Redeia") or a copula with a predicate noun ("Avanti is the largest operator"); a valuation ("the
   contract is worth €300 million") is a ``be worth`` claim with its amount. Adjective-only copulas make none.
+* Spans are whole noun phrases: an object keeps the "of" complement of a partitive head ("this quarter of a
+  million square foot hall"), its quote marks balanced, and never runs into a coordinated verb phrase; the object
+  of an infinitive complement belongs to that infinitive's claim ("trained to test the capsule": test / capsule),
+  the direct object comes before the recipient ("provide startups funds": funds).
+* No claim for what nobody is said to do: a direct question, an aim's infinitive ("its plan was to operate
+  it"), the placeholder "it" of "it would cost ... to buy", an infinitive whose "for" subject is a common thing;
+  a verb of object control passes its object, not its subject, to its complement ("forced Apple to lower").
 * Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
   objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
   the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
@@ -79,19 +86,114 @@ def _text(span_or_tokens, body: str | None = None) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
 
 
-def _subtree_span(token: Token, exclude: set[int] | None = None) -> Span:
+def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = False) -> Span:
+    """The token's phrase. ``whole`` (a claim's subject): quote marks kept and balanced ('a “conduit financing”'),
+    no dangling conjunction, determiner or preposition at its end, as for objects."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
-    # Do not run a subject into a relative clause or a trailing comma.
+    # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
+    # ("SES, a fleet operator"); a close apposition is the name itself ("fleet operator SES of Luxembourg").
     for t in token.rights:
+        if t.dep_ == "appos" and _close_apposition(token, t):
+            continue
+        if whole and t.dep_ == "punct" and t.text in QUOTE_MARKS:
+            continue
         if t.dep_ in {"relcl", "acl", "punct", "appos"} and t.i > token.i:
             end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
             break
+    if whole:
+        return _trim_edges(doc, start, end)
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return doc[start:max(end, start + 1)]
+
+
+OPEN_QUOTES, CLOSE_QUOTES = {"“", "‘"}, {"”", "’"}
+QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | {'"', "'"}
+
+
+def object_span(token: Token) -> Span:
+    """The whole noun phrase of an object: cut before a relative clause, an apposition or a comma as subjects are,
+    but never at a quote mark (a “small amount” of revenue), never running into a coordinated verb phrase the
+    parser hung on the noun ("cut off access ... and halt exports"), keeping the "of" complement of a partitive
+    head the parser gave to the verb ("this quarter of a million square foot hall"), and without a dangling
+    conjunction or an unbalanced quote mark at its edges."""
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    for t in token.rights:
+        if t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "punct" and t.text not in QUOTE_MARKS):
+            end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
+            break
+    for t in doc[token.i + 1:end]:
+        if t.dep_ == "conj" and _verb_like(t):
+            cc = next((c for c in t.head.children if c.dep_ == "cc" and c.i < t.i), None)
+            end = min(end, cc.i if cc is not None else t.left_edge.i)
+            break
+    nxt = doc[end] if end < len(doc) else None
+    if (end == token.right_edge.i + 1 and nxt is not None and nxt.lower_ == "of" and nxt.head.i == token.head.i
+            and lemma_lc(token) in _partitives()):
+        pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        end = object_span(pobj).end if pobj is not None else end
+    return _trim_edges(doc, start, end)
+
+
+def _verb_like(tok: Token) -> bool:
+    """A conjunct that is a verb phrase, even when tagged as a noun: a verb, or a word with an object of its own."""
+    return tok.pos_ in {"VERB", "AUX"} or any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in tok.children)
+
+
+def _trim_edges(doc: Doc, start: int, end: int) -> Span:
+    """Without edge punctuation, spaces or a dangling conjunction, and with its quote marks balanced."""
+    def loose(t: Token) -> bool:
+        return (t.is_punct and t.text not in QUOTE_MARKS) or t.is_space or t.dep_ == "cc"
+
+    while start < end and (loose(doc[start]) or doc[start].text in CLOSE_QUOTES):
+        start += 1
+    while end > start + 1 and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES
+                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"):
+        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"
+    inside = [t.text for t in doc[start:end]]
+    opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
+    if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
+        end += 1  # 'a “small amount' -> 'a “small amount”'
+    elif opened > 0 and doc[start].text in OPEN_QUOTES:
+        start += 1
+    elif opened < 0 and doc[end - 1].text in CLOSE_QUOTES:
+        end -= 1
+    return doc[start:max(end, start + 1)]
+
+
+@cached_per_data_dir
+def _expletive_it_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("expletive_it_verbs") or ())
+
+
+@cached_per_data_dir
+def _vehicle_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("vehicle_on_verbs") or ())
+
+
+@cached_per_data_dir
+def _object_control_verbs() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("object_control_verbs") or ())
+
+
+@cached_per_data_dir
+def _purpose_nouns() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("purpose_nouns") or ())
+
+
+@cached_per_data_dir
+def _partitives() -> frozenset[str]:
+    return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
+
+
+def _close_apposition(head: Token, appos: Token) -> bool:
+    """A name right after a common noun, with nothing between ("fleet operator SES", "the company Eutelsat")."""
+    return (head.pos_ == "NOUN" and appos.pos_ == "PROPN" and appos.left_edge.i == head.i + 1
+            and bool(appos.ent_type_) and appos.ent_type_ not in NOT_DESCRIPTIONS)
 
 
 def lemma_lc(token: Token) -> str:
@@ -222,7 +324,15 @@ def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb:
 
 
 def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
-    """A hedge in the clause, a hedging control verb ("plans to"), or a hedge in the clause that governs it."""
+    """A hedge in the clause, a hedging control verb ("plans to", "appears to"), or a hedge in the clause that
+    governs it. A hedge word that only qualifies a noun or sits in a prepositional phrase ("scrubbed the launch
+    because of a potential issue") does not hedge the verb, and a "would" that is reported speech's past of
+    "will" ("announced that the agency would start") is reported, not hedged."""
+    backshifted = any(dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and lemma_lc(head) in rules.reporting_lemmas
+                      for head, dep in governors[:2])
+    tokens = [t for t in tokens if not (_modifier_hedge(t, verb) or (backshifted and t.lower_ == "would"))]
+    if _for_to(verb):
+        return "for"  # "looking for Congress to provide billions": wanted, not done
     cue = _cue_in(tokens, rules.hedged)
     if cue:
         return cue
@@ -238,12 +348,36 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     return None
 
 
+HEDGE_MODIFIERS = {"potential", "potentially", "possible", "possibly", "likely", "expected", "proposed", "rumored",
+                   "rumoured", "alleged"}
+
+
+def _modifier_hedge(tok: Token, verb: Token) -> bool:
+    """A hedge word that qualifies a noun ("a potential issue") or lies inside a prepositional phrase of the
+    clause ("because of a possible fault"), not the clause's verb."""
+    if tok.lower_ not in HEDGE_MODIFIERS:
+        return False
+    if tok.dep_ in {"amod", "compound", "nmod"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        return True
+    node, hops = tok, 0
+    while node.i != verb.i and node.head.i != node.i and hops < 12:
+        if node.dep_ in {"pobj", "pcomp"}:
+            return True
+        node, hops = node.head, hops + 1
+    return False
+
+
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
     for head, dep in governors:
         if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
             return head.lower_
-    return verb.lower_ if lemma_lc(verb) in rules.reporting_lemmas else None
+    if lemma_lc(verb) in rules.reporting_lemmas:
+        return verb.lower_
+    # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
+    aside = next((c for c in verb.children if c.dep_ == "parataxis" and lemma_lc(c) in rules.reporting_lemmas
+                  and any(g.dep_ in SUBJ for g in c.children)), None)
+    return aside.lower_ if aside is not None else None
 
 
 def _subjects(verb: Token) -> tuple[list[Token], bool]:
@@ -283,6 +417,17 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
+        if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
+            return None, head  # "it would cost ... to buy data": nobody buys yet
+        if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
+            # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
+            # guideline requires deorbiting satellites": the guideline deorbits nothing.
+            doer = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            if subj.dep_ == "nsubjpass" or (doer is None and any(c.tag_ == "TO" for c in verb.children)):
+                return subj, head  # "Boeing (was) allowed to bid": without an object, only the passive reads
+            return doer, head
+        if via == "xcomp" and subj is not None and lemma_lc(head) == "be" and lemma_lc(subj) in _purpose_nouns():
+            return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
     return subj, head
@@ -332,19 +477,24 @@ def _object(verb: Token, passive: bool) -> Token | None:
         if patient is not None and is_relative(patient) and verb.dep_ == "relcl":
             return verb.head  # "Hispasat, which is controlled by Redeia": Redeia controls Hispasat
         return patient
-    for c in verb.children:
-        if c.dep_ in OBJ:
-            return c
-    for c in verb.children:
-        if c.dep_ == "xcomp":
-            inner = next((g for g in c.children if g.dep_ in OBJ), None)
-            if inner is not None:
-                return inner
+    # The direct object before an indirect one: "provide startups much needed funds" provides funds (the parser
+    # gives the recipient as a dative, or as a first of two direct objects).
+    found = [c for c in verb.children if c.dep_ in OBJ]
+    direct = [c for c in found if c.dep_ != "dative"]
+    dobjs = [c for c in direct if c.dep_ == "dobj"]
+    if len(dobjs) >= 2 and dobjs[1].left_edge.i == dobjs[0].right_edge.i + 1:
+        return dobjs[1]  # right after the first: "gave NASA a contract", not "launch X on Y, the same vehicle"
+    if direct or found:
+        return (direct or found)[0]
+    # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
+    # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
+            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():
+                continue  # "will launch on a Falcon 9", "fly on them for training": a vehicle, a purpose
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
+            if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
+                return pobj  # "announced on Tuesday that ...": a date is when, not what
     return None
 
 
@@ -439,6 +589,10 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
     copula = copula_parts(verb, rules) if verb_lemma in COPULAS else None
     if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
         return None
+    if _for_to_clause(verb):
+        return None  # "his request for a visa to attend": an infinitive's "for" subject does nothing yet
+    if _question(verb, scan):
+        return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -459,6 +613,34 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _question(verb: Token, scan: _ClauseScan) -> bool:
+    """A clause of a direct question: its sentence ends with a question mark and opens with an auxiliary or a
+    wh-word ("Do you plan ...?", "Why did NASA ...?"), not a statement that quotes one."""
+    sent = scan.sentence(verb)
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words or not scan.info(sent)[0].rstrip().rstrip("”\"’'").endswith("?"):
+        return False
+    first = words[0]
+    return first.tag_ in {"MD", "WRB", "WP", "WDT"} or (first.pos_ == "AUX" and first.dep_ in {"aux", "ROOT"})
+
+
+def _for_to(verb: Token) -> bool:
+    """An infinitive with its subject brought in by "for" ("for Congress to provide ...")."""
+    children = list(verb.children)
+    return (any(c.dep_ == "mark" and c.lower_ == "for" for c in children)
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in children))
+
+
+def _for_to_clause(verb: Token) -> bool:
+    """An infinitive whose "for" subject is a common thing ("a request for a visa to attend"): mostly a parse
+    that made the object of "for" the doer. A name or a pronoun there is the doer ("a reason for Cisco to
+    file a lawsuit"), and its claim is hedged: a wanted or needed event."""
+    if not _for_to(verb):
+        return False
+    subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
+    return subj is None or not (is_named(subj) or subj.pos_ == "PRON")
 
 
 def _frame_subjects(verb: Token, copula: tuple[Token, str, str] | None,
@@ -508,12 +690,13 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
         d = ClaimDraft(
             claim_type="quote" if frame.indirect else (ctype or "statement"), predicate=frame.predicate,
             start_char=sent.start_char, end_char=sent.end_char, clause_start=cstart, clause_end=cend,
-            subject=None if subj is None else (_subtree_span(subj) if subj.pos_ != "PRON" else scan.doc[subj.i:subj.i + 1]),
+            subject=None if subj is None else (_subtree_span(subj, whole=True) if subj.pos_ != "PRON"
+                                               else scan.doc[subj.i:subj.i + 1]),
             modality=modality, modality_cue=cue, key=f"{verb.i}-{k}",
         )
         d.subject_text = _text(d.subject, text) if d.subject is not None else None
         if frame.obj is not None:
-            d.object = _subtree_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
+            d.object = object_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
             d.object_text = _text(d.object, text)
         if frame.indirect:
             d.speaker, d.speaker_text = d.subject, d.subject_text

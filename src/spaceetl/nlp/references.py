@@ -98,6 +98,7 @@ class _Seen:
     quoted: bool = False
     speaker: bool = False
     main: bool = False  # subject of the sentence's main verb, not of a clause inside it
+    plural: bool = False  # a nationality as a plural or an adjective ("two Germans", "a Danish firm"): never an "it"
 
 
 @dataclass
@@ -148,7 +149,20 @@ def _is_expletive(tok: Token) -> bool:
         return False
     has_clause = any(c.dep_ in {"ccomp", "xcomp", "csubj"} and c.i > tok.i for c in head.children)
     return has_clause and (head.lemma_.lower() in {"be", "seem", "appear", "remain"} or head.tag_ == "VBN"
-                           or any(c.dep_ == "acomp" for c in head.children))
+                           or any(c.dep_ == "acomp" for c in head.children)
+                           or (tok.lower_ == "it" and _lemma(head) in _expletive_it_verbs()))
+
+
+def _lemma(tok: Token) -> str:
+    from .pipeline import lemma_of  # the lemmatizer runs on demand
+
+    return lemma_of(tok)
+
+
+@cached_per_data_dir
+def _expletive_it_verbs() -> frozenset[str]:
+    """"it would cost $5 million to buy", "it took ten years to build": the "it" of an infinitive's cost."""
+    return frozenset(read_yaml("claim_rules.yaml").get("expletive_it_verbs") or ())
 
 
 def _main_subject(tok: Token) -> bool:
@@ -199,6 +213,9 @@ class Resolver:
         self.ent_at = {ent.start: k for k, ent in enumerate(ents)}
         self.margins: dict[int, float] = {}  # pronoun token -> how far its antecedent outscored the next entity
         self.groups: list[_Group] = []
+        from .span_rules import based_modifiers
+
+        self.based = based_modifiers(doc.text) if len(doc) else []
 
     # --- where a token stands: quotes, speech, sentence distance ------------------------------------------------
 
@@ -245,7 +262,9 @@ class Resolver:
     def remember(self, link: Link, start: int, end: int, root: Token) -> None:
         subject = root.dep_ in SUBJECT_DEPS or (root.dep_ == "conj" and root.head.dep_ in SUBJECT_DEPS)
         self.history.append(_Seen(link, start, end, self.sent_of_token(start), subject, root.i,
-                                  self.quoted(root.idx), self.speaks(root), _main_subject(root)))
+                                  self.quoted(root.idx), self.speaks(root), _main_subject(root),
+                                  root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or root.pos_ == "ADJ"
+                                                                or root.dep_ in {"amod", "compound"})))
         if len(self.history) > 2 * HISTORY:
             del self.history[:HISTORY]
         self.counts[link.entity_id] = self.counts.get(link.entity_id, 0) + 1
@@ -343,7 +362,10 @@ class Resolver:
         for t in ent:
             self.res.token_links[t.i] = link
         note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
-        self.remember(link, ent.start, ent.end, ent.root)
+        if not any(a <= ent.start_char and ent.end_char <= b for a, b in self.based):
+            # "Luxembourg- and McLean, Virginia-based Intelsat said it ...": a place that only says where a
+            # company sits is no antecedent.
+            self.remember(link, ent.start, ent.end, ent.root)
         return max(ent.end, i + 1)
 
     def _short_name(self, ent: Span, k: int, link: Link) -> Link:
@@ -399,16 +421,27 @@ class Resolver:
     def _pronoun(self, tok: Token) -> None:
         i = tok.i
         types, g = self.rules.pronouns[tok.lower_]
+        plural = tok.lower_ in PLURAL_PRONOUNS
+        reporter = _reporting_subject(tok, self.rules_reporting())
+        here = self.sent_of_token(i)
+        embedded = _in_subordinate_clause(tok)
 
         def pronoun_fit(cand: _Seen) -> float | None:
             cg = self.gender.get(cand.link.entity_id)
-            if g and cg and cg != g:
+            if (g and cg and cg != g) or (cand.plural and not plural):
                 return None
-            return 0.3 if g and cg == g else 0.0
+            extra = 0.3 if g and cg == g else 0.0
+            if reporter is not None and cand.root == reporter.i:
+                extra += 2.0  # "Intelsat said it paid ...": the one who reports
+            elif embedded and cand.sent == here and not plural:
+                extra += 1.5  # "... acquired the assets of X after it filed ...": this sentence's names first
+            return extra
 
         cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
         if cand is None:
             return
+        if plural and _plural_between(self.doc, cand.end, tok):
+            return  # "They" after "three customers" / "A, B and C": not a single organisation named before
         self.add(i, i + 1, cand.link, cand, "pronoun")
         if self.quoted(tok.idx):
             return  # a pronoun inside a quote is the speaker's word: it adds no salience
@@ -417,6 +450,11 @@ class Resolver:
             # "Okafor said ... . '...,' she said": a speaker clearly resolved tells the person's gender, so a later
             # "he" looks elsewhere (an object "him" may be someone never named).
             self.gender.setdefault(cand.link.entity_id, g)
+
+    def rules_reporting(self) -> frozenset[str]:
+        from .claim_rules import claim_rules
+
+        return claim_rules().reporting_lemmas
 
     def _group(self, tok: Token) -> None:
         found = group_for(tok, self.groups, self.sent_of_token(tok.i), self.rules)
@@ -458,6 +496,41 @@ class Resolver:
         if cand is not None:
             self.add(start, i + 1, cand.link, cand, "description")
             self.remember(cand.link, i, i + 1, tok)
+
+
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+SUBORDINATE_DEPS = {"advcl", "ccomp", "relcl", "acl", "xcomp", "pcomp"}
+
+
+def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
+    """The subject of the reporting verb whose complement clause a subject pronoun sits in ("X said it ...")."""
+    from .pipeline import lemma_of
+
+    if tok.dep_ not in SUBJECT_DEPS or tok.head.dep_ != "ccomp":
+        return None
+    gov = tok.head.head
+    if lemma_of(gov) not in reporting:
+        return None
+    return next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _in_subordinate_clause(tok: Token) -> bool:
+    """Whether the pronoun is the subject of a clause inside its sentence ("after it filed ...")."""
+    return tok.dep_ in SUBJECT_DEPS and tok.head.dep_ in SUBORDINATE_DEPS
+
+
+def _plural_between(doc: Doc, start: int, tok: Token) -> bool:
+    """A plural noun phrase (a plural noun, or coordinated names) as an argument between a candidate antecedent
+    and a plural pronoun: "they" then stands for it rather than for a single organisation named before."""
+    lo = max(start, tok.sent.start - 60, 0)  # the plural is looked for near the pronoun only
+    for t in doc[lo:tok.i]:
+        if t.dep_ not in ARG_DEPS and t.dep_ != "appos":
+            continue
+        if t.tag_ in {"NNS", "NNPS"} and t.ent_type_ != "ORG":
+            return True
+        if t.pos_ == "PROPN" and any(c.dep_ == "conj" for c in t.children):
+            return True
+    return False
 
 
 # --- groups: "the two sides", "both companies", "the partners" ------------------------------------------------

@@ -12,6 +12,7 @@ from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
 from ..normalize.money import find_money, latest_rate_year, to_usd
+from ..normalize.names import lookup_key
 from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link, person_title
@@ -102,6 +103,7 @@ def article_rows(doc: Doc, ctx: ArticleContext) -> dict[str, list[dict]]:
                 entities.setdefault(link.entity_id, _entity_row(link, ctx))
                 for tok in name:
                     links_by_token[tok.i] = link
+    _link_untagged_names(drafts, ents, resolution.links, links_by_token)
     drafts = per_group_member(drafts, resolution.group_links)
     claims: list[dict] = []
     seen: set[tuple] = set()
@@ -136,6 +138,32 @@ def per_group_member(drafts: list[ClaimDraft], group_links: dict[int, list[Link]
         out.extend(replace(d, key=f"{d.key}-m{n}", extra={**d.extra, "subject_link": link})
                    for n, link in enumerate(members))
     return out
+
+
+def _link_untagged_names(drafts: list[ClaimDraft], ents: list[Span], links: list[Link | None],
+                         links_by_token: dict[int, Link]) -> None:
+    """A subject the model did not tag that is written as a name of the article's own entities, up to hyphen or
+    space ("Intelsat-40e" after "Intelsat 40e"), is that entity: the key folds the two spellings together."""
+    names: dict[str, Link] = {}
+    for ent, link in zip(ents, links):
+        if link is not None:
+            names.setdefault(lookup_key(ent.text), link)
+            names.setdefault(lookup_key(link.canonical_name), link)
+    if not names:
+        return
+    for d in drafts:
+        if d.subject is None or d.subject.root.i in links_by_token:
+            continue
+        root = d.subject.root
+        start = root.i
+        while start - 1 >= d.subject.start and root.doc[start - 1].dep_ in {"compound", "flat"} \
+                and root.doc[start - 1].head.i == root.i:
+            start -= 1
+        chunk = root.doc[start:root.i + 1]
+        link = names.get(lookup_key(chunk.text)) if chunk.text[:1].isupper() else None
+        if link is not None:
+            for tok in chunk:
+                links_by_token.setdefault(tok.i, link)
 
 
 def _off_based_modifier(d: ClaimDraft, based: list[tuple[int, int]], body: str) -> None:
@@ -217,6 +245,41 @@ def _entity_in(span: Span | None, links: dict[int, Link], speaker: bool = False)
     return None
 
 
+def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
+    """The entity a claim's subject phrase names, held to the standard of the object: the thing at the phrase's
+    head, never its owner ("OneWeb's first-generation constellation" is not OneWeb, "the mission's primary focus"
+    not the mission), and never a country for a plural of people named by their nationality ("three Americans
+    founded ..." are three people, not the United States). A demonym that modifies the head still stands for its
+    country ("Italian officials")."""
+    if span is None:
+        return None
+    root = span.root
+    if root.i in links and root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or any(
+            c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS for c in root.children)):
+        return None  # "three Americans", "a German", "only one Republican": people, not their country or party
+    if root.i in links:
+        return links[root.i]
+    for tok in span:
+        link = links.get(tok.i)
+        if link is None or _modifier_of(tok, root, span, link, speaker=True) or _names_something_else(tok, root, link):
+            continue
+        return link
+    return None
+
+
+def _names_something_else(tok, root, link: Link) -> bool:
+    """A name inside the subject phrase that is not what the phrase is: a place in an "X-based" modifier ("the Hong
+    Kong-based operator" is not Hong Kong) or a person naming a body ("the Obama administration" is not Obama)."""
+    node = tok
+    while node.i != root.i and node.head.i != node.i:
+        if node.head.lower_ == "based" or (link.entity_type == "PERSON" and node.dep_ == "compound"
+                                           and node.head.i == root.i):
+            return True
+        node = node.head
+    return False
+
+
+PERSON_COUNTERS = {"a", "an", "one", "another", "each", "every", "any", "no"}
 NAME_PREFIXES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "prof",
                  "rev", "president", "minister", "senator", "governor", "chief", "director", "secretary"}
 
@@ -266,7 +329,7 @@ class _ByStart:
 
 def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amounts: _ByStart,
                dates: _ByStart, places: _ByStart, parties: _ByStart, sentence_of) -> dict:
-    subject = d.extra.get("subject_link") or _entity_in(d.subject, links)
+    subject = d.extra.get("subject_link") or subject_entity(d.subject, links)
     obj, possessor = object_entities(d.object, links)  # the thing the object names, never its owner
     speaker = _entity_in(d.speaker, links, speaker=True)
     if d.subject is d.speaker:

@@ -25,6 +25,10 @@ def strip_determiners_possessives(text: str) -> str:
     return text.strip(trail)
 
 
+_NAME_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
+
+
 def lookup_key(text: str) -> str:
-    """Case-insensitive key."""
-    return strip_determiners_possessives(text).casefold()
+    """Case-insensitive key, with a hyphen between two word characters read as a space: a satellite or rocket is
+    written both ways ("Intelsat-40e" / "Intelsat 40e", "Falcon-9" / "Falcon 9") and is one entity."""
+    return _NAME_HYPHEN.sub(" ", strip_determiners_possessives(text).casefold())
