@@ -88,13 +88,6 @@ def test_a_hedge_word_on_a_noun_in_a_because_phrase_does_not_hedge_the_verb(nlp)
     assert (c["modality"], c["modality_cue"]) == ("hedged", "likely")
 
 
-def test_a_backshifted_would_after_a_past_reporting_verb_is_reported(nlp):
-    (c,) = _claims(nlp, "The director said that the agency would begin a study of reusable boosters.", "begin")
-    assert (c["modality"], c["modality_cue"]) == ("reported", "said")
-    (c,) = _claims(nlp, "The director says the agency would begin a study if funds allow.", "begin")
-    assert (c["modality"], c["modality_cue"]) == ("hedged", "would")
-
-
 def test_a_date_is_not_the_object(nlp):
     (c,) = _claims(nlp, "The director announced on Tuesday that the agency would begin a study.", "announce")
     assert c["object_text"] is None
