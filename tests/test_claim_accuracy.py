@@ -43,35 +43,34 @@ def test_a_demonym_modifying_the_subject_still_names_the_country(nlp):
 
 
 def test_an_object_of_an_infinitive_is_not_the_governing_verbs(nlp):
-    text = "Walker and Ortiz trained mainly to fly the Orion capsule before the mission."
+    text = "The cadets trained hard to pilot the new glider before the contest."
     assert all(c["object_text"] is None for c in _claims(nlp, text, "train"))
-    assert any("Orion" in (c["object_text"] or "") for c in _claims(nlp, text, "fly"))
+    assert any("glider" in (c["object_text"] or "") for c in _claims(nlp, text, "pilot"))
 
 
 def test_an_object_never_runs_into_a_coordinated_verb_phrase(nlp):
-    text = ("Moscow threatened to cut off access to seats on Soyuz capsules flying to the station and halt exports "
-            "of engines.")
+    text = "The ministry threatened to cut off power to the coastal radar sites and cancel the leases."
     assert all(c["object_text"] is None for c in _claims(nlp, text, "threaten"))
     (c,) = _claims(nlp, text, "cut off")
-    assert c["object_text"].startswith("access") and "halt" not in c["object_text"]
+    assert c["object_text"].startswith("power") and "cancel" not in c["object_text"]
 
 
 def test_an_object_keeps_the_of_complement_of_a_partitive_head(nlp):
-    text = "We'll be building out this quarter of a million square foot factory, where we built 50,000 square feet."
-    (c,) = _claims(nlp, text, "build out")
-    assert c["object_text"] == "this quarter of a million square foot factory"
+    text = "The crews will be painting this quarter of a million square foot hangar next spring."
+    (c,) = _claims(nlp, text, "paint")
+    assert c["object_text"] == "this quarter of a million square foot hangar"
 
 
 def test_an_object_is_not_cut_at_a_quote_mark(nlp):
-    text = "He said the tug will also carry some payloads and generate a “modest amount” of revenue."
-    (c,) = _claims(nlp, text, "generate")
-    assert c["object_text"] == "a “modest amount” of revenue"
+    text = "The start-up will ship a “limited batch” of terminals in June."
+    (c,) = _claims(nlp, text, "ship")
+    assert c["object_text"] == "a “limited batch” of terminals"
 
 
 def test_an_object_has_no_dangling_conjunction(nlp):
-    text = "Kestrel wants to know how NASA would buy data and what kind of licensing the firms will allow."
-    (c,) = _claims(nlp, text, "buy")
-    assert c["object_text"] == "data"
+    text = "Analysts want to know how the navy would lease antennas and what kind of berths the frigates will need."
+    (c,) = _claims(nlp, text, "lease")
+    assert c["object_text"] == "antennas"
 
 
 def test_seems_to_and_appears_to_hedge(nlp):
@@ -80,8 +79,7 @@ def test_seems_to_and_appears_to_hedge(nlp):
 
 
 def test_a_hedge_word_on_a_noun_in_a_because_phrase_does_not_hedge_the_verb(nlp):
-    text = ("Kestrel scrubbed its first launch attempt a day earlier because of a potential, but unexplained, fault "
-            "in the pad systems.")
+    text = "Kestrel scrubbed the engine firing on Friday because of a possible leak in a fuel line."
     (c,) = _claims(nlp, text, "cancel")
     assert c["modality"] == "asserted"
     (c,) = _claims(nlp, "Kestrel will likely launch the satellite in May.", "launch")
@@ -99,14 +97,14 @@ def _reference(nlp, text, word):
 
 
 def test_it_is_never_a_place_inside_an_x_based_modifier(nlp):
-    r = _reference(nlp, "Paris- and Reston, Virginia-based Eutelsat said it paid $40 million in interest in 2019.",
+    r = _reference(nlp, "Toulouse- and Boulder, Colorado-based Eutelsat told analysts it sold two ground stations.",
                    "it")
     assert r is not None and r["entity_id"] == "gz:org-eutelsat"
 
 
 def test_it_in_a_subordinate_clause_prefers_a_name_of_its_own_sentence(nlp):
-    text = ("The U.S. Space Force did not comment on Monday. The Space Force has paused the launch. Dana Whitfield "
-            "acquired the assets of the former Vantor Launch Systems in 2019 after it filed for bankruptcy.")
+    text = ("The Space Force gave no figures. The Space Force has delayed the review. A Dutch investor bought the "
+            "factory of the defunct Vantor Launch Systems last year before it closed its doors.")
     r = _reference(nlp, text, "it")
     assert r is not None and r["antecedent_text"] == "Vantor Launch Systems"
 
@@ -126,47 +124,47 @@ def test_a_nationality_plural_or_adjective_is_never_it(nlp):
 
 
 def test_a_close_apposition_keeps_the_name_in_the_subject(nlp):
-    text = "The instrument flew aboard the Astra-3 relay satellite operated by satellite operator Eutelsat of France."
+    text = "The antenna sits on a weather satellite operated by network operator Eutelsat of France."
     (c,) = _claims(nlp, text, "operate")
     assert "Eutelsat" in c["subject_text"] and c["subject_name"] == "Eutelsat"
 
 
 def test_a_name_written_with_a_hyphen_is_the_entity_written_with_a_space(nlp):
-    text = "Boeing built Intelsat 40e for Intelsat. Intelsat-40e will provide connectivity over North America."
-    (c,) = _claims(nlp, text, "provide")
+    text = "Boeing built Intelsat 40e for Intelsat. Intelsat-40e will relay television across Africa."
+    (c,) = _claims(nlp, text, "relay")
     assert c["subject_name"] == "Intelsat 40e"
 
 
 def test_the_name_key_folds_a_hyphen_between_words():
     from spaceetl.normalize.names import lookup_key
 
-    assert lookup_key("Intelsat-40e") == lookup_key("Intelsat 40e")
+    assert lookup_key("Eutelsat-12b") == lookup_key("Eutelsat 12b")
     assert lookup_key("the Falcon-9") == lookup_key("Falcon 9")
     assert lookup_key("Virginia-") != lookup_key("Virginia")  # only a hyphen between two word characters
 
 
 def test_a_for_to_infinitive_makes_no_claim(nlp):
-    text = "Organisers said the embassy had denied his request for a visa to attend the meeting."
-    assert _claims(nlp, text, "attend") == []
-    assert _claims(nlp, text, "deny")
+    text = "The committee rejected her application for a grant to study the comet."
+    assert _claims(nlp, text, "study") == []
+    assert _claims(nlp, text, "reject")
     (c,) = _claims(nlp, "This became the reason for Kestrel to file a lawsuit against Apple.", "file")
     assert c["subject_text"] == "Kestrel"  # a name after "for" is the doer
 
 
 def test_the_placeholder_it_of_cost_is_not_the_subject_of_the_infinitive(nlp):
-    assert _claims(nlp, "The agency wants to learn how much it would cost to buy data from the firms.", "buy") == []
+    assert _claims(nlp, "The council asked how much it would cost to repair the old dish.", "repair") == []
     (c,) = _claims(nlp, "Kestrel plans to buy data from the firms.", "buy")
     assert c["subject_text"] == "Kestrel"
 
 
 def test_the_placeholder_it_of_cost_refers_to_nothing(nlp):
-    text = "NASA will meet the firms. The agency wants to learn how much it would cost to buy data from them."
+    text = "ESA will visit the site. The council asked how much it would cost to repair the old dish there."
     assert _reference(nlp, text, "it") is None
 
 
 def test_the_direct_object_before_the_recipient(nlp):
-    (c,) = _claims(nlp, "Big defence firms can provide startups much needed funds, said Dana Whitfield.", "provide")
-    assert c["object_text"] == "much needed funds"
+    (c,) = _claims(nlp, "Regional banks could give the shipyards cheap loans, the minister said.", "give")
+    assert c["object_text"] == "cheap loans"
     (c,) = _claims(nlp, "Kestrel gave NASA a contract.", "give")
     assert c["object_text"] == "a contract"
 
@@ -179,8 +177,8 @@ def test_a_single_person_named_by_nationality_or_party_is_not_the_country(nlp):
 
 
 def test_an_aim_is_not_the_subject_of_its_infinitive(nlp):
-    text = "NASA had made clear its long-term plan for the station was to operate it through 2030."
-    assert _claims(nlp, text, "operate") == []
+    text = "The board said its main goal for the observatory was to run it until 2035."
+    assert _claims(nlp, text, "run") == []
     (c,) = _claims(nlp, "The new agency is to launch its first satellite in 2026.", "launch")
     assert c["subject_text"] == "The new agency"
 
@@ -213,7 +211,7 @@ def test_a_place_or_person_modifying_the_subject_is_not_the_subject(nlp):
     (c,) = _claims(nlp, "The Hong Kong-based satellite operator reported a three percent decrease in revenue.",
                    "report")
     assert c["subject_entity_id"] is None
-    (c,) = _claims(nlp, "She argued that the proposal offered by the Obama administration was too broad.", "offer")
+    (c,) = _claims(nlp, "He wrote that the plan drafted by the Trudeau government went too far.", "draft")
     assert c["subject_entity_id"] is None
 
 
@@ -224,13 +222,13 @@ def test_a_second_object_after_a_comma_is_not_the_direct_object(nlp):
 
 
 def test_a_purpose_is_not_the_object_of_a_vehicle_verb(nlp):
-    (c,) = _claims(nlp, "NASA said astronauts could fly on them for training or research.", "fly")
+    (c,) = _claims(nlp, "The school said cadets could fly in the gliders for practice or fun.", "fly")
     assert c["object_text"] is None
 
 
 def test_a_for_to_infinitive_with_a_named_doer_is_hedged(nlp):
-    (c,) = _claims(nlp, "NASA is looking for Congress to provide billions of dollars in extra funding.", "provide")
-    assert c["subject_text"] == "Congress" and (c["modality"], c["modality_cue"]) == ("hedged", "for")
+    (c,) = _claims(nlp, "The mayor is pushing for Parliament to approve a larger harbour budget.", "approve")
+    assert c["subject_text"] == "Parliament" and (c["modality"], c["modality_cue"]) == ("hedged", "for")
 
 
 def test_a_parenthetical_reporting_verb_reports_the_clause(nlp):
@@ -239,17 +237,17 @@ def test_a_parenthetical_reporting_verb_reports_the_clause(nlp):
 
 
 def test_a_subject_keeps_its_closing_quote_mark(nlp):
-    text = "The $300 million cost will be covered by a “conduit financing” arranged through Space Florida."
-    (c,) = _claims(nlp, text, "cover")
-    assert c["subject_text"] == "a “conduit financing”"
+    text = "The $80 million bill will be paid by a “bridge loan” set up with a regional bank."
+    (c,) = _claims(nlp, text, "pay")
+    assert c["subject_text"] == "a “bridge loan”"
 
 
 def test_a_span_cut_by_the_parse_never_ends_on_a_determiner_or_preposition(nlp):
     from spaceetl.nlp.claims import _trim_edges
 
-    doc = nlp("They weighed about 2,000 satellites on top of the initially announced 648.")
-    cut = next(t.i for t in doc if t.text == "initially")  # where a clause cut at "announced" leaves it
-    assert _trim_edges(doc, 2, cut).text == "about 2,000 satellites on top"
+    doc = nlp("They ordered roughly 300 buoys on top of the originally planned 40.")
+    cut = next(t.i for t in doc if t.text == "originally")  # where a clause cut at "planned" leaves it
+    assert _trim_edges(doc, 2, cut).text == "roughly 300 buoys on top"
 
 
 def test_an_object_control_verb_without_object_reads_as_a_passive_headline(nlp):

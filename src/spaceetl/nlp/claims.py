@@ -92,7 +92,7 @@ def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = F
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
     # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
-    # ("SES, a fleet operator"); a close apposition is the name itself ("fleet operator SES of Luxembourg").
+    # ("Eutelsat, a network operator"); a close apposition is the name itself ("network operator Eutelsat of France").
     for t in token.rights:
         if t.dep_ == "appos" and _close_apposition(token, t):
             continue
@@ -116,9 +116,9 @@ QUOTE_MARKS = OPEN_QUOTES | CLOSE_QUOTES | {'"', "'"}
 
 def object_span(token: Token) -> Span:
     """The whole noun phrase of an object: cut before a relative clause, an apposition or a comma as subjects are,
-    but never at a quote mark (a “small amount” of revenue), never running into a coordinated verb phrase the
+    but never at a quote mark (a “limited batch” of terminals), never running into a coordinated verb phrase the
     parser hung on the noun ("cut off access ... and halt exports"), keeping the "of" complement of a partitive
-    head the parser gave to the verb ("this quarter of a million square foot hall"), and without a dangling
+    head the parser gave to the verb ("this quarter of a million square foot hangar"), and without a dangling
     conjunction or an unbalanced quote mark at its edges."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
@@ -157,7 +157,7 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
     inside = [t.text for t in doc[start:end]]
     opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
     if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
-        end += 1  # 'a “small amount' -> 'a “small amount”'
+        end += 1  # 'a “limited batch' -> 'a “limited batch”'
     elif opened > 0 and doc[start].text in OPEN_QUOTES:
         start += 1
     elif opened < 0 and doc[end - 1].text in CLOSE_QUOTES:
@@ -191,7 +191,7 @@ def _partitives() -> frozenset[str]:
 
 
 def _close_apposition(head: Token, appos: Token) -> bool:
-    """A name right after a common noun, with nothing between ("fleet operator SES", "the company Eutelsat")."""
+    """A name right after a common noun, with nothing between ("network operator Eutelsat", "the company Eutelsat")."""
     return (head.pos_ == "NOUN" and appos.pos_ == "PROPN" and appos.left_edge.i == head.i + 1
             and bool(appos.ent_type_) and appos.ent_type_ not in NOT_DESCRIPTIONS)
 
@@ -588,7 +588,7 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
     if copula is None and (verb.pos_ == "AUX" or verb_lemma in rules.non_claim):
         return None
     if _for_to_clause(verb):
-        return None  # "his request for a visa to attend": an infinitive's "for" subject does nothing yet
+        return None  # "her request for a permit to visit": an infinitive's "for" subject does nothing yet
     if _question(verb, scan):
         return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
@@ -632,7 +632,7 @@ def _for_to(verb: Token) -> bool:
 
 
 def _for_to_clause(verb: Token) -> bool:
-    """An infinitive whose "for" subject is a common thing ("a request for a visa to attend"): mostly a parse
+    """An infinitive whose "for" subject is a common thing ("a request for a permit to visit"): mostly a parse
     that made the object of "for" the doer. A name or a pronoun there is the doer ("a reason for Cisco to
     file a lawsuit"), and its claim is hedged: a wanted or needed event."""
     if not _for_to(verb):

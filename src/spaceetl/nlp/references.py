@@ -363,7 +363,7 @@ class Resolver:
             self.res.token_links[t.i] = link
         note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
         if not any(a <= ent.start_char and ent.end_char <= b for a, b in self.based):
-            # "Luxembourg- and McLean, Virginia-based Intelsat said it ...": a place that only says where a
+            # "Toulouse- and Boulder, Colorado-based Eutelsat said it ...": a place that only says where a
             # company sits is no antecedent.
             self.remember(link, ent.start, ent.end, ent.root)
         return max(ent.end, i + 1)
@@ -434,7 +434,7 @@ class Resolver:
             if reporter is not None and cand.root == reporter.i:
                 extra += 2.0  # "Intelsat said it paid ...": the one who reports
             elif embedded and cand.sent == here and not plural:
-                extra += 1.5  # "... acquired the assets of X after it filed ...": this sentence's names first
+                extra += 1.5  # "... acquired the assets of X before it closed ...": this sentence's names first
             return extra
 
         cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
@@ -515,7 +515,7 @@ def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
 
 
 def _in_subordinate_clause(tok: Token) -> bool:
-    """Whether the pronoun is the subject of a clause inside its sentence ("after it filed ...")."""
+    """Whether the pronoun is the subject of a clause inside its sentence ("before it closed ...")."""
     return tok.dep_ in SUBJECT_DEPS and tok.head.dep_ in SUBORDINATE_DEPS
 
 

@@ -143,7 +143,7 @@ def per_group_member(drafts: list[ClaimDraft], group_links: dict[int, list[Link]
 def _link_untagged_names(drafts: list[ClaimDraft], ents: list[Span], links: list[Link | None],
                          links_by_token: dict[int, Link]) -> None:
     """A subject the model did not tag that is written as a name of the article's own entities, up to hyphen or
-    space ("Intelsat-40e" after "Intelsat 40e"), is that entity: the key folds the two spellings together."""
+    space ("Meteor-3b" after "Meteor 3b"), is that entity: the key folds the two spellings together."""
     names: dict[str, Link] = {}
     for ent, link in zip(ents, links):
         if link is not None:
@@ -247,8 +247,8 @@ def _entity_in(span: Span | None, links: dict[int, Link], speaker: bool = False)
 
 def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
     """The entity a claim's subject phrase names, held to the standard of the object: the thing at the phrase's
-    head, never its owner ("OneWeb's first-generation constellation" is not OneWeb, "the mission's primary focus"
-    not the mission), and never a country for a plural of people named by their nationality ("three Americans
+    head, never its owner ("Orbitalis's second-generation fleet" is not OneWeb, "the probe's main task"
+    not the mission), and never a country for a plural of people named by their nationality ("two Germans
     founded ..." are three people, not the United States). A demonym that modifies the head still stands for its
     country ("Italian officials")."""
     if span is None:
@@ -256,7 +256,7 @@ def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
     root = span.root
     if root.i in links and root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or any(
             c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS for c in root.children)):
-        return None  # "three Americans", "a German", "only one Republican": people, not their country or party
+        return None  # "two Germans", "a German", "only one Republican": people, not their country or party
     if root.i in links:
         return links[root.i]
     for tok in span:

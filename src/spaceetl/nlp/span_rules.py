@@ -456,7 +456,7 @@ def inside_based(span: Span, ranges: list[tuple[int, int]]) -> tuple[int, int] |
 
 
 def places_in_based_modifiers(ents: list[Span]) -> list[Span]:
-    """A name inside "McLean, Virginia-based" is where a company sits, never a person: typed as a place, without
+    """A name inside "Boulder, Colorado-based" is where a company sits, never a person: typed as a place, without
     a trailing hyphen token."""
     if not ents:
         return ents

@@ -30,5 +30,5 @@ _NAME_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")
 
 def lookup_key(text: str) -> str:
     """Case-insensitive key, with a hyphen between two word characters read as a space: a satellite or rocket is
-    written both ways ("Intelsat-40e" / "Intelsat 40e", "Falcon-9" / "Falcon 9") and is one entity."""
+    written both ways ("Meteor-3b" / "Meteor 3b", "Falcon-9" / "Falcon 9") and is one entity."""
     return _NAME_HYPHEN.sub(" ", strip_determiners_possessives(text).casefold())
