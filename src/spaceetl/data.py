@@ -75,6 +75,16 @@ def data_files(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]:
     return out
 
 
+_LOADERS: list[Callable[[], object]] = []
+
+
+def load_every_table() -> None:
+    """Call every loader declared so far (for the data folder in force): the extraction fork server does this once,
+    so a worker forked from it never parses a data file itself."""
+    for loader in _LOADERS:
+        loader()
+
+
 def cached_per_data_dir(fn: Callable[[], T]) -> Callable[[], T]:
     """Like ``lru_cache`` for a loader without arguments, but one value per data folder in force."""
     values: dict[str | None, T] = {}
@@ -87,6 +97,7 @@ def cached_per_data_dir(fn: Callable[[], T]) -> Callable[[], T]:
         return values[key]
 
     wrapper.cache_clear = values.clear  # type: ignore[attr-defined]
+    _LOADERS.append(wrapper)
     return wrapper
 
 
