@@ -271,3 +271,13 @@ def test_batches_shrink_toward_the_end_so_workers_finish_together(tmp_path):
     assert [len(b) for b in stages.cut_batches(todo, 200, 1)] == [200] * 5
     assert [len(b) for b in stages.cut_batches(todo[:150], 200, 2)] == [150]
     assert [len(b) for b in stages.cut_batches(todo[:9], 2, 2)] == [2, 2, 2, 2, 1]
+
+
+def test_spacy_minibatches_are_bounded_by_characters_as_well_as_documents():
+    from spaceetl.pipeline.extract import minibatches_by_chars
+
+    texts = ["a" * 100] * 10 + ["b" * 5000] + ["c" * 100] * 3
+    groups = list(minibatches_by_chars(texts, max_docs=4, max_chars=1000))
+    assert [t for g in groups for t in g] == texts  # every text once, in order
+    assert [len(g) for g in groups] == [4, 4, 2, 1, 3]  # the long text alone, the budget never passed otherwise
+    assert all(sum(map(len, g)) <= 1000 for g in groups if len(g) > 1)

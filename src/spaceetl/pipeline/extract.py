@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -144,12 +145,38 @@ def _nlp_rows(articles: list[tuple[RawArticle, dict]], settings: Settings, run_i
     long = [(p, pair) for p, pair in zip(pieces, english) if len(p) > 1]
     t_nlp = time.perf_counter()
     out.n_process = settings.effective_n_process_in(len(short), multiprocessing.current_process().daemon)
-    docs = nlp.pipe([t for t, _ in short], batch_size=settings.nlp_batch_size, n_process=out.n_process)
+    texts = [t for t, _ in short]
+    if out.n_process == 1:  # minibatches bounded by characters as well as documents (see minibatches_by_chars)
+        docs = chain.from_iterable(nlp.pipe(group, batch_size=len(group))
+                                   for group in minibatches_by_chars(texts, settings.nlp_batch_size, NLP_BATCH_CHARS))
+    else:
+        docs = nlp.pipe(texts, batch_size=settings.nlp_batch_size, n_process=out.n_process)
     _short_rows(docs, short, run_id, out)
     for texts, (art, meta) in long:
         _long_rows(nlp, texts, art, meta, run_id, out)
     out.nlp_seconds = time.perf_counter() - t_nlp - out.rows_seconds
     return out
+
+
+# The model's working memory is about 17 KB per token of a minibatch (benchmarks/RESULTS.md): a budget in characters
+# (about 8,000 tokens) keeps it near 130 MiB whether the minibatch holds sixteen short articles or a few long ones.
+NLP_BATCH_CHARS = 40_000
+
+
+def minibatches_by_chars(texts: list[str], max_docs: int, max_chars: int) -> Iterator[list[str]]:
+    """Consecutive groups of at most ``max_docs`` texts and, unless one text alone is longer, ``max_chars``
+    characters: spaCy's own minibatches count documents only, so the memory of one depended on which articles
+    happened to meet in it."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and (len(group) >= max_docs or size + len(text) > max_chars):
+            yield group
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield group
 
 
 def _short_rows(docs, short: list, run_id: str, out: _NlpRows) -> None:
