@@ -407,7 +407,10 @@ class _TemporaryServer:
         for server in list(SubprocessASGIServer._instances.values()):
             proc = getattr(server, "server_process", None)
             if proc is not None and proc.poll() is None:
-                proc.terminate()
+                # Killed, not terminated: a graceful stop cancels requests still in flight and the server then
+                # prints their tracebacks onto the user's terminal after the summary (seen once on SpaceNews).
+                # Its database is SQLite, which a killed writer leaves consistent.
+                proc.kill()
             server.server_process = None  # Prefect's exit handler has nothing left to wait for
 
 
