@@ -76,3 +76,15 @@ def test_older_warehouse_gets_the_lineage_columns(tmp_path):
         cols = {r[0] for r in conn.execute("DESCRIBE runs").fetchall()}
         assert {"data_files_json", "files_deleted"} <= cols
         conn.execute("SELECT data_version, data_files_json, files_deleted FROM v_runs LIMIT 0")
+
+
+def test_every_rule_table_loads_at_once_for_the_fork_server():
+    """The extraction fork server calls load_every_table once, so forked workers never parse a data file."""
+    import spaceetl.nlp.rows  # noqa: F401 - declares the NLP rule tables' loaders
+    from spaceetl import data
+
+    for loader in data._LOADERS:
+        loader.cache_clear()
+    assert len(data._LOADERS) > 10 and not any(loader.is_loaded() for loader in data._LOADERS)
+    data.load_every_table()
+    assert all(loader.is_loaded() for loader in data._LOADERS)

@@ -97,6 +97,7 @@ def cached_per_data_dir(fn: Callable[[], T]) -> Callable[[], T]:
         return values[key]
 
     wrapper.cache_clear = values.clear  # type: ignore[attr-defined]
+    wrapper.is_loaded = lambda: current_data_dir() in values  # type: ignore[attr-defined]
     _LOADERS.append(wrapper)
     return wrapper
 
