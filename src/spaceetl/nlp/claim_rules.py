@@ -34,8 +34,25 @@ def _forms(lemma: str) -> set[str]:
 
 
 @cached_per_data_dir
+def claim_rules_data() -> dict:
+    """``claim_rules.yaml`` parsed once per data folder: every rule list of claims and references reads it here."""
+    return read_yaml("claim_rules.yaml")
+
+
+def rule_words(key: str) -> frozenset[str]:
+    """One word list of ``claim_rules.yaml`` (empty when the data folder's copy lacks it)."""
+    return frozenset(claim_rules_data().get(key) or ())
+
+
+@cached_per_data_dir
+def expletive_it_verbs() -> frozenset[str]:
+    """"it would cost $5 million to buy", "it took ten years to build": the "it" of an infinitive's cost."""
+    return rule_words("expletive_it_verbs")
+
+
+@cached_per_data_dir
 def claim_rules() -> ClaimRules:
-    data = read_yaml("claim_rules.yaml")
+    data = claim_rules_data()
     type_of: dict[str, str] = {}
     for ctype, verbs in data["claim_types"].items():
         for v in verbs:

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
-from ..data import cached_per_data_dir, read_yaml
-from .claim_rules import ClaimRules, claim_rules
+from ..data import cached_per_data_dir
+from .claim_rules import ClaimRules, claim_rules, expletive_it_verbs, rule_words
 from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
@@ -166,28 +166,23 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
 
 
 @cached_per_data_dir
-def _expletive_it_verbs() -> frozenset[str]:
-    return frozenset(read_yaml("claim_rules.yaml").get("expletive_it_verbs") or ())
-
-
-@cached_per_data_dir
 def _vehicle_verbs() -> frozenset[str]:
-    return frozenset(read_yaml("claim_rules.yaml").get("vehicle_on_verbs") or ())
+    return rule_words("vehicle_on_verbs")
 
 
 @cached_per_data_dir
 def _object_control_verbs() -> frozenset[str]:
-    return frozenset(read_yaml("claim_rules.yaml").get("object_control_verbs") or ())
+    return rule_words("object_control_verbs")
 
 
 @cached_per_data_dir
 def _purpose_nouns() -> frozenset[str]:
-    return frozenset(read_yaml("claim_rules.yaml").get("purpose_nouns") or ())
+    return rule_words("purpose_nouns")
 
 
 @cached_per_data_dir
 def _partitives() -> frozenset[str]:
-    return frozenset(read_yaml("claim_rules.yaml").get("partitive_nouns") or ())
+    return rule_words("partitive_nouns")
 
 
 def _close_apposition(head: Token, appos: Token) -> bool:
@@ -415,7 +410,7 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
         subj = next((c for c in head.children if c.dep_ in deps), None)
-        if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in _expletive_it_verbs():
+        if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
             # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
@@ -968,8 +963,7 @@ def _agentless_kept(verb: Token, patient: Token, rules: ClaimRules) -> bool:
 
 @cached_per_data_dir
 def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
-    data = read_yaml("claim_rules.yaml")
-    return frozenset(data.get("object_name_types", ())), frozenset(data.get("object_name_deps", ()))
+    return rule_words("object_name_types"), rule_words("object_name_deps")
 
 
 def _path_to(tok: Token, root: Token, span: Span) -> list[str] | None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir, read_yaml
+from .claim_rules import expletive_it_verbs
 from .entities import Link
 
 HISTORY = 60            # entity occurrences kept for candidate search (bounds the cost per token)
@@ -150,19 +151,13 @@ def _is_expletive(tok: Token) -> bool:
     has_clause = any(c.dep_ in {"ccomp", "xcomp", "csubj"} and c.i > tok.i for c in head.children)
     return has_clause and (head.lemma_.lower() in {"be", "seem", "appear", "remain"} or head.tag_ == "VBN"
                            or any(c.dep_ == "acomp" for c in head.children)
-                           or (tok.lower_ == "it" and _lemma(head) in _expletive_it_verbs()))
+                           or (tok.lower_ == "it" and _lemma(head) in expletive_it_verbs()))
 
 
 def _lemma(tok: Token) -> str:
     from .pipeline import lemma_of  # the lemmatizer runs on demand
 
     return lemma_of(tok)
-
-
-@cached_per_data_dir
-def _expletive_it_verbs() -> frozenset[str]:
-    """"it would cost $5 million to buy", "it took ten years to build": the "it" of an infinitive's cost."""
-    return frozenset(read_yaml("claim_rules.yaml").get("expletive_it_verbs") or ())
 
 
 def _main_subject(tok: Token) -> bool:
