@@ -281,3 +281,30 @@ def test_spacy_minibatches_are_bounded_by_characters_as_well_as_documents():
     assert [t for g in groups for t in g] == texts  # every text once, in order
     assert [len(g) for g in groups] == [4, 4, 2, 1, 3]  # the long text alone, the budget never passed otherwise
     assert all(sum(map(len, g)) <= 1000 for g in groups if len(g) > 1)
+
+
+def test_head_start_batches_are_taken_when_the_plan_matches_and_dropped_when_not(tmp_path, settings_for):
+    """Batches extracted before the run began are loaded only when the run's own plan has the same files: a file
+    edited in between is extracted again, so the warehouse holds what the file says when the run reads it."""
+    from spaceetl.pipeline.head_start import head_start
+
+    raw = small_raw(tmp_path, n=6)
+    settings = settings_for(raw, workers=2, batch_files=2, n_process=1)
+    early = head_start(settings)
+    assert early is not None and len(early.early) == 3  # 6 files in batches of 2: all three go early
+    edited = sorted(raw.glob("*.txt"))[0]  # in the first batch
+    edited.write_text("Harbour Edit Notice\n\nThe Norwegian space agency said on Tuesday that the Andoya range "
+                      "will host a second launch pad, built by Northwind Orbital for about $30 million.\n",
+                      encoding="utf-8")
+    try:
+        result = run(settings, executor=early)
+    finally:
+        early.close()
+    assert result.summary["run_id"] == early.run_id
+    assert result.summary["articles_loaded"] == 6, result.summary["message"]
+    assert early.taken == 2  # the edited file's batch was planned anew and extracted again
+    warehouse = settings.warehouse
+    assert rows(warehouse, "SELECT DISTINCT run_id FROM articles") == [(early.run_id,)]
+    titles = [r[0] for r in rows(warehouse, "SELECT a.title FROM articles a JOIN sources s USING (article_id) "
+                                            "WHERE s.source_path = ?", [edited.name])]
+    assert titles == ["Harbour Edit Notice"]

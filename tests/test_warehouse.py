@@ -135,6 +135,51 @@ def test_busy_warehouse_gives_a_clear_error_after_retries(tmp_path):
         holder.join()
 
 
+def test_a_run_keeps_its_file_open_and_checkpoints_at_the_end(tmp_path):
+    """Sessions inside ``kept_open`` share one database: closing one does not checkpoint (the log stays), the
+    end of the block does (the log is folded into the file)."""
+    path = tmp_path / "w.duckdb"
+    wal = tmp_path / "w.duckdb.wal"
+    with wh.kept_open(path):
+        for batch in range(3):
+            with wh.session(path) as conn:
+                conn.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+                conn.execute("INSERT INTO t VALUES (?)", [batch])
+            assert wal.exists() and wal.stat().st_size > 0
+    assert not wal.exists()
+    with wh.session(path, read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (3,)
+
+
+def _read_runs(path, out):
+    with wh.session(path, read_only=True, retry_s=30) as conn:
+        out.put(conn.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+def test_a_waiting_reader_gets_in_between_two_batches(tmp_path):
+    """A run holds its file open; a reader that finds it held knocks, and the run lets it in after the
+    transaction in hand instead of at the end of the run."""
+    path = tmp_path / "w.duckdb"
+    with wh.kept_open(path):
+        with wh.session(path) as conn:
+            wh.init_schema(conn)
+        spawn = multiprocessing.get_context("spawn")  # a separate program, like `spaceetl sql`, not a fork of this one
+        out = spawn.Queue()
+        reader = spawn.Process(target=_read_runs, args=(path, out))
+        reader.start()
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "w.duckdb.wait").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "w.duckdb.wait").exists(), "the reader did not knock"
+        assert reader.is_alive()  # still held: the run's file stays open until its next transaction ends
+        with wh.session(path) as conn:  # the next batch
+            conn.execute("SELECT 1")
+        assert out.get(timeout=30) == 0
+        reader.join(10)
+        with wh.session(path) as conn:  # the run opens its file again for the batch after
+            assert conn.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
 def _hold_run_lock(path, seconds, ready):
     with wh.run_lock(path, timeout_s=1):
         ready.set()

@@ -318,13 +318,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                          "task_runner", "workers", "dask_address", "max_file_bytes")
     # Fixed costs run side by side: Prefect's temporary server starts in its own process, the model loads (or
     # the worker processes start), and the environment checks run, instead of one after the other.
+    # The first batches go to the workers before the run begins (pipeline.head_start), so the workers are busy
+    # while Prefect's server finishes starting and the flow run is registered.
     from .. import preflight, reaper
     from ..pipeline.executors import warm_up
+    from ..pipeline.head_start import head_start
 
     reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
     server = _TemporaryServer.start_in_background()
     preflight.ensure_ready(settings)  # the one preflight: exit 2 at once (the server, half started, dies with us)
     warm_up(settings, 2 if _more_files_than(Path(settings.raw_dir), settings.batch_files) else 1)
+    early = head_start(settings)
     server.wait()  # before this thread imports Prefect too (one import of it at a time)
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
@@ -332,9 +336,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet_prefect_console()
     progress.enable(progress.wanted() and not args.no_progress and not args.quiet, batch_lines=not args.quiet)
     try:
-        state = run_etl(settings, return_state=True, preflight_done=True)
+        state = run_etl(settings, return_state=True, preflight_done=True, executor=early)
     finally:
         server.stop_nowait()  # the summary need not wait for the server's shutdown
+        if early is not None:
+            early.close()
     summary = state.result(raise_on_failure=False)
     log.debug("flow run returned")
     if isinstance(summary, dict) and "error" in summary:  # the run could not start or go on (environment)

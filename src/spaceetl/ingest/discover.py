@@ -30,6 +30,7 @@ def own_output_paths(warehouse: Path, reports_dir: Path | None = None, spill_dir
     """The warehouse's own files and folders (its write-ahead log, reports, spill folders): when they lie inside
     the raw folder, a run must not read them back as articles."""
     paths = [warehouse, warehouse.with_name(warehouse.name + ".wal"), warehouse.with_name(warehouse.name + ".lock"),
+             warehouse.with_name(warehouse.name + ".wait"),
              warehouse.parent / "spill",
              reports_dir or warehouse.parent / "reports"]
     if spill_dir is not None:

@@ -81,11 +81,12 @@ def plain_stages(policy: RetryPolicy) -> StageWrapper:
 
 def run(settings: Settings, executor: Executor | None = None, retry_policy: RetryPolicy | None = None, *,
         wrap: StageWrapper | None = None, observer: RunObserver | None = None, flow_run_id: str | None = None,
-        preflight_done: bool = False) -> RunResult:
+        preflight_done: bool = False, run_id: str | None = None) -> RunResult:
     """Run the pipeline over ``settings.raw_dir`` into ``settings.warehouse``.
 
     ``executor``: where extraction runs (default: chosen from the settings and the number of batches).
     ``wrap``: how stages are called (the Prefect flow passes task wrappers built from the same ``retry_policy``).
+    ``run_id``: the id the run takes (default: the one ``executor`` extracts under, e.g. a head start's).
     Raises only for faults of the environment (``errors.ENVIRONMENT_ERRORS``: exit code 2 in the CLI)."""
     from ..preflight import ensure_ready
 
@@ -93,8 +94,9 @@ def run(settings: Settings, executor: Executor | None = None, retry_policy: Retr
     call = wrap or plain_stages(policy)
     if not preflight_done:
         ensure_ready(settings)
-    with wh.run_lock(settings.warehouse, settings.lock_timeout_s), _signals_interrupt():
-        ctx = call("begin", stages.begin)(settings, flow_run_id)
+    with wh.run_lock(settings.warehouse, settings.lock_timeout_s), wh.kept_open(settings.warehouse), \
+            _signals_interrupt():
+        ctx = call("begin", stages.begin)(settings, flow_run_id, run_id or getattr(executor, "run_id", None))
         return _RunSteps(ctx, call, policy, executor, observer).execute()
 
 

@@ -46,12 +46,12 @@ def model_version_of(model_name: str) -> str:
     return "unknown"
 
 
-def begin(settings: Settings, flow_run_id: str | None = None) -> RunContext:
+def begin(settings: Settings, flow_run_id: str | None = None, run_id: str | None = None) -> RunContext:
     """A ``running`` row for the run; runs left unfinished by a crash or a kill are marked ``interrupted`` (this
-    run repairs what they left undone)."""
+    run repairs what they left undone). ``run_id``: the id a head start already extracts under."""
     from ..ids import new_run_id
 
-    run = RunContext(run_id=new_run_id(), started_at=datetime.now(timezone.utc), settings=settings,
+    run = RunContext(run_id=run_id or new_run_id(), started_at=datetime.now(timezone.utc), settings=settings,
                      model_name=settings.spacy_model, model_version=model_version_of(settings.spacy_model),
                      flow_run_id=flow_run_id)
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
@@ -75,17 +75,33 @@ def begin(settings: Settings, flow_run_id: str | None = None) -> RunContext:
 
 def discover(run: RunContext) -> Plan:
     """Walk the raw folder; record unchanged and deleted files; cut the rest into batches of ``batch_files``."""
+    settings = run.settings
+    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
+        known, missing = read_known_files(conn, settings)
+    result = plan_files(settings, known, missing)
+    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d skipped, %d deleted since the last run",
+             result.files_seen, result.files_to_read, len(result.batches), len(result.unchanged),
+             sum(r.skipped for r in result.rejected), len(result.deleted))
+    _record_unchanged(run, result)
+    return result
+
+
+def read_known_files(conn, settings: Settings) -> tuple[dict, set[str]]:
+    """What the warehouse knows of the raw folder: its files, and those present before this run (until seen)."""
+    return wh.known_files(conn), wh.present_files(conn, str(Path(settings.raw_dir).resolve()))
+
+
+def plan_files(settings: Settings, known: dict, missing: set[str]) -> Plan:
+    """The plan, from the raw folder and what the warehouse knows of it; writes nothing (the head start plans with
+    it too, before the run begins: the same inputs give the same batches)."""
     import hashlib
 
-    settings = run.settings
     raw_dir = Path(settings.raw_dir)
     if not raw_dir.is_dir():
         from ..errors import SpaceetlError
 
         raise SpaceetlError(f"raw folder {raw_dir} does not exist or is not a folder", stage="discover", path=str(raw_dir))
-    with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
-        known = wh.known_files(conn)
-        missing = wh.present_files(conn, str(raw_dir.resolve()))  # until seen below
+    missing = set(missing)
     todo: list[FileEntry] = []
     unchanged: list[str] = []
     rejected: list[Rejected] = []
@@ -119,13 +135,8 @@ def discover(run: RunContext) -> Plan:
     # Rejected-at-discovery entries (broken links) already known as quarantined are unchanged too.
     rejected = [r for r in rejected if r.skipped or r.source_path not in known]
     batches = cut_batches(todo, settings.batch_files, settings.workers)
-    skipped = sum(r.skipped for r in rejected)
-    log.info("%d files: %d to read in %d batch(es), %d unchanged, %d skipped, %d deleted since the last run", seen,
-             len(todo), len(batches), len(unchanged), skipped, len(missing))
-    result = Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes,
-                  deleted=sorted(missing))
-    _record_unchanged(run, result)
-    return result
+    return Plan(batches=batches, unchanged=unchanged, rejected=rejected, files_seen=seen, new_mtimes=new_mtimes,
+                deleted=sorted(missing))
 
 
 TAIL_MIN_FILES = 25  # the tail's batches never get smaller than this: each batch is a load transaction
@@ -271,6 +282,7 @@ def finish(run: RunContext, plan: Plan, totals: RunTotals, outcome: Verdict) -> 
     report_html = settings.resolved_reports_dir() / f"{run.run_id}.html"
     message = "; ".join(outcome.problems) or None
     with wh.session(settings.warehouse, retry_s=settings.busy_retry_s, data_path=settings.lake_data_path) as conn:
+        wh.checkpoint(conn)  # the run's writes into the file now: a full disk says so here, not at exit
         wh.finish_run(conn, run.run_id, status=outcome.status, files_seen=plan.files_seen,
                       files_unchanged=len(plan.unchanged), records_read=totals.records_read,
                       articles_loaded=totals.articles_loaded, duplicates=totals.duplicates,

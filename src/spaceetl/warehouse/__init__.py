@@ -2,16 +2,16 @@
 from the contracts in ``schemas/`` (``core``: connections, the run lock, loads, run bookkeeping, the full-text
 index, lake snapshots) and the read-only SQL console (``console``)."""
 
-from .core import (LOCK_MESSAGES, RunLock, Target, connect, create_views, delete_unreferenced_articles,
+from .core import (LOCK_MESSAGES, RunLock, Target, checkpoint, connect, create_views, delete_unreferenced_articles,
                    extension_path, finish_run, fts_extension_path, init_schema, insert_frame, insert_run, is_lake,
-                   known_files, lake_data_dir, link_near_duplicates, load_batch, mark_deleted, mark_interrupted_runs,
+                   kept_open, known_files, lake_data_dir, link_near_duplicates, load_batch, mark_deleted, mark_interrupted_runs,
                    mark_unchanged, open_verified, present_files, rebuild_search_index, restore_snapshot, retry_conflicts,
                    run_lock, run_snapshots, session, tag_commit, target, transaction, unrepaired_runs, update_run, verify_file,
                    view_sql)
 
-__all__ = ["LOCK_MESSAGES", "RunLock", "Target", "connect", "create_views", "delete_unreferenced_articles",
+__all__ = ["LOCK_MESSAGES", "RunLock", "Target", "checkpoint", "connect", "create_views", "delete_unreferenced_articles",
            "extension_path", "finish_run", "fts_extension_path", "init_schema", "insert_frame", "insert_run",
-           "is_lake", "known_files", "lake_data_dir", "link_near_duplicates", "load_batch", "mark_deleted",
+           "is_lake", "kept_open", "known_files", "lake_data_dir", "link_near_duplicates", "load_batch", "mark_deleted",
            "mark_interrupted_runs", "mark_unchanged", "open_verified", "present_files", "rebuild_search_index", "restore_snapshot",
            "retry_conflicts", "run_lock", "run_snapshots", "session", "tag_commit", "target", "transaction",
            "unrepaired_runs", "update_run", "verify_file", "view_sql"]

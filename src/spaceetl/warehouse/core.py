@@ -5,9 +5,11 @@ Concurrency model (DuckDB allows one writing process per file, and a second open
 fails at once with "Could not set lock on file"):
 * Runs take an exclusive lock file (``<warehouse>.lock``) for their whole duration: a second run on the same
   warehouse waits up to ``lock_timeout_s`` and then fails with a clear message.
-* A run opens the DuckDB file only for each batch's transaction and closes it in between, so readers can get in
-  between batches. Both sides retry the open with back-off for ``busy_retry_s`` and then raise
-  :class:`WarehouseBusyError` ("busy, retry").
+* A run keeps the DuckDB file open from its first stage to its last (:func:`kept_open`): closing it after every
+  batch made DuckDB checkpoint every time, rewriting each table's last row group, up to a second per batch in the
+  run's own process. A reader that finds the file held leaves a knock (``<warehouse>.wait``); the run then closes
+  the file after the transaction in hand, so the reader gets in between two batches, as before. Both sides retry
+  the open with back-off for ``busy_retry_s`` and then raise :class:`WarehouseBusyError` ("busy, retry").
 * Every batch is one transaction: a crash (or kill) at any point leaves either the whole batch or none of it.
   The next run marks the dead run ``interrupted`` and picks up the files it did not load.
 
@@ -25,6 +27,7 @@ routed here, in one place:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import fcntl
 import importlib
@@ -250,6 +253,83 @@ def _lake_cursor(where: Target, data_path: Path | str | None) -> duckdb.DuckDBPy
     return cursor
 
 
+@dataclass
+class _KeptOpen:
+    """The run's own connection to its DuckDB file (None between a reader's knock and the next session)."""
+
+    where: Target
+    base: duckdb.DuckDBPyConnection | None = None
+    pid: int = dataclasses.field(default_factory=os.getpid)  # a forked child has a copy, not the database
+
+    @property
+    def knock(self) -> Path:
+        return Path(f"{self.where.location}.wait")
+
+
+_kept: dict[str, _KeptOpen] = {}
+
+
+@contextlib.contextmanager
+def kept_open(path: Path | str) -> Iterator[None]:
+    """Within the block, sessions on the DuckDB file ``path`` in this process share one open database: a session's
+    close is then cheap, and DuckDB checkpoints when its log is full or the block ends, not after every batch. A
+    lake keeps its own instance (:func:`_lake_cursor`)."""
+    where = target(path)
+    if where.is_lake or where.location in _kept:
+        yield
+        return
+    kept = _kept[where.location] = _KeptOpen(where)
+    try:
+        yield
+    finally:
+        _kept.pop(where.location, None)
+        if kept.base is not None:
+            with contextlib.suppress(duckdb.FatalException):  # already reported by the run's own checkpoint
+                kept.base.close()
+
+
+def _kept_cursor(kept: _KeptOpen) -> duckdb.DuckDBPyConnection:
+    if kept.base is None:
+        kept.base = _open(kept.where, False, None)
+    return kept.base.cursor()
+
+
+def _release_if_knocked(path: Path | str) -> None:
+    """A reader is waiting (it left a knock): close the run's connection now, between two transactions."""
+    kept = _kept.get(target(path).location)
+    if kept is None or kept.base is None or kept.pid != os.getpid() or not kept.knock.exists():
+        return
+    with contextlib.suppress(OSError):
+        kept.knock.unlink()
+    log.debug("a reader is waiting for %s: closing it until the next batch", kept.where.location)
+    kept.base.close()
+    kept.base = None
+
+
+def checkpoint(conn: duckdb.DuckDBPyConnection) -> None:
+    """Fold the log into a DuckDB file now. A run keeps its file open (:func:`kept_open`), and a checkpoint that
+    fails when the connection closes is only logged by DuckDB: a full disk must fail the run instead (its
+    writes stay safe in the log). A lake commits to its files as it goes."""
+    if is_lake(conn):
+        return
+    try:
+        conn.execute("CHECKPOINT")
+    except duckdb.FatalException as exc:  # DuckDB gives up on the open database; the file and its log are intact
+        for kept in _kept.values():
+            if kept.base is not None and kept.pid == os.getpid():
+                with contextlib.suppress(duckdb.Error):
+                    kept.base.close()
+                kept.base = None  # the next session opens the file afresh
+        raise duckdb.IOException(str(exc).replace("FATAL Error: ", "", 1)) from exc
+
+
+def _knock(where: Target) -> None:
+    """Ask the run holding the file to let this reader in (see :func:`kept_open`)."""
+    if not where.is_lake:
+        with contextlib.suppress(OSError):
+            Path(f"{where.location}.wait").touch()
+
+
 def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
             data_path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (a DuckDB file, or a DuckLake attached as ``lake`` and in use), retrying with back-off
@@ -262,10 +342,15 @@ def connect(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
         try:
             if where.is_lake and not read_only:
                 return _lake_cursor(where, data_path)
+            kept = _kept.get(where.location)
+            if kept is not None and kept.pid == os.getpid():  # this process's run holds the file: the same database
+                return _kept_cursor(kept)
             return _open(where, read_only, data_path)
         except duckdb.Error as exc:
             if not any(m in str(exc) for m in (*LOCK_MESSAGES, *ATTACH_RACE_MESSAGES)):
                 raise
+            if read_only:
+                _knock(where)
             if time.monotonic() >= deadline:
                 raise WarehouseBusyError(
                     f"warehouse {path} is busy (another process is writing or reading it); retry in a moment",
@@ -368,6 +453,7 @@ def session(path: Path | str, *, read_only: bool = False, retry_s: float = 30.0,
         yield conn
     finally:
         conn.close()
+        _release_if_knocked(path)
 
 
 @contextlib.contextmanager
