@@ -120,3 +120,18 @@ def test_the_one_hired_to_develop_is_the_developer(nlp):
 def test_a_recipient_not_an_amount_does_what_it_was_awarded_money_for(nlp):
     (c,) = _claims(nlp, "The agency awarded Boeing $4 billion to build two capsules.", "build")
     assert c["subject_text"] == "Boeing"
+
+
+# --- appositions ------------------------------------------------------------------------------------------------
+
+
+def test_a_change_in_an_amount_set_after_a_name_does_not_describe_the_name(nlp):
+    for text in ("The budget proposal requests $24 billion for NASA, a cut of about two percent from the "
+                 "$24.5 billion the agency received last year.",
+                 "The bill provides $900 million for NOAA, a reduction of $50 million from this year."):
+        assert not _claims(nlp, text, "be"), text
+
+
+def test_a_description_set_after_a_name_still_describes_it(nlp):
+    (c,) = _claims(nlp, "Eutelsat, a satellite operator based in Paris, cut its forecast.", "be")
+    assert c["subject_text"] == "Eutelsat" and c["object_text"].startswith("a satellite operator")
