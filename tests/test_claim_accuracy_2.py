@@ -135,3 +135,38 @@ def test_a_change_in_an_amount_set_after_a_name_does_not_describe_the_name(nlp):
 def test_a_description_set_after_a_name_still_describes_it(nlp):
     (c,) = _claims(nlp, "Eutelsat, a satellite operator based in Paris, cut its forecast.", "be")
     assert c["subject_text"] == "Eutelsat" and c["object_text"].startswith("a satellite operator")
+
+
+# --- pronouns and adverbial clauses -----------------------------------------------------------------------------
+
+
+def _replace_claim(nlp, text, predicate):
+    rows = article_rows(nlp(text), ArticleContext("art_" + "4" * 20, text, date(2024, 10, 20), "run_test"))
+    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
+    (c,) = [c for c in rows["claims"] if c["predicate"] == predicate]
+    refs = {r["start_char"]: r for r in rows["references"]}
+    return c, names.get(c["subject_entity_id"]), refs
+
+
+def test_a_pronoun_with_an_as_role_is_of_that_kind_not_the_nearer_agency(nlp):
+    text = ("NOAA launched GOES-U in June on a Falcon Heavy rocket. Once NOAA checks the instruments, it will "
+            "replace GOES-16 as the agency's eastern weather satellite.")
+    c, subject, refs = _replace_claim(nlp, text, "replace")
+    assert subject != "National Oceanic and Atmospheric Administration"
+    assert refs[text.index("it will")]["antecedent_text"] == "GOES-U"
+
+
+def test_an_as_role_after_an_object_describes_the_object_not_the_pronoun(nlp):
+    text = ("Eumetsat launched its weather satellite Meteosat-13 in June on an Ariane 6 rocket. Once the tests end, "
+            "it will use Meteosat-13 as its main weather satellite.")
+    _c, subject, _refs = _replace_claim(nlp, text, "use")
+    assert subject == "EUMETSAT"
+
+
+def test_a_reporting_verb_in_an_adverbial_clause_reports_nothing(nlp):
+    assert _replace_claim(nlp, "ESA once said that the probe would replace the old relay.", "replace")[0][
+        "modality"] != "asserted"  # "once" after the subject: a report made formerly
+    # parsed with "confirms" as the root and "replace" as its complement
+    text = "Once ESA confirms that probe's health, which can take as long as a month, it will replace the old relay."
+    c, _subject, _refs = _replace_claim(nlp, text, "replace")
+    assert c["modality"] == "asserted" and c["modality_cue"] is None

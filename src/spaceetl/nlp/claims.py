@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir
-from .claim_rules import ClaimRules, claim_rules, expletive_it_verbs, rule_words
+from .claim_rules import ClaimRules, adverbial_clause, claim_rules, expletive_it_verbs, rule_words
 from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
@@ -445,7 +445,7 @@ def _modifier_hedge(tok: Token, verb: Token) -> bool:
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
     for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
+        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas and not adverbial_clause(head):
             return head.lower_
     if lemma_lc(verb) in rules.reporting_lemmas:
         return verb.lower_
