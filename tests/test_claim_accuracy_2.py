@@ -170,3 +170,10 @@ def test_a_reporting_verb_in_an_adverbial_clause_reports_nothing(nlp):
     text = "Once ESA confirms that probe's health, which can take as long as a month, it will replace the old relay."
     c, _subject, _refs = _replace_claim(nlp, text, "replace")
     assert c["modality"] == "asserted" and c["modality_cue"] is None
+
+
+def test_a_negation_with_a_curly_apostrophe_negates(nlp):
+    text = "The early terminal couldn’t send and receive data with one antenna, and the firm won’t sell it."
+    for predicate in ("send", "receive", "sell"):
+        (c,) = _claims(nlp, text, predicate)
+        assert (c["modality"], c["modality_cue"]) == ("negated", "n't"), predicate

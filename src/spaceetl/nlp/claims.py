@@ -287,8 +287,10 @@ def cue_sense(tok: Token) -> bool:
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
     first_words = _first_words(cues)
     tokens = [t for t in tokens if t.lower_ not in first_words or cue_sense(t)]
-    words = {t.lower_ for t in tokens}
-    low = " " + " ".join(t.lower_ for t in tokens) + " "
+    # A curly apostrophe is the same cue as a straight one: "couldn’t" is "could" + "n’t", the cue "n't".
+    lowered = [t.lower_.replace("’", "'") for t in tokens]
+    words = set(lowered)
+    low = " " + " ".join(lowered) + " "
     for cue in cues:
         if (" " in cue and f" {cue} " in low) or (" " not in cue and cue in words):
             return cue
