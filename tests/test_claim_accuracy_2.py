@@ -177,3 +177,11 @@ def test_a_negation_with_a_curly_apostrophe_negates(nlp):
     for predicate in ("send", "receive", "sell"):
         (c,) = _claims(nlp, text, predicate)
         assert (c["modality"], c["modality_cue"]) == ("negated", "n't"), predicate
+
+
+def test_a_fronted_prepositional_phrase_is_no_object(nlp):
+    text = "For other young markets like smart tractors, Lund said Orbitex will use its new chip to build terminals."
+    (c,) = _claims(nlp, text, "say")
+    assert c["object_text"] is None
+    (signed,) = _claims(nlp, "The firm signed with Airbus for two satellites.", "sign")
+    assert signed["object_text"] == "Airbus"  # a preposition after the verb still gives the object

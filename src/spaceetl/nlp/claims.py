@@ -581,8 +581,8 @@ def _object(verb: Token, passive: bool) -> Token | None:
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
-            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():
+        if c.dep_ == "prep" and c.lower_ in OBJ_PREPS and c.i > verb.i:  # a fronted "For other markets, X said"
+            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():  # sets a scene, it is no object
                 continue  # "will launch on a Falcon 9", "fly on them for training": a vehicle, a purpose
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
