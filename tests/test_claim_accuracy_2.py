@@ -185,3 +185,11 @@ def test_a_fronted_prepositional_phrase_is_no_object(nlp):
     assert c["object_text"] is None
     (signed,) = _claims(nlp, "The firm signed with Airbus for two satellites.", "sign")
     assert signed["object_text"] == "Airbus"  # a preposition after the verb still gives the object
+
+
+def test_a_mission_name_modifying_a_person_noun_is_not_the_objects_entity(nlp):
+    text = "The agency honored Ann Reyes, the Apollo 11 astronaut who retired last year."
+    (c,) = _claims(nlp, text, "be")
+    assert c["object_text"].startswith("the Apollo 11 astronaut") and c["object_entity_id"] is None
+    (boarded,) = _claims(nlp, "The crew boarded the Dragon capsule on Friday.", "board")
+    assert boarded["object_entity_id"] is not None  # a product name modifying a thing still names it

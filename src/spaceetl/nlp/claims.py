@@ -1068,6 +1068,13 @@ def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
     return rule_words("object_name_types"), rule_words("object_name_deps")
 
 
+@cached_per_data_dir
+def _person_head_nouns() -> frozenset[str]:
+    from .references import reference_rules
+
+    return rule_words("person_head_nouns") | reference_rules().person_roles
+
+
 def _path_to(tok: Token, root: Token, span: Span) -> list[str] | None:
     """Dependency labels from ``tok`` up to ``root`` (nearest first), or None when the path leaves the span."""
     deps: list[str] = []
@@ -1099,6 +1106,8 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
         return None, None
     root = obj.root
     name_types, name_deps = _object_name_rules()
+    if lemma_lc(root) in _person_head_nouns():
+        name_types = frozenset()  # "the Apollo 11 astronaut" is a person: the mission is no name of it
     head = links[root.i] if _is_mention(root, links, obj) else None
     possessor = None
     for tok in obj:
