@@ -20,6 +20,10 @@ Decisions (documented for analysts):
 * No claim for what nobody is said to do: a direct question, an aim's infinitive ("its plan was to operate
   it"), the placeholder "it" of "it would cost ... to buy", an infinitive whose "for" subject is a common thing;
   a verb of object control passes its object, not its subject, to its complement ("forced Apple to lower").
+* An event only asked for, allowed, required or needed ("asked the FCC to stay", "was authorized to present",
+  "the capital we need to start") or provided for by a draft ("Under the draft bill, ... will be supervised") is
+  ``hedged``; the asking itself stays a claim. A bare conjoined verb shares its first conjunct's auxiliaries and
+  negation ("couldn't send and receive"). The verb lists are ``directive_control_verbs`` and ``provision_frames``.
 * Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
   objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
   the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
