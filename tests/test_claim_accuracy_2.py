@@ -193,3 +193,11 @@ def test_a_mission_name_modifying_a_person_noun_is_not_the_objects_entity(nlp):
     assert c["object_text"].startswith("the Apollo 11 astronaut") and c["object_entity_id"] is None
     (boarded,) = _claims(nlp, "The crew boarded the Dragon capsule on Friday.", "board")
     assert boarded["object_entity_id"] is not None  # a product name modifying a thing still names it
+
+
+def test_the_recipient_of_an_award_not_the_contract_does_the_work(nlp):
+    for text, who in (("The agency awarded the contract to Airbus to build two satellites.", "Airbus"),
+                      ("NASA awarded a $50 million contract to Orbitex to develop a lunar rover.", "Orbitex")):
+        predicate = "build" if "build" in text else "develop"
+        (c,) = _claims(nlp, text, predicate)
+        assert c["subject_text"] == who, text

@@ -523,10 +523,15 @@ def _controlled_advcl(verb: Token) -> bool:
 
 
 def _controlled_doer(head: Token, verb: Token) -> Token | None:
-    """The object of a control verb that does its complement: the first object before the complement, a recipient
-    before a thing ("awarded Boeing $4 billion to build": Boeing), never an amount."""
-    return next((c for c in head.children if c.dep_ in {"dobj", "dative"} and c.i < verb.i
-                 and c.ent_type_ not in {"MONEY", "CARDINAL", "PERCENT", "QUANTITY"}), None)
+    """The object of a control verb that does its complement: a recipient before a thing ("awarded Boeing $4
+    billion to build": Boeing; "awarded the contract to Airbus to build": Airbus), never an amount or a deal."""
+    to = next((c for c in head.children if c.dep_ in {"prep", "dative"} and c.lower_ == "to" and c.i < verb.i), None)
+    recipient = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+    if recipient is not None:
+        return recipient
+    return next((c for c in head.children if c.dep_ in {"dobj", "dative"} and c.i < verb.i and c.pos_ != "ADP"
+                 and c.ent_type_ not in {"MONEY", "CARDINAL", "PERCENT", "QUANTITY"}
+                 and lemma_lc(c) not in claim_rules().transaction_nouns), None)
 
 
 def _entity_around(tok: Token) -> tuple[int, int] | None:
