@@ -201,3 +201,17 @@ def test_the_recipient_of_an_award_not_the_contract_does_the_work(nlp):
         predicate = "build" if "build" in text else "develop"
         (c,) = _claims(nlp, text, predicate)
         assert c["subject_text"] == who, text
+
+
+def test_an_organisation_modifying_a_thing_is_not_the_subject(nlp):
+    for text, predicate in (('The Air Force "must-fund" items include a new fighter and a tanker.', "include"),
+                            ("The NASA budget includes money for two landers.", "include")):
+        (c,) = _claims(nlp, text, predicate)
+        assert c["subject_entity_id"] is None, text
+
+
+def test_an_organisation_or_nationality_modifying_a_body_or_its_people_is_the_subject(nlp):
+    for text, predicate, name in (("The SpaceX team tested the engine.", "test", "SpaceX"),
+                                  ("Italian officials signed the agreement on Monday.", "sign", "Italy")):
+        (c,) = _claims(nlp, text, predicate)
+        assert c["subject_name"] == name, text
