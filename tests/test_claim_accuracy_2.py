@@ -215,3 +215,24 @@ def test_an_organisation_or_nationality_modifying_a_body_or_its_people_is_the_su
                                   ("Italian officials signed the agreement on Monday.", "sign", "Italy")):
         (c,) = _claims(nlp, text, predicate)
         assert c["subject_name"] == name, text
+
+
+# --- amounts ----------------------------------------------------------------------------------------------------
+
+
+def _amount_of(nlp, text, predicate):
+    rows = article_rows(nlp(text), ArticleContext("art_" + "4" * 20, text, date(2024, 10, 20), "run_test"))
+    texts = {a["amount_id"]: a["text"] for a in rows["amounts"]}
+    (c,) = [c for c in rows["claims"] if c["predicate"] == predicate]
+    return texts.get(c["amount_id"]), sorted(texts.values())
+
+
+def test_a_bound_in_a_noun_phrase_is_not_the_claims_amount(nlp):
+    text = "A missing quorum stops the bank from approving any loan larger than $10 million."
+    amount, stored = _amount_of(nlp, text, "stop")
+    assert amount is None and stored == ["$10 million"]  # the amount is still stored, only not as the claim's
+
+
+def test_a_lower_estimate_of_the_value_is_still_the_claims_amount(nlp):
+    amount, _stored = _amount_of(nlp, "Orbitex won a contract worth more than $50 million.", "win")
+    assert amount == "$50 million"

@@ -678,6 +678,10 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             drafts.extend(_frame_claims(frame, scan))
     drafts.extend(_construction_claims(scan))
     drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
+    for d in drafts:  # "any loan larger than $10 million": a bound in the clause is not its amount (nlp.rows)
+        bounds = [b for b in scan.cons.thresholds if d.clause_start <= b[0] < d.clause_end]
+        if bounds:
+            d.extra["amount_bounds"] = bounds
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
 

@@ -13,7 +13,8 @@ folder. Matching only reports *where* a construction is; ``nlp.claims`` turns th
 * ``coordinated_object``: "built and launched the satellite" -> "built" shares the object;
 * ``light_verb``: "take a decision" -> decide, "hold talks" -> talk;
 * ``phrasal_synonym``: "called off" -> cancel, so wordings of one event meet in one predicate;
-* ``idiom``: "took place" -> take place, the noun no object ("took part in the exercise" -> the exercise).
+* ``idiom``: "took place" -> take place, the noun no object ("took part in the exercise" -> the exercise);
+* ``threshold_amount``: "any loan larger than $10 million" -> a bound, never a claim's amount.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ class Constructions:
     predicate: dict[int, str] = field(default_factory=dict)
     light_noun: dict[int, Token] = field(default_factory=dict)
     idiom: dict[int, tuple[Token, frozenset[str]]] = field(default_factory=dict)  # verb -> (noun, object preps)
+    thresholds: list[tuple[int, int]] = field(default_factory=list)  # character spans of amounts that are bounds
     obj: dict[int, Token] = field(default_factory=dict)
     nominal: dict[int, list[Token]] = field(default_factory=dict)  # event noun -> its parties
     participial: dict[int, list[Token]] = field(default_factory=dict)  # participle -> its agents
@@ -158,6 +160,9 @@ def find_constructions(doc: Doc) -> Constructions:
             if pred is not None:
                 found.predicate[event.i] = pred
                 found.light_noun[event.i] = nodes["noun"]
+        elif name == "threshold_amount":
+            amount = nodes["amount"]
+            found.thresholds.append((amount.left_edge.idx, amount.idx + len(amount)))
         elif name == "idiom":
             _read_idiom(event, nodes["noun"], rules, found)
         elif name == "phrasal_synonym":

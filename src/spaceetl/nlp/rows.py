@@ -382,7 +382,9 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
         if d.subject is d.speaker:
             subject = speaker
     lo, hi = d.clause_start, d.clause_end
-    amount = amounts.first(lo, hi)
+    bounds = d.extra.get("amount_bounds") or ()
+    amount = next((a for a in amounts.within(lo, hi)
+                   if not any(b0 <= a["start_char"] < b1 for b0, b1 in bounds)), None) if bounds else amounts.first(lo, hi)
     when = dates.first(lo, hi)
     place = (places.first(lo, hi) or (None, None))[1]
     in_clause = {eid for _start, eid in parties.within(lo, hi)}
