@@ -51,6 +51,22 @@ def expletive_it_verbs() -> frozenset[str]:
 
 
 @cached_per_data_dir
+def _adverbial_marks() -> frozenset[str]:
+    return rule_words("adverbial_marks")
+
+
+def adverbial_clause(verb) -> bool:
+    """A verb introduced by a subordinating word ("once", "if", "when"): an adverbial clause even where the parser
+    made it the root, so it reports nothing ("Once NOAA confirms X, it will ..." is no report by NOAA)."""
+    children = list(verb.children)
+    subj = next((c for c in children if c.dep_ in {"nsubj", "nsubjpass"}), verb)
+    # The parser tags the word as "mark" or "advmod"; it opens the clause, before the subject ("NASA once said"
+    # is a report made formerly, not an adverbial clause).
+    return any(c.dep_ in {"mark", "advmod"} and c.lower_ in _adverbial_marks() and c.i < min(subj.i, verb.i)
+               for c in children)
+
+
+@cached_per_data_dir
 def claim_rules() -> ClaimRules:
     data = claim_rules_data()
     type_of: dict[str, str] = {}

@@ -20,6 +20,10 @@ Decisions (documented for analysts):
 * No claim for what nobody is said to do: a direct question, an aim's infinitive ("its plan was to operate
   it"), the placeholder "it" of "it would cost ... to buy", an infinitive whose "for" subject is a common thing;
   a verb of object control passes its object, not its subject, to its complement ("forced Apple to lower").
+* An event only asked for, allowed, required or needed ("asked the FCC to stay", "was authorized to present",
+  "the capital we need to start") or provided for by a draft ("Under the draft bill, ... will be supervised") is
+  ``hedged``; the asking itself stays a claim. A bare conjoined verb shares its first conjunct's auxiliaries and
+  negation ("couldn't send and receive"). The verb lists are ``directive_control_verbs`` and ``provision_frames``.
 * Constructions without a claim verb of their own - nominal events, participles and relative clauses, shared
   objects of coordinated verbs, light verbs, phrasal synonyms - are found by ``nlp.constructions`` (patterns in
   the rule data) and read through the same verb frame, so their type, modality and spans follow the same rules.
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir
-from .claim_rules import ClaimRules, claim_rules, expletive_it_verbs, rule_words
+from .claim_rules import ClaimRules, adverbial_clause, claim_rules, expletive_it_verbs, rule_words
 from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
@@ -176,6 +180,25 @@ def _object_control_verbs() -> frozenset[str]:
 
 
 @cached_per_data_dir
+def _directive_verbs() -> frozenset[str]:
+    return rule_words("directive_control_verbs")
+
+
+@cached_per_data_dir
+def _provision_frames() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(prepositions, draft nouns, draft modifiers) of ``provision_frames`` in claim_rules.yaml."""
+    from .claim_rules import claim_rules_data
+
+    data = claim_rules_data().get("provision_frames") or {}
+    return tuple(frozenset(str(w) for w in data.get(k) or ()) for k in ("preps", "nouns", "modifiers"))
+
+
+@cached_per_data_dir
+def _phrasal_verbs() -> frozenset[str]:
+    return rule_words("phrasal_verbs")
+
+
+@cached_per_data_dir
 def _purpose_nouns() -> frozenset[str]:
     return rule_words("purpose_nouns")
 
@@ -199,8 +222,14 @@ def lemma_lc(token: Token) -> str:
 
 
 def predicate_of(verb: Token) -> str:
-    particles = [c.text.lower() for c in verb.children if c.dep_ == "prt"]
-    return " ".join([lemma_lc(verb), *particles])
+    """The verb's lemma with its particle ("cut back"). The parser often tags a particle as an adverb ("pushed
+    back the launch": back/advmod); a bare adverb right after the verb that forms a phrasal verb listed in
+    ``phrasal_verbs`` (claim_rules.yaml) is read as the particle it is."""
+    lemma = lemma_lc(verb)
+    particles = [c.text.lower() for c in verb.children
+                 if c.dep_ == "prt" or (c.dep_ == "advmod" and c.i > verb.i and not any(True for _ in c.children)
+                                        and f"{lemma} {c.lower_}" in _phrasal_verbs())]
+    return " ".join([lemma, *particles])
 
 
 NESTED = {"ccomp", "advcl", "relcl", "acl", "parataxis", "xcomp", "csubj"}
@@ -262,8 +291,10 @@ def cue_sense(tok: Token) -> bool:
 def _cue_in(tokens: list[Token], cues: tuple[str, ...]) -> str | None:
     first_words = _first_words(cues)
     tokens = [t for t in tokens if t.lower_ not in first_words or cue_sense(t)]
-    words = {t.lower_ for t in tokens}
-    low = " " + " ".join(t.lower_ for t in tokens) + " "
+    # A curly apostrophe is the same cue as a straight one: "couldn’t" is "could" + "n’t", the cue "n't".
+    lowered = [t.lower_.replace("’", "'") for t in tokens]
+    words = set(lowered)
+    low = " " + " ".join(lowered) + " "
     for cue in cues:
         if (" " in cue and f" {cue} " in low) or (" " not in cue and cue in words):
             return cue
@@ -286,7 +317,7 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
     The predicate is not its own cue: "Russia rejected the proposal" and "they are negotiating" are asserted."""
     if lemma_lc(verb) in rules.denying:
         return "negated", verb.lower_  # a denial is the negation of what it denies
-    tokens = [t for t in tokens if t.i != verb.i]
+    tokens = [t for t in tokens if t.i != verb.i] + _shared_auxiliaries(verb)
     governors = list(_governors(verb))
     for modality, find in (("negated", _negation_cue), ("hedged", _hedge_cue), ("reported", _report_cue)):
         cue = find(tokens, governors, rules, verb)
@@ -297,6 +328,63 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
         if " " in cue and f" {cue} " in sent_low:
             return "reported", cue
     return "asserted", None
+
+
+SHARING_CC = {"and", "or", "nor", "&"}
+
+
+def _shared_auxiliaries(verb: Token) -> list[Token]:
+    """The auxiliaries and negation a conjoined verb shares with its first conjunct: in "couldn't send and receive
+    data" the "n't" and "could" govern "receive" too. Only a bare conjunct shares them - no subject or auxiliary of
+    its own, not a finite verb, joined by "and"/"or" ("did not sign but announced a plan" does not deny the
+    announcement)."""
+    out: list[Token] = []
+    tok = verb
+    while tok.dep_ == "conj" and tok.head.i != tok.i and tok.head.pos_ in {"VERB", "AUX"}:
+        own = list(tok.children)
+        if tok.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ in SUBJ | {"aux", "auxpass", "neg"} for c in own):
+            break
+        head = tok.head
+        ccs = [c for c in head.children if c.dep_ == "cc" and head.i < c.i < tok.i]
+        if not ccs or ccs[-1].lower_ not in SHARING_CC:
+            break
+        out.extend(c for c in head.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < head.i)
+        tok = head
+    return out
+
+
+def _directive_cue(verb: Token, governors: list) -> str | None:
+    """A verb that only asks for, allows or requires its complement ("asked the regulator to suspend", "was
+    authorized to present", "requires operators to deorbit"): the complement has not happened."""
+    for head, dep in governors:
+        if dep == "conj":
+            continue  # "asked the FCC to stay and review": both are only asked for
+        if lemma_lc(head) in _directive_verbs() and (
+                dep == "xcomp" or (dep == "advcl" and any(c.tag_ == "TO" for c in verb.children))):
+            return f"{head.lower_} to"
+        return None
+    return None
+
+
+def _provision_cue(verb: Token) -> str | None:
+    """A clause inside what a draft provides ("Under the draft bill, the agency will be supervised by ..."): a
+    provision phrase (``provision_frames``) on the verb or on any clause above it."""
+    preps, nouns, modifiers = _provision_frames()
+    if not preps:
+        return None
+    tok, hops = verb, 0
+    while hops < 12:
+        for c in tok.children:
+            if c.dep_ != "prep" or c.lower_ not in preps:
+                continue
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and (lemma_lc(pobj) in nouns or any(
+                    m.dep_ in {"amod", "compound", "nmod"} and m.lower_ in modifiers for m in pobj.children)):
+                return " ".join(t.lower_ for t in verb.doc[c.i:pobj.i + 1])
+        if tok.head.i == tok.i:
+            break
+        tok, hops = tok.head, hops + 1
+    return None
 
 
 def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
@@ -326,7 +414,7 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
-    cue = _cue_in(tokens, rules.hedged)
+    cue = _cue_in(tokens, rules.hedged) or _directive_cue(verb, governors) or _provision_cue(verb)
     if cue:
         return cue
     for head, dep in governors:
@@ -363,7 +451,7 @@ def _modifier_hedge(tok: Token, verb: Token) -> bool:
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
     for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas:
+        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas and not adverbial_clause(head):
             return head.lower_
     if lemma_lc(verb) in rules.reporting_lemmas:
         return verb.lower_
@@ -404,8 +492,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     Y", "SDA plans to launch Y"), never a dateline ("RESTON, Va. — General Dynamics reported": not RESTON)."""
     subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     head = verb
-    while subj is None and head.dep_ in {"conj", "xcomp"} and head.head.i != head.i:
-        via = head.dep_
+    while subj is None and (head.dep_ in {"conj", "xcomp"} or _controlled_advcl(head)) and head.head.i != head.i:
+        via = "xcomp" if head.dep_ == "advcl" else head.dep_
         head = head.head
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
         deps = {"nsubj", "csubj", "nsubjpass"} if via == "xcomp" else {"nsubj", "csubj"}
@@ -415,7 +503,7 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
             # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
             # guideline requires deorbiting satellites": the guideline deorbits nothing.
-            doer = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            doer = _controlled_doer(head, verb)
             if subj.dep_ == "nsubjpass" or (doer is None and any(c.tag_ == "TO" for c in verb.children)):
                 return subj, head  # "Boeing (was) allowed to bid": without an object, only the passive reads
             return doer, head
@@ -424,6 +512,26 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
     return subj, head
+
+
+def _controlled_advcl(verb: Token) -> bool:
+    """"the Navy selected Northrop Grumman to build satellites" parsed with "to build" as an adverbial clause: an
+    infinitive under a verb of object control that has an object is that verb's complement all the same."""
+    head = verb.head
+    return (verb.dep_ == "advcl" and head.i != verb.i and any(c.tag_ == "TO" for c in verb.children)
+            and lemma_lc(head) in _object_control_verbs() and _controlled_doer(head, verb) is not None)
+
+
+def _controlled_doer(head: Token, verb: Token) -> Token | None:
+    """The object of a control verb that does its complement: a recipient before a thing ("awarded Boeing $4
+    billion to build": Boeing; "awarded the contract to Airbus to build": Airbus), never an amount or a deal."""
+    to = next((c for c in head.children if c.dep_ in {"prep", "dative"} and c.lower_ == "to" and c.i < verb.i), None)
+    recipient = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+    if recipient is not None:
+        return recipient
+    return next((c for c in head.children if c.dep_ in {"dobj", "dative"} and c.i < verb.i and c.pos_ != "ADP"
+                 and c.ent_type_ not in {"MONEY", "CARDINAL", "PERCENT", "QUANTITY"}
+                 and lemma_lc(c) not in claim_rules().transaction_nouns), None)
 
 
 def _entity_around(tok: Token) -> tuple[int, int] | None:
@@ -482,8 +590,8 @@ def _object(verb: Token, passive: bool) -> Token | None:
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in OBJ_PREPS:
-            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():
+        if c.dep_ == "prep" and c.lower_ in OBJ_PREPS and c.i > verb.i:  # a fronted "For other markets, X said"
+            if c.lower_ in {"on", "for"} and lemma_lc(verb) in _vehicle_verbs():  # sets a scene, it is no object
                 continue  # "will launch on a Falcon 9", "fly on them for training": a vehicle, a purpose
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None and pobj.ent_type_ not in {"DATE", "TIME"}:
@@ -570,6 +678,10 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             drafts.extend(_frame_claims(frame, scan))
     drafts.extend(_construction_claims(scan))
     drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
+    for d in drafts:  # "any loan larger than $10 million": a bound in the clause is not its amount (nlp.rows)
+        bounds = [b for b in scan.cons.thresholds if d.clause_start <= b[0] < d.clause_end]
+        if bounds:
+            d.extra["amount_bounds"] = bounds
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
 
@@ -712,7 +824,7 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
 
 def _predicate_span(anchor: Token, cons: Constructions) -> tuple[int, int]:
     """The predicate's words: the verb, or a light verb with its noun ("took a decision")."""
-    noun = cons.light_noun.get(anchor.i)
+    noun = cons.light_noun.get(anchor.i) or (cons.idiom[anchor.i][0] if anchor.i in cons.idiom else None)
     last = noun if noun is not None and noun.i > anchor.i else anchor
     return anchor.idx, last.idx + len(last)
 
@@ -721,6 +833,9 @@ def _construction_object(verb: Token, obj: Token | None, cons: Constructions) ->
     """The object a construction gives a verb: the noun a relative clause hangs from ("which Airbus built"), the
     object a coordinated verb shares ("built and launched the satellite"), or the complement of a light verb's
     noun ("held talks with SpaceX" -> SpaceX; "took a decision" has none)."""
+    if verb.i in cons.idiom:  # "took place": no object; "took part in the exercise": the exercise
+        noun, preps = cons.idiom[verb.i]
+        return (_prep_object(noun, preps) or _prep_object(verb, preps)) if preps else None
     if verb.i in cons.light_noun:
         noun = cons.light_noun[verb.i]
         return _prep_object(noun, construction_rules().object_preps | {"about", "over", "in", "into"}) or _prep_object(
@@ -966,6 +1081,13 @@ def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
     return rule_words("object_name_types"), rule_words("object_name_deps")
 
 
+@cached_per_data_dir
+def _person_head_nouns() -> frozenset[str]:
+    from .references import reference_rules
+
+    return rule_words("person_head_nouns") | reference_rules().person_roles
+
+
 def _path_to(tok: Token, root: Token, span: Span) -> list[str] | None:
     """Dependency labels from ``tok`` up to ``root`` (nearest first), or None when the path leaves the span."""
     deps: list[str] = []
@@ -997,6 +1119,8 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
         return None, None
     root = obj.root
     name_types, name_deps = _object_name_rules()
+    if lemma_lc(root) in _person_head_nouns():
+        name_types = frozenset()  # "the Apollo 11 astronaut" is a person: the mission is no name of it
     head = links[root.i] if _is_mention(root, links, obj) else None
     possessor = None
     for tok in obj:

@@ -12,7 +12,9 @@ folder. Matching only reports *where* a construction is; ``nlp.claims`` turns th
 * ``relative_object``: "the satellite, which Airbus built" -> the object is the noun, not "which";
 * ``coordinated_object``: "built and launched the satellite" -> "built" shares the object;
 * ``light_verb``: "take a decision" -> decide, "hold talks" -> talk;
-* ``phrasal_synonym``: "called off" -> cancel, so wordings of one event meet in one predicate.
+* ``phrasal_synonym``: "called off" -> cancel, so wordings of one event meet in one predicate;
+* ``idiom``: "took place" -> take place, the noun no object ("took part in the exercise" -> the exercise);
+* ``threshold_amount``: "any loan larger than $10 million" -> a bound, never a claim's amount.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class ConstructionRules:
     light_verbs: dict[tuple[str, str], str]
     synonyms: dict[str, str]
     object_preps: frozenset[str]
+    idioms: dict[tuple[str, str], frozenset[str]]
     patterns: dict[str, list[dict]]
 
 
@@ -69,11 +72,17 @@ def construction_rules() -> ConstructionRules:
         for pair, pred in data["light_verbs"].items():
             verb, noun = str(pair).split()
             light[(verb, noun)] = str(pred)
-        lists = {"$event_nouns": sorted(event_nouns), "$light_nouns": sorted({n for _v, n in light})}
+        idioms: dict[tuple[str, str], frozenset[str]] = {}
+        for pair, preps in (data.get("idioms") or {}).items():
+            verb, noun = str(pair).split()
+            idioms[(verb, noun)] = frozenset(str(p) for p in preps or ())
+        lists = {"$event_nouns": sorted(event_nouns), "$light_nouns": sorted({n for _v, n in light}),
+                 "$idiom_nouns": sorted({n for _v, n in idioms}) or ["-"]}
         patterns = {name: _substitute(copy.deepcopy(p), lists) for name, p in data["patterns"].items()}
         return ConstructionRules(event_nouns=event_nouns, light_verbs=light,
                                  synonyms={str(k): str(v) for k, v in data["phrasal_synonyms"].items()},
-                                 object_preps=frozenset(data["nominal_object_preps"]), patterns=patterns)
+                                 object_preps=frozenset(data["nominal_object_preps"]), idioms=idioms,
+                                 patterns=patterns)
     except (KeyError, AttributeError, ValueError) as exc:
         raise ConstructionRulesError(f"claim_rules.yaml constructions: {exc!r}") from exc
 
@@ -103,6 +112,8 @@ class Constructions:
 
     predicate: dict[int, str] = field(default_factory=dict)
     light_noun: dict[int, Token] = field(default_factory=dict)
+    idiom: dict[int, tuple[Token, frozenset[str]]] = field(default_factory=dict)  # verb -> (noun, object preps)
+    thresholds: list[tuple[int, int]] = field(default_factory=list)  # character spans of amounts that are bounds
     obj: dict[int, Token] = field(default_factory=dict)
     nominal: dict[int, list[Token]] = field(default_factory=dict)  # event noun -> its parties
     participial: dict[int, list[Token]] = field(default_factory=dict)  # participle -> its agents
@@ -149,8 +160,24 @@ def find_constructions(doc: Doc) -> Constructions:
             if pred is not None:
                 found.predicate[event.i] = pred
                 found.light_noun[event.i] = nodes["noun"]
+        elif name == "threshold_amount":
+            amount = nodes["amount"]
+            found.thresholds.append((amount.left_edge.idx, amount.idx + len(amount)))
+        elif name == "idiom":
+            _read_idiom(event, nodes["noun"], rules, found)
         elif name == "phrasal_synonym":
             pred = rules.synonyms.get(f"{event.lemma_.lower()} {nodes['particle'].lower_}")
             if pred is not None:
                 found.predicate.setdefault(event.i, pred)
     return found
+
+
+def _read_idiom(verb: Token, noun: Token, rules: ConstructionRules, found: Constructions) -> None:
+    """"took place" -> take place with no object; "took part in the exercise" -> take part / the exercise. The
+    noun must be bare: "took the place of the old satellite" is a replacement, not the idiom."""
+    key = (verb.lemma_.lower(), noun.lemma_.lower())
+    preps = rules.idioms.get(key)
+    if preps is None or any(c.dep_ in {"det", "poss"} for c in noun.children):
+        return
+    found.predicate[verb.i] = " ".join(key)
+    found.idiom[verb.i] = (noun, preps)

@@ -59,6 +59,7 @@ class ReferenceRules:
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
     group_without_count: frozenset[str] = frozenset()
     group_agreement_nouns: frozenset[str] = frozenset()
+    role_subject_verbs: frozenset[str] = frozenset()
 
 
 @cached_per_data_dir
@@ -73,6 +74,7 @@ def reference_rules() -> ReferenceRules:
         groups={g: frozenset(ts) for g, ts in (data.get("groups") or {}).items()},
         group_without_count=frozenset(data.get("group_without_count") or ()),
         group_agreement_nouns=frozenset(data.get("group_agreement_nouns") or ()),
+        role_subject_verbs=frozenset(data.get("role_subject_verbs") or ()),
     )
 
 
@@ -413,9 +415,30 @@ class Resolver:
                 low in rules.descriptions or low in rules.person_roles):
             self._description(tok)
 
+    def _role_kind(self, tok: Token) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(types, categories) a subject pronoun's "as" role names: in "it will replace GOES-15 as the agency's
+        main weather satellite" the "it" is a satellite, not the agency named nearer as a subject."""
+        verb = tok.head
+        if tok.dep_ not in SUBJECT_DEPS or not (_lemma(verb) in self.rules.role_subject_verbs or not any(
+                c.dep_ in {"dobj", "dative"} for c in verb.children)):
+            return None
+        for child in verb.children:
+            role = None
+            if child.dep_ == "prep" and child.lower_ == "as":
+                role = next((c for c in child.children if c.dep_ == "pobj"), None)
+            elif child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in child.children):
+                # "as the agency's main satellite focused on ..." parsed as a clause with the role as its subject
+                role = next((c for c in child.children if c.dep_ in SUBJECT_DEPS), None)
+            if role is not None and role.lower_ in self.rules.descriptions:
+                return self.rules.descriptions[role.lower_]
+        return None
+
     def _pronoun(self, tok: Token) -> None:
         i = tok.i
         types, g = self.rules.pronouns[tok.lower_]
+        kind = self._role_kind(tok)
+        if kind is not None and types & kind[0]:
+            types = types & kind[0]
         plural = tok.lower_ in PLURAL_PRONOUNS
         reporter = _reporting_subject(tok, self.rules_reporting())
         here = self.sent_of_token(i)
@@ -425,6 +448,8 @@ class Resolver:
             cg = self.gender.get(cand.link.entity_id)
             if (g and cg and cg != g) or (cand.plural and not plural):
                 return None
+            if kind is not None and kind[1] and cand.link.category and cand.link.category not in kind[1]:
+                return None  # "it ... as the main weather satellite": not a launcher named nearer
             extra = 0.3 if g and cg == g else 0.0
             if reporter is not None and cand.root == reporter.i:
                 extra += 2.0  # "Intelsat said it paid ...": the one who reports
@@ -503,9 +528,11 @@ def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
 
     if tok.dep_ not in SUBJECT_DEPS or tok.head.dep_ != "ccomp":
         return None
+    from .claim_rules import adverbial_clause
+
     gov = tok.head.head
-    if lemma_of(gov) not in reporting:
-        return None
+    if lemma_of(gov) not in reporting or adverbial_clause(gov):
+        return None  # "Once NOAA confirms X, it will ...": no report, so no reporter to prefer
     return next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
 
 

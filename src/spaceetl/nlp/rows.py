@@ -8,6 +8,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from ..data import cached_per_data_dir
 from ..ids import span_row_id
 from ..normalize.dates import resolve_date
 from ..normalize.gazetteer import load_gazetteer
@@ -16,6 +17,7 @@ from ..normalize.names import lookup_key
 from .claims import ClaimDraft, clause_claims, object_entities
 from .quotes import find_quotes, quote_claims
 from .entities import ArticleLinker, Link, person_title
+from .pipeline import lemma_of
 from .references import resolve
 from .span_rules import based_head, based_modifiers, inside_based
 
@@ -261,10 +263,49 @@ def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
         return links[root.i]
     for tok in span:
         link = links.get(tok.i)
-        if link is None or _modifier_of(tok, root, span, link, speaker=True) or _names_something_else(tok, root, link):
+        if link is None or _modifier_of(tok, root, span, link, speaker=True) or _names_something_else(tok, root, link) \
+                or _owner_of_thing(tok, root, link):
             continue
         return link
     return None
+
+
+_OWNER_TYPES = {"ORG", "GPE"}  # a demonym stands for its country with any noun (eval/README.md: "Indian media")
+
+
+def _owner_of_thing(tok, root, link: Link) -> bool:
+    """An organisation or country modifying a common noun that is a thing, not a body or its people: "The Air
+    Force "must-fund" items" are no Air Force, while "the SpaceX team" and "U.S. officials" are."""
+    if link.entity_type not in _OWNER_TYPES or tok.ent_type_ == "NORP" or root.pos_ != "NOUN" \
+            or root.i in _span_of_link(tok):
+        return False
+    node = tok
+    while node.i != root.i and node.head.i != node.i:
+        if node.dep_ not in {"compound", "amod", "nmod"}:
+            return False
+        node = node.head
+    return node.i == root.i and lemma_of(root) not in _body_nouns()
+
+
+def _span_of_link(tok) -> range:
+    """Token indices of the named entity around ``tok`` (its IOB run)."""
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return range(start, end)
+
+
+@cached_per_data_dir
+def _body_nouns() -> frozenset[str]:
+    from .claim_rules import rule_words
+    from .references import reference_rules
+
+    refs = reference_rules()
+    singular = {g[:-1] for g in refs.groups if g.endswith("s")}
+    return (rule_words("body_head_nouns") | rule_words("person_head_nouns") | refs.person_roles
+            | frozenset(refs.groups) | singular)
 
 
 def _names_something_else(tok, root, link: Link) -> bool:
@@ -341,7 +382,9 @@ def _claim_row(d: ClaimDraft, ctx: ArticleContext, links: dict[int, Link], amoun
         if d.subject is d.speaker:
             subject = speaker
     lo, hi = d.clause_start, d.clause_end
-    amount = amounts.first(lo, hi)
+    bounds = d.extra.get("amount_bounds") or ()
+    amount = next((a for a in amounts.within(lo, hi)
+                   if not any(b0 <= a["start_char"] < b1 for b0, b1 in bounds)), None) if bounds else amounts.first(lo, hi)
     when = dates.first(lo, hi)
     place = (places.first(lo, hi) or (None, None))[1]
     in_clause = {eid for _start, eid in parties.within(lo, hi)}
