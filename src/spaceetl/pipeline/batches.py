@@ -87,10 +87,7 @@ class BatchLoop:
                          for i, entries in enumerate(plan.batches))
         if not self.jobs and plan.rejected:  # nothing to read, but discovery refused some entries
             self.jobs.append(BatchJob(0, [], list(plan.rejected)))
-        # Results are loaded in submission order (the first copy of an article is the one kept, run after run), so
-        # a worker that finished a short batch would idle until the longer one before it is loaded: two batches
-        # queued per worker keep it busy through the smaller batches at the end of a run.
-        max_in_flight = 2 * self.executor.parallelism if self.executor.parallelism > 1 else 2
+        max_in_flight = self.executor.parallelism + 1  # one queued ahead per worker keeps every worker busy
         while self.jobs or self.in_flight:
             while self.jobs and len(self.in_flight) < max_in_flight:
                 job = self.jobs.popleft()

@@ -67,7 +67,7 @@ class HeadStartExecutor:
 
 
 def head_start(settings: Settings) -> HeadStartExecutor | None:
-    """Plan and submit the first batches now (one per worker, and one queued each), under a new run id. None when
+    """Plan and submit the first batches now (one per worker, and one queued), under a new run id. None when
     the run would not use worker processes, or the warehouse cannot be read now (busy, damaged, not yet made):
     the run then starts as it always does."""
     from .. import warehouse as wh
@@ -89,7 +89,7 @@ def head_start(settings: Settings) -> HeadStartExecutor | None:
         return None
     run_id = new_run_id()
     executor = HeadStartExecutor(WorkerPoolExecutor(settings, run_id), run_id)
-    executor.submit_early(plan, 2 * executor.parallelism)
+    executor.submit_early(plan, executor.parallelism + 1)  # as many as the batch loop keeps in flight
     log.debug("head start: %d batch(es) submitted under %s", len(executor.early), run_id)
     return executor
 
