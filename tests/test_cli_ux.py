@@ -141,3 +141,28 @@ def test_default_output_is_quiet_and_warn_error_fails_a_warning_run(tmp_path):
     assert quiet.returncode == 0, quiet.stderr[-2000:]
     assert quiet.stderr.strip() == "" and not re.search(r"batch of", quiet.stdout)
     assert quiet.stdout.startswith("spaceetl run run_") and "Done. PASS=" in quiet.stdout
+
+
+def test_run_starts_prefects_server_itself_and_ends_it(tmp_path):
+    """`spaceetl run` starts Prefect's temporary server at its very beginning (cli/prefect_server.py) and points the
+    flow run at it: Prefect does not start a second one, the report links to no UI, and the server is gone after."""
+    import psutil
+
+    write(tmp_path / "raw" / "a.txt", "Relay Satellite Passes Orbit Tests\n\n" + BODY)
+    before = {p.pid for p in psutil.process_iter() if "uvicorn" in " ".join(_cmdline(p))}
+    out = cli("run", tmp_path / "raw", "--warehouse", tmp_path / "w.duckdb", "-v")
+    text = out.stdout + out.stderr
+    assert out.returncode == 0, text[-3000:]
+    assert "Starting temporary server" not in text  # Prefect's own start-up line: it used ours
+    assert "Beginning flow run" in text
+    left = [p for p in psutil.process_iter() if "uvicorn" in " ".join(_cmdline(p)) and p.pid not in before]
+    assert not left, [" ".join(_cmdline(p))[:120] for p in left]
+    report = next((tmp_path / "reports").glob("run_*.json")).read_text()
+    assert "127.0.0.1:8" not in report  # no link to a server that is gone
+
+
+def _cmdline(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except Exception:  # noqa: BLE001 - a process that ended or is not ours to read
+        return []

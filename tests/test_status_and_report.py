@@ -197,6 +197,10 @@ def test_prefect_flow_run_link_and_warning_wording(undated_runs, monkeypatch):
     monkeypatch.delenv("PREFECT_UI_URL", raising=False)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     assert prefect_ui_url() is None  # a temporary server is gone after the run: no link
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:8123/api")
+    monkeypatch.setenv("SPACEETL_TEMPORARY_PREFECT_API", "http://127.0.0.1:8123/api")
+    assert prefect_ui_url() is None  # the API of `spaceetl run`'s own temporary server: no link either
+    monkeypatch.delenv("SPACEETL_TEMPORARY_PREFECT_API")
     monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example:4200/api")
     assert prefect_ui_url() == "http://prefect.example:4200"
     monkeypatch.setenv("PREFECT_UI_URL", "https://ui.example/")

@@ -323,13 +323,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .. import preflight, reaper
     from ..pipeline.executors import warm_up
     from ..pipeline.head_start import head_start
+    from .prefect_server import TemporaryServer
 
     reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
-    server = _TemporaryServer.start_in_background()
+    server = TemporaryServer.start_in_background()
     preflight.ensure_ready(settings)  # the one preflight: exit 2 at once (the server, half started, dies with us)
     warm_up(settings, 2 if _more_files_than(Path(settings.raw_dir), settings.batch_files) else 1)
     early = head_start(settings)
-    server.wait()  # before this thread imports Prefect too (one import of it at a time)
+    server.wait()  # points Prefect at the server: before this process imports Prefect
     from spaceetl import progress
     from spaceetl.flows.etl import run_etl
 
@@ -356,68 +357,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if summary["status"] == "failed" or (args.warn_error and summary["status"] == "warning"):
         return 1
     return 0
-
-
-class _TemporaryServer:
-    """Prefect's temporary local server (used when no ``PREFECT_API_URL`` is set), started in a thread at the
-    beginning of ``spaceetl run`` so that its start-up (seconds) overlaps the model load and the checks. Prefect
-    reuses the running instance (it is a per-process singleton). At the end it is told to stop and not waited
-    for: it shuts down on its own after this process has printed its summary."""
-
-    def __init__(self):
-        self.thread = None
-        self.error: BaseException | None = None
-
-    @classmethod
-    def start_in_background(cls) -> "_TemporaryServer":
-        import os
-        import threading
-
-        self = cls()
-        if os.environ.get("PREFECT_API_URL"):
-            return self
-
-        def start() -> None:
-            try:
-                from .. import prefect_env  # noqa: F401  (offline defaults before Prefect is imported)
-                from prefect.server.api.server import SubprocessASGIServer
-
-                SubprocessASGIServer().start()
-            except BaseException as exc:  # noqa: BLE001 - the flow starts (or reports) it itself
-                self.error = exc
-
-        self.thread = threading.Thread(target=start, name="spaceetl-prefect-server", daemon=True)
-        self.thread.start()
-        return self
-
-    def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-            if self.error is not None:
-                log.debug("early start of the temporary Prefect server failed: %s", self.error)
-
-    def stop_nowait(self) -> None:
-        if self.thread is None:
-            return
-        self.thread.join()
-        try:  # what the flow run still has to tell the server (logs, events) goes first
-            from prefect.events.worker import EventsWorker
-            from prefect.logging.handlers import APILogWorker
-
-            APILogWorker.drain_all(timeout=5)
-            EventsWorker.drain_all(timeout=5)
-        except Exception:  # noqa: BLE001 - best effort; Prefect drains at exit anyway
-            log.debug("draining Prefect's workers failed", exc_info=True)
-        from prefect.server.api.server import SubprocessASGIServer
-
-        for server in list(SubprocessASGIServer._instances.values()):
-            proc = getattr(server, "server_process", None)
-            if proc is not None and proc.poll() is None:
-                # Killed, not terminated: a graceful stop cancels requests still in flight and the server then
-                # prints their tracebacks onto the user's terminal after the summary (seen once on SpaceNews).
-                # Its database is SQLite, which a killed writer leaves consistent.
-                proc.kill()
-            server.server_process = None  # Prefect's exit handler has nothing left to wait for
 
 
 def _more_files_than(folder: Path, n: int) -> bool:

@@ -34,6 +34,8 @@ def prefect_ui_url() -> str | None:
     if ui:
         return ui.rstrip("/")
     api = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+    if api and api == os.environ.get("SPACEETL_TEMPORARY_PREFECT_API", "").rstrip("/"):
+        return None  # this run's temporary server (spaceetl.cli.prefect_server): gone after the run
     if api.endswith("/api"):
         return api[: -len("/api")]
     return None
