@@ -94,6 +94,8 @@ class BatchLoop:
                 self.in_flight.append((job, _submit(self.executor, job)))
             job, future = self.in_flight.popleft()
             self._settle(job, future)
+            del future  # the batch's frames with it
+            release_freed_memory()
         return self.totals
 
     def _settle(self, job: BatchJob, future: Future) -> None:
@@ -164,6 +166,24 @@ class BatchLoop:
             log.warning("%s raised %s: %s; retrying its files one by one", job.label, type(exc).__name__, exc)
             return _isolated(job)
         return []
+
+
+_libc = None
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a loaded batch freed back to the system. glibc keeps freed blocks in its per-thread arenas
+    (a batch arrives unpickled on the executor's thread, is loaded on the main one), so without this the run's
+    process kept the high-water mark of every batch it had seen. Elsewhere than glibc: nothing to do."""
+    global _libc
+    import ctypes
+
+    try:
+        if _libc is None:
+            _libc = ctypes.CDLL("libc.so.6")
+        _libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        _libc = False  # not glibc
 
 
 def _isolated(job: BatchJob) -> list[BatchJob]:
