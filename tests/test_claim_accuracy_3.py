@@ -1,0 +1,37 @@
+"""Claim readings that a third hand judgement of real news found wrong, by general cause: an outlet's tag between
+the items of a news digest taken for a subject; a subordinate clause's subject that swallows the text before its
+conjunction; verbs the lemmatizer gets wrong; a negation of 'clear' read as negating the event whose outcome is
+unclear; the user of an instrument; objects that are adverbs, one end of a range or the possessor of a gerund.
+The sentences are written for these tests."""
+
+from datetime import date
+
+from spaceetl.ingest.textclean import clean_scraped_text
+from spaceetl.nlp.rows import ArticleContext, article_rows
+
+
+def _claims(nlp, text, predicate):
+    rows = article_rows(nlp(text), ArticleContext("art_" + "5" * 20, text, date(2024, 10, 20), "run_test"))
+    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
+    found = [c for c in rows["claims"] if c["predicate"] == predicate]
+    for c in found:
+        c["subject_name"] = names.get(c["subject_entity_id"])
+        c["object_name"] = names.get(c["object_entity_id"])
+    return found
+
+
+# --- an outlet's tag between a digest's items ------------------------------------------------------------------
+
+
+def test_an_outlet_tag_between_digest_items_is_removed_and_is_no_subject(nlp):
+    para = ("The launch startup ran out of money in the spring and had to furlough most of its staff. "
+            "[Orbit Wire] NASA has selected the astronaut who will fly on the next crew rotation flight.")
+    clean = clean_scraped_text(para + "\n\n" + para.replace("spring", "autumn"))
+    assert "[Orbit Wire]" not in clean.body and "[outlet_tag] [Orbit Wire]" in clean.removed
+    (c, *_) = _claims(nlp, clean.body, "select")
+    assert (c["subject_text"], c["subject_name"]) == ("NASA", "NASA")
+
+
+def test_an_editors_bracket_inside_a_sentence_stays(nlp):
+    clean = clean_scraped_text("The official said he told [Orbitex] that the schedule holds for the spring launch.")
+    assert "told [Orbitex] that" in clean.body
