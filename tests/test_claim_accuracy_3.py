@@ -35,3 +35,19 @@ def test_an_outlet_tag_between_digest_items_is_removed_and_is_no_subject(nlp):
 def test_an_editors_bracket_inside_a_sentence_stays(nlp):
     clean = clean_scraped_text("The official said he told [Orbitex] that the schedule holds for the spring launch.")
     assert "told [Orbitex] that" in clean.body
+
+
+# --- verb lemmas ------------------------------------------------------------------------------------------------
+
+
+def test_a_verb_with_a_silent_e_keeps_it_in_its_lemma(nlp):
+    text = "The draft budget trims two climate missions but spares the agency the deepest cuts."
+    assert not _claims(nlp, text, "spar")
+    assert _claims(nlp, text, "spare")
+    (c,) = _claims(nlp, "Orbitex hoped the regulator would approve the licence quickly.", "hope")
+    assert c["subject_text"] == "Orbitex"
+
+
+def test_a_verb_that_doubles_its_consonant_keeps_its_own_lemma(nlp):
+    assert _claims(nlp, "The two teams sparred over the launch schedule for months.", "spar")
+    assert _claims(nlp, "The crew hopped between the two modules to check the seals.", "hop")

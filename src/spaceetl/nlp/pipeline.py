@@ -335,6 +335,29 @@ def make_gazetteer_entities(nlp: Language, name: str) -> GazetteerEntities:
 _LEMMATIZERS: dict[int, object] = {}
 
 
+_VOWELS = frozenset("aeiou")
+_VERB_INDEX: dict[int, frozenset[str]] = {}
+
+
+def _silent_e_verb(token, lemma: str, lemmatizer) -> str:
+    """The rule lemmatizer strips "-es", "-ed" and "-ing" and keeps the first stem its verb list knows, so
+    "spares", "hoped" and "slated" come out as "spar", "hop" and "slat". English doubles a single final consonant
+    after a single vowel before these endings ("sparred", "hopping"), so an undoubled form of such a stem is the
+    form of the stem with a silent "e" ("spare"), when the verb list has that verb."""
+    if token.pos_ != "VERB" or len(lemma) < 3:
+        return lemma
+    word = token.lower_
+    if word not in (lemma + "es", lemma + "ed", lemma + "ing"):
+        return lemma
+    last, before, third = lemma[-1], lemma[-2], lemma[-3]
+    if last in _VOWELS or last in "wxy" or before not in _VOWELS or third in _VOWELS:
+        return lemma
+    index = _VERB_INDEX.get(id(lemmatizer))
+    if index is None:
+        index = _VERB_INDEX[id(lemmatizer)] = frozenset(lemmatizer.lookups.get_table("lemma_index", {}).get("verb", ()))
+    return lemma + "e" if lemma + "e" in index else lemma
+
+
 def lemma_of(token) -> str:
     """The token's lemma, lower-cased. The lemmatizer is loaded but not run over every token (it costs about a
     tenth of the model's time and the pipeline needs lemmas only for verbs and a few nouns); it is applied here,
@@ -344,7 +367,7 @@ def lemma_of(token) -> str:
     lemmatizer = _LEMMATIZERS.get(id(token.doc.vocab))
     if lemmatizer is None:
         return token.lower_
-    lemma = lemmatizer.rule_lemmatize(token)[0]
+    lemma = _silent_e_verb(token, lemmatizer.rule_lemmatize(token)[0], lemmatizer)
     token.lemma_ = lemma  # kept on the doc: the claim rules ask about the same verbs many times
     return lemma.lower()
 
