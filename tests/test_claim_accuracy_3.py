@@ -51,3 +51,21 @@ def test_a_verb_with_a_silent_e_keeps_it_in_its_lemma(nlp):
 def test_a_verb_that_doubles_its_consonant_keeps_its_own_lemma(nlp):
     assert _claims(nlp, "The two teams sparred over the launch schedule for months.", "spar")
     assert _claims(nlp, "The crew hopped between the two modules to check the seals.", "hop")
+
+
+# --- subjects ---------------------------------------------------------------------------------------------------
+
+
+def test_a_subordinate_subject_starts_after_its_conjunction(nlp):
+    text = "Finding second sources is growing more urgent for the operator as chip shortages slow work at the prime contractor."
+    (c,) = _claims(nlp, text, "slow")
+    assert c["subject_text"] == "chip shortages"
+
+
+def test_a_subject_with_its_own_as_phrase_keeps_it_after_a_conjunction(nlp):
+    for text, predicate, subject in (
+            ("The deal stalled after Orbitex's role as an adviser worried the regulator.", "worry",
+             "Orbitex's role as an adviser"),
+            ("Sales fell while the firm's role as a broker limited its margins.", "limit", "the firm's role as a broker")):
+        (c,) = _claims(nlp, text, predicate)
+        assert c["subject_text"] == subject

@@ -511,7 +511,26 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
             return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
+    if subj is not None and head is verb:
+        subj = _subject_after_conjunction(verb, subj)
     return subj, head
+
+
+def _subject_after_conjunction(verb: Token, subj: Token) -> Token:
+    """A subordinate verb whose subject was taken from the main clause, with the clause's conjunction hung on it
+    as a preposition ("important for the operator as shortages cause delays"): its subject is the noun right
+    after the conjunction. A clause opened by its own conjunction ("because NASA's role as a customer
+    changed") keeps the subject the parser gave it."""
+    conjunctions = rule_words("clause_conjunctions")
+    if verb.dep_ != "advcl" or subj.dep_ != "nsubj" or any(
+            c.dep_ in {"mark", "advmod"} and c.lower_ in rule_words("adverbial_marks") and c.i < subj.i for c in verb.children):
+        return subj
+    conj = next((c for c in subj.rights if c.dep_ in {"prep", "mark"} and c.lower_ in conjunctions), None)
+    noun = next((c for c in conj.children if c.dep_ == "pobj"), None) if conj is not None else None
+    if noun is None or noun.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return subj
+    between = verb.doc[noun.right_edge.i + 1:verb.i]
+    return noun if all(t.dep_ in {"aux", "neg", "advmod"} for t in between) else subj
 
 
 def _controlled_advcl(verb: Token) -> bool:
