@@ -69,3 +69,13 @@ def test_a_subject_with_its_own_as_phrase_keeps_it_after_a_conjunction(nlp):
             ("Sales fell while the firm's role as a broker limited its margins.", "limit", "the firm's role as a broker")):
         (c,) = _claims(nlp, text, predicate)
         assert c["subject_text"] == subject
+
+
+def test_a_parenthesis_after_a_name_adds_no_subject(nlp):
+    text = "In the series, Ana (now co-partner and partner of Orbitex) discusses launch pricing."
+    assert [c["subject_text"] for c in _claims(nlp, text, "discuss")] == ["Ana"]
+
+
+def test_a_parenthesis_opened_by_a_conjunction_adds_a_subject(nlp):
+    subjects = {c["subject_name"] for c in _claims(nlp, "NASA and ESA (and later JAXA) signed the agreement.", "sign")}
+    assert "Japan Aerospace Exploration Agency" in subjects

@@ -483,8 +483,21 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         # "Airbus Defence and Space" is one name, not two subjects: a conjunct inside the same entity is skipped.
         span = _entity_around(h)
         out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
-                   and not (span is not None and span[0] <= c.i < span[1]))
+                   and not (span is not None and span[0] <= c.i < span[1]) and not _in_brackets_after(h, c))
     return out, passive
+
+
+def _in_brackets_after(head: Token, tok: Token) -> bool:
+    """A word in a parenthesis opened after the head ("Ana (now partner of Orbitex) discusses") describes the
+    head; the parser's conjunct there is no second subject. A parenthesis opened by a conjunction ("NASA (and
+    later JAXA) signed") adds one."""
+    opened: list[Token] = []
+    for t in head.doc[head.i + 1:tok.i]:
+        if t.text == "(":
+            opened.append(t)
+        elif t.text == ")" and opened:
+            opened.pop()
+    return bool(opened) and not (opened[-1].i + 1 < len(head.doc) and head.doc[opened[-1].i + 1].dep_ == "cc")
 
 
 def _subject_token(verb: Token) -> tuple[Token | None, Token]:
