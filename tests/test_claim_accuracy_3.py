@@ -79,3 +79,22 @@ def test_a_parenthesis_after_a_name_adds_no_subject(nlp):
 def test_a_parenthesis_opened_by_a_conjunction_adds_a_subject(nlp):
     subjects = {c["subject_name"] for c in _claims(nlp, "NASA and ESA (and later JAXA) signed the agreement.", "sign")}
     assert "Japan Aerospace Exploration Agency" in subjects
+
+
+# --- modality: embedded questions ---------------------------------------------------------------------------------
+
+
+def test_a_negated_clear_leaves_the_questioned_event_open_not_negated(nlp):
+    (c,) = _claims(nlp, "It wasn't immediately clear how the delay would affect the launch schedule.", "affect")
+    assert c["modality"] == "hedged"
+    (c,) = _claims(nlp, "It is not clear whether the agency will extend the contract.", "extend")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "whether")
+    (c,) = _claims(nlp, "It remains unclear what the mission will cost the agency.", "cost")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "unclear")
+
+
+def test_a_negated_report_of_a_that_clause_still_negates_it(nlp):
+    (c,) = _claims(nlp, "The company did not say that it would sell the unit.", "sell")
+    assert c["modality"] == "negated"
+    (c,) = _claims(nlp, "The firm explained how it builds the engines.", "build")
+    assert c["modality"] == "reported"

@@ -387,12 +387,45 @@ def _provision_cue(verb: Token) -> str | None:
     return None
 
 
+QUESTION_TAGS = {"WRB", "WP", "WDT", "WP$"}
+
+
+def _question_word(verb: Token) -> Token | None:
+    """The word opening a clause that is an embedded question ("whether the agency will ...", "how the delay
+    would ..."): "whether"/"if" as its conjunction, or a wh-word before its verb."""
+    for c in verb.children:
+        if c.i > verb.i:
+            break
+        if (c.dep_ == "mark" and c.lower_ in {"whether", "if"}) or (c.tag_ in QUESTION_TAGS and c.dep_ != "nsubj"):
+            return c
+    return None
+
+
+def _open_question_cue(verb: Token, governors: list) -> str | None:
+    """The cue of an event left open by an embedded question: "whether"/"if", or the negated or uncertain clause
+    the question hangs from ("not clear", "unclear")."""
+    if not governors or governors[0][1] != "ccomp" or (q := _question_word(verb)) is None:
+        return None
+    if q.lower_ in {"whether", "if"}:
+        return q.lower_
+    head = governors[0][0]
+    words = [head] + [c for c in head.children if c.dep_ in {"acomp", "oprd"}]
+    neg = next((c for c in head.children if c.dep_ == "neg"), None)
+    if neg is not None:
+        return f"{neg.lower_} {words[-1].lower_}"
+    uncertain = next((w for w in words if lemma_lc(w) in rule_words("open_question_words")), None)
+    return uncertain.lower_ if uncertain is not None else None
+
+
 def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A negation in the clause, or a governing verb that negates it ("declined to", "denied that", "did not
-    say that")."""
+    say that"). A negation above an embedded question ("It wasn't clear how X would affect Y") does not reach
+    the question's event (it is hedged)."""
     cue = _cue_in(tokens, rules.negated)
     if cue:
         return cue
+    if _open_question_cue(verb, governors) is not None:
+        return None
     for head, dep in governors:
         lemma = lemma_lc(head)
         if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
@@ -414,7 +447,8 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
-    cue = _cue_in(tokens, rules.hedged) or _directive_cue(verb, governors) or _provision_cue(verb)
+    cue = (_cue_in(tokens, rules.hedged) or _open_question_cue(verb, governors) or _directive_cue(verb, governors)
+           or _provision_cue(verb))
     if cue:
         return cue
     for head, dep in governors:
