@@ -98,3 +98,19 @@ def test_a_negated_report_of_a_that_clause_still_negates_it(nlp):
     assert c["modality"] == "negated"
     (c,) = _claims(nlp, "The firm explained how it builds the engines.", "build")
     assert c["modality"] == "reported"
+
+
+# --- the user of an instrument -------------------------------------------------------------------------------------
+
+
+def test_what_is_used_to_do_something_does_not_do_it(nlp):
+    assert not _claims(nlp, "The engineer warned that the data should not be used to minimize the risk to crews.",
+                       "minimize")
+    assert not _claims(nlp, "The funds will be used to build a second launch pad.", "build")
+
+
+def test_whoever_uses_an_instrument_does_its_purpose(nlp):
+    (c,) = _claims(nlp, "Orbitex used the funds to build a second launch pad.", "build")
+    assert c["subject_text"] == "Orbitex"
+    (c,) = _claims(nlp, "The satellite is designed to detect missile launches.", "detect")
+    assert c["subject_text"] == "The satellite"

@@ -547,6 +547,9 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         subj = next((c for c in head.children if c.dep_ in deps), None)
         if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
+        if (via == "xcomp" and subj is not None and subj.dep_ == "nsubjpass"
+                and lemma_lc(head) in rule_words("instrument_passive_verbs")):
+            return None, head  # "the data should not be used to minimize the risk": the data minimize nothing
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
             # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
             # guideline requires deorbiting satellites": the guideline deorbits nothing.
