@@ -114,3 +114,24 @@ def test_whoever_uses_an_instrument_does_its_purpose(nlp):
     assert c["subject_text"] == "Orbitex"
     (c,) = _claims(nlp, "The satellite is designed to detect missile launches.", "detect")
     assert c["subject_text"] == "The satellite"
+
+
+# --- objects ----------------------------------------------------------------------------------------------------
+
+
+def test_a_word_of_duration_is_no_object(nlp):
+    (c,) = _claims(nlp, "Successful applicants would be assigned to work long-term at the station.", "work")
+    assert c["object_text"] is None
+    (c,) = _claims(nlp, "Orbitex signed a long-term contract with the agency.", "sign")
+    assert c["object_text"].startswith("a long-term contract")
+
+
+def test_a_range_keeps_both_ends(nlp):
+    (c,) = _claims(nlp, "Those customers range from a small mapping startup to a large telecom operator.", "range")
+    assert c["object_text"] == "from a small mapping startup to a large telecom operator"
+
+
+def test_the_possessor_of_a_gerund_is_not_the_object(nlp):
+    (c,) = _claims(nlp, "The agency’s chief celebrated Japan’s coming on board.", "celebrate")
+    assert c["object_name"] is None
+    assert c["object_text"] == "coming on board"

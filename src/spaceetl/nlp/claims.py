@@ -641,6 +641,41 @@ def is_relative(tok: Token) -> bool:
     return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"that", "which", "who", "whom"}
 
 
+def _range_span(verb: Token) -> Span | None:
+    """"range from a mapping startup to a telecom operator": the object of a verb of range (``range_verbs``) is
+    the whole "from ... to ..." phrase, not its first end."""
+    if lemma_lc(verb) not in rule_words("range_verbs"):
+        return None
+    start = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "from"), None)
+    if start is None:
+        return None
+    to = next((t for t in verb.doc[start.i + 1:verb.sent.end] if t.lower_ == "to" and t.dep_ == "prep"
+               and (t.head.i == verb.i or start.i <= t.head.i <= start.right_edge.i)), None)
+    if to is None:
+        return None
+    return _trim_edges(verb.doc, start.i, max(to.right_edge.i, start.right_edge.i) + 1)
+
+
+def _adverb_object(tok: Token) -> bool:
+    """"work long-term": a hyphenated word of time or manner (``adverb_objects``) the parser made an object."""
+    if tok.left_edge.i == tok.right_edge.i:
+        return tok.lower_ in rule_words("adverb_objects")
+    words = "".join(t.lower_ for t in tok.doc[tok.left_edge.i:tok.right_edge.i + 1])
+    return words in rule_words("adverb_objects")
+
+
+def _gerund_of_possessor(tok: Token) -> Token:
+    """"celebrated Japan's coming on board": the parser takes the gerund's possessor for the object and hangs
+    the gerund on the verb; what is celebrated is the coming, so the gerund is the object (its owner is no
+    object entity)."""
+    doc = tok.doc
+    after = tok.right_edge.i + 1
+    if after + 1 < len(doc) and doc[after].lower_ in {"'s", "’s"} and doc[after + 1].tag_ == "VBG" \
+            and doc[after + 1].head.i == tok.head.i:
+        return doc[after + 1]
+    return tok
+
+
 def _object(verb: Token, passive: bool) -> Token | None:
     if passive:
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -649,7 +684,7 @@ def _object(verb: Token, passive: bool) -> Token | None:
         return patient
     # The direct object before an indirect one: "provide startups much needed funds" provides funds (the parser
     # gives the recipient as a dative, or as a first of two direct objects).
-    found = [c for c in verb.children if c.dep_ in OBJ]
+    found = [_gerund_of_possessor(c) for c in verb.children if c.dep_ in OBJ and not _adverb_object(c)]
     direct = [c for c in found if c.dep_ != "dative"]
     dobjs = [c for c in direct if c.dep_ == "dobj"]
     if len(dobjs) >= 2 and dobjs[1].left_edge.i == dobjs[0].right_edge.i + 1:
@@ -871,6 +906,8 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
         d.subject_text = _text(d.subject, text) if d.subject is not None else None
         if frame.obj is not None:
             d.object = object_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
+            if frame.copula is None and (whole := _range_span(verb)) is not None:
+                d.object = whole
             d.object_text = _text(d.object, text)
         if frame.indirect:
             d.speaker, d.speaker_text = d.subject, d.subject_text
