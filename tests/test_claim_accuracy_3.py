@@ -135,3 +135,13 @@ def test_the_possessor_of_a_gerund_is_not_the_object(nlp):
     (c,) = _claims(nlp, "The agency’s chief celebrated Japan’s coming on board.", "celebrate")
     assert c["object_name"] is None
     assert c["object_text"] == "coming on board"
+
+
+# --- a pronoun in a relative clause ---------------------------------------------------------------------------
+
+
+def test_it_in_a_relative_clause_is_the_owner_of_the_described_thing(nlp):
+    text = ("Astra wants daily launches by the middle of the decade, while Airbus has stressed supply partnerships "
+            "that would allow it to build its engines in large numbers.")
+    (c,) = _claims(nlp, text, "build")
+    assert (c["subject_text"], c["subject_name"]) == ("it", "Airbus")

@@ -443,6 +443,7 @@ class Resolver:
         reporter = _reporting_subject(tok, self.rules_reporting())
         here = self.sent_of_token(i)
         embedded = _in_subordinate_clause(tok)
+        owner = _relative_owner(tok)
 
         def pronoun_fit(cand: _Seen) -> float | None:
             cg = self.gender.get(cand.link.entity_id)
@@ -455,6 +456,8 @@ class Resolver:
                 extra += 2.0  # "Intelsat said it paid ...": the one who reports
             elif embedded and cand.sent == here and not plural:
                 extra += 1.5  # "... acquired the assets of X before it closed ...": this sentence's names first
+            if owner is not None and (cand.root == owner.i or cand.start <= owner.i < cand.end):
+                extra += 2.0  # "X has stressed partnerships that would allow it to build ...": X
             return extra
 
         cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
@@ -534,6 +537,22 @@ def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
     if lemma_of(gov) not in reporting or adverbial_clause(gov):
         return None  # "Once NOAA confirms X, it will ...": no report, so no reporter to prefer
     return next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _relative_owner(tok: Token) -> Token | None:
+    """The subject of the clause whose object a pronoun's relative clause describes: in "Orbitex has stressed
+    partnerships that would allow it to build its engines" the partnerships are Orbitex's, and so is "it"
+    (not a company named earlier as the sentence's main subject)."""
+    node, hops = tok, 0
+    while node.head.i != node.i and hops < 8:
+        if node.dep_ == "relcl":
+            noun = node.head
+            verb = noun.head.head if noun.dep_ == "pobj" else (noun.head if noun.dep_ in {"dobj", "dative"} else None)
+            if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+                return None
+            return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
+        node, hops = node.head, hops + 1
+    return None
 
 
 def _in_subordinate_clause(tok: Token) -> bool:
