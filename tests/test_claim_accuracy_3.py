@@ -145,3 +145,11 @@ def test_it_in_a_relative_clause_is_the_owner_of_the_described_thing(nlp):
             "that would allow it to build its engines in large numbers.")
     (c,) = _claims(nlp, text, "build")
     assert (c["subject_text"], c["subject_name"]) == ("it", "Airbus")
+
+
+def test_a_hedge_in_a_clause_after_a_preposition_hedges_only_that_clause(nlp):
+    text = "The nomination of Dana Reyes stirred up speculation about how she might reorganize the office."
+    (c,) = _claims(nlp, text, "stir up")
+    assert c["modality"] == "asserted"
+    (c,) = _claims(nlp, text, "reorganize")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "might")

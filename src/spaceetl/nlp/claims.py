@@ -239,6 +239,12 @@ RELATIVE_TAGS = {"WDT", "WP", "WP$"}
 _CLAUSE_MEMO: dict[tuple[int, int], list[Token]] = {}
 
 
+def _finite_pcomp(tok: Token) -> bool:
+    """A clause with its own subject after a preposition ("speculation about how she might reorganize it"): its
+    "might" hedges the reorganizing, not the verb the prepositional phrase belongs to."""
+    return tok.dep_ == "pcomp" and any(c.dep_ in SUBJ for c in tok.children)
+
+
 def _clause_tokens(verb: Token) -> list[Token]:
     """The verb's own clause: its subtree without nested clauses (reported, adverbial, relative, conjoined verbs),
     so a hedge inside "said that X could ..." does not hedge the saying. Memoised per document run."""
@@ -255,7 +261,7 @@ def _clause_tokens(verb: Token) -> list[Token]:
         tok = stack.pop()
         keep.append(tok.i)
         stack.extend(c for c in tok.children
-                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})))
+                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}) or _finite_pcomp(c)))
     keep.sort()
     out = [doc[i] for i in keep]
     _CLAUSE_MEMO[key] = out
