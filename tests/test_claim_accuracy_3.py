@@ -153,3 +153,11 @@ def test_a_hedge_in_a_clause_after_a_preposition_hedges_only_that_clause(nlp):
     assert c["modality"] == "asserted"
     (c,) = _claims(nlp, text, "reorganize")
     assert (c["modality"], c["modality_cue"]) == ("hedged", "might")
+
+
+def test_a_picture_is_what_its_taker_took_not_what_it_shows(nlp):
+    text = "A pilot posted an image of a bright spiral taken by a passenger that shows the upper stage venting fuel."
+    (c,) = _claims(nlp, text, "take")
+    assert (c["subject_text"], c["object_text"]) == ("a passenger", "an image of a bright spiral")
+    (c,) = _claims(nlp, "Orbitex posted an image of a satellite built by Airbus.", "build")
+    assert c["object_text"] == "a satellite"  # building makes no picture: the satellite is built

@@ -991,6 +991,17 @@ def _governing_modality(anchor: Token, drafts: list[ClaimDraft], scan: _ClauseSc
             d.modality, d.modality_cue = modality, cue
 
 
+def _depiction(participle: Token) -> Token:
+    """What a participle with a by-agent is about: the noun it hangs from, except a depicted thing inside a
+    picture's "of" phrase when the verb makes pictures ("an image of a spiral taken by a pilot": the image)."""
+    noun = participle.head
+    prep = noun.head
+    if (noun.dep_ == "pobj" and prep.lower_ == "of" and lemma_lc(participle) in rule_words("depiction_verbs")
+            and lemma_lc(prep.head) in rule_words("depiction_nouns")):
+        return prep.head
+    return noun
+
+
 def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
     """Claims of nominal events ("Germany's pledge of €5.1 billion", "the deal between Italy and SpaceX") and of
     participles with a by-agent ("a contract awarded by ESA to OHB"), built through the verb frame so that type,
@@ -1027,8 +1038,13 @@ def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
             predicate_of(verb), predicate_of(verb))  # "a proposal made by X" -> propose
         frame = _VerbFrame(verb=verb, lemma=lemma_lc(verb), predicate=predicate, subjects=list(_parties(agents)),
                            copula=None, ctype=rules.type_of.get(predicate), ccomp=None, indirect=False,
-                           obj=verb.head)
-        drafts.extend(_frame_claims(frame, scan))
+                           obj=_depiction(verb))
+        made = _frame_claims(frame, scan)
+        if frame.obj is not verb.head:  # the picture, up to the participle that tells who took it
+            for d in made:
+                d.object = _trim_edges(doc, frame.obj.left_edge.i, verb.i)
+                d.object_text = _text(d.object, scan.text)
+        drafts.extend(made)
     for d in drafts:
         d.key = f"c{d.key}"
     return drafts
