@@ -161,3 +161,17 @@ def test_a_picture_is_what_its_taker_took_not_what_it_shows(nlp):
     assert (c["subject_text"], c["object_text"]) == ("a passenger", "an image of a bright spiral")
     (c,) = _claims(nlp, "Orbitex posted an image of a satellite built by Airbus.", "build")
     assert c["object_text"] == "a satellite"  # building makes no picture: the satellite is built
+
+
+# --- events named like bodies -------------------------------------------------------------------------------------
+
+
+def test_a_meeting_named_like_a_body_is_an_event_and_no_agency(nlp):
+    text = ("The Space Commerce Conference and Exhibition opened in Houston on Monday. "
+            "The agency is finding too many operators misusing the amateur bands.")
+    doc = nlp(text)
+    assert {e.text: e.label_ for e in doc.ents}.get("Space Commerce Conference and Exhibition") == "EVENT"
+    (c,) = _claims(nlp, text, "find")
+    assert c["subject_name"] is None
+    labels = {e.text: e.label_ for e in nlp("Officials of the United Nations Office for Outer Space Affairs met.").ents}
+    assert labels.get("United Nations Office for Outer Space Affairs") == "ORG"

@@ -60,6 +60,7 @@ class EntityRules:
     equipment_heads: frozenset[tuple[str, ...]] = frozenset()
     designators: frozenset[str] = frozenset()
     equipment_acronyms: frozenset[str] = frozenset()
+    event_heads: frozenset[str] = frozenset()
 
 
 def _words(data: dict, *keys: str, lower: bool = False) -> frozenset[str]:
@@ -91,6 +92,7 @@ def entity_rules() -> EntityRules:
         equipment_heads=frozenset(tuple(w.split()) for w in _words(data, "equipment_heads", lower=True)),
         designators=_words(data, "military_designators"),
         equipment_acronyms=_words(data, "equipment_acronyms"),
+        event_heads=_words(data, "event_heads", lower=True),
     )
 
 
@@ -224,7 +226,16 @@ def _label_by_words(doc: Doc, start: int, end: int, label: str, rules: EntityRul
         label = "PRODUCT"  # "XR7", "IE9": a model or version code
     if label in {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP"} and _is_equipment(doc[start:end], rules):
         label = "PRODUCT"  # "Aviation Ground Power Unit": equipment, not a body (and not a military unit)
+    if label in {"ORG", "FAC", "GPE", "LOC"} and end - start >= 2 and _event_name(doc[start:end], rules):
+        label = "EVENT"  # "ITU Symposium on Small Satellite Regulation": a meeting, not a body
     return label
+
+
+def _event_name(tokens: Span, rules: EntityRules) -> bool:
+    """A name headed by an event word: its last word, or one before "on", "of", "for" or "and"."""
+    words = [t.lower_ for t in tokens]
+    return words[-1] in rules.event_heads or any(
+        w in rules.event_heads and nxt in {"on", "of", "for", "and"} for w, nxt in zip(words, words[1:]))
 
 
 def _ships_and_units(ent: Span, start: int, end: int, label: str, rules: EntityRules) -> tuple[int, int, str]:
