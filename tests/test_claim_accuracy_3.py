@@ -175,3 +175,13 @@ def test_a_meeting_named_like_a_body_is_an_event_and_no_agency(nlp):
     assert c["subject_name"] is None
     labels = {e.text: e.label_ for e in nlp("Officials of the United Nations Office for Outer Space Affairs met.").ents}
     assert labels.get("United Nations Office for Outer Space Affairs") == "ORG"
+
+
+# --- sentence ends ------------------------------------------------------------------------------------------------
+
+
+def test_the_period_of_a_company_form_ends_no_sentence(nlp):
+    doc = nlp("The satellite's owner, Orbit Satellite Systems Sdn. Bhd., announced the shipment April 14.")
+    assert len(list(doc.sents)) == 1
+    (c,) = _claims(nlp, doc.text, "announce")
+    assert c["subject_text"] == "The satellite's owner"

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -372,10 +373,18 @@ def lemma_of(token) -> str:
     return lemma.lower()
 
 
+def _company_forms() -> list[str]:
+    from ..data import read_yaml
+
+    return [str(f) for f in read_yaml("entity_rules.yaml").get("company_form_abbreviations") or () if str(f).endswith(".")]
+
+
 def build_nlp(model_name: str) -> Language:
     import spacy
 
     nlp = spacy.load(model_name)
+    for form in _company_forms():  # "Sdn. Bhd.": the period of a company's legal form ends no sentence
+        nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     compile_into(nlp)  # the model's attribute ruler without its Matcher: same output, an eighth of the model's time
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
