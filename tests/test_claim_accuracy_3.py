@@ -185,3 +185,19 @@ def test_the_period_of_a_company_form_ends_no_sentence(nlp):
     assert len(list(doc.sents)) == 1
     (c,) = _claims(nlp, doc.text, "announce")
     assert c["subject_text"] == "The satellite's owner"
+
+
+# --- descriptions -------------------------------------------------------------------------------------------------
+
+
+def test_the_government_is_no_committee_of_a_legislature(nlp):
+    text = ("The House Science Committee held a hearing on Tuesday. "
+            "Members asked how the government should oversee commercial space activities.")
+    (c,) = _claims(nlp, text, "oversee")
+    assert (c["subject_text"], c["subject_name"]) == ("the government", None)
+
+
+def test_the_government_still_stands_for_a_country(nlp):
+    text = "Japan plans a new launch site. The government will fund the work this year."
+    (c,) = _claims(nlp, text, "fund")
+    assert c["subject_name"] == "Japan"

@@ -60,6 +60,7 @@ class ReferenceRules:
     group_without_count: frozenset[str] = frozenset()
     group_agreement_nouns: frozenset[str] = frozenset()
     role_subject_verbs: frozenset[str] = frozenset()
+    not_named: dict[str, frozenset[str]] = field(default_factory=dict)  # description -> words of names it is not
 
 
 @cached_per_data_dir
@@ -75,6 +76,8 @@ def reference_rules() -> ReferenceRules:
         group_without_count=frozenset(data.get("group_without_count") or ()),
         group_agreement_nouns=frozenset(data.get("group_agreement_nouns") or ()),
         role_subject_verbs=frozenset(data.get("role_subject_verbs") or ()),
+        not_named={d: frozenset(str(w).lower() for w in v["not_named"])
+                   for d, v in data["descriptions"].items() if v.get("not_named")},
     )
 
 
@@ -509,10 +512,13 @@ class Resolver:
             cand = self.pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit, before=start)
         else:
             types, cats = self.rules.descriptions[low]
+            not_named = self.rules.not_named.get(low, frozenset())
 
             def desc_fit(cand: _Seen) -> float | None:
                 if cats and cand.link.category and cand.link.category not in cats:
                     return None
+                if not_named and not_named.intersection(cand.link.canonical_name.lower().split()):
+                    return None  # "the government" is no House subcommittee
                 bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
                 return bonus + (1.0 if cats and cand.link.category in cats else 0.0)
             cand = self.pick(tok, types, DESCRIPTION_SENTS, desc_fit, before=start)
