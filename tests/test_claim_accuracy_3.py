@@ -201,3 +201,8 @@ def test_the_government_still_stands_for_a_country(nlp):
     text = "Japan plans a new launch site. The government will fund the work this year."
     (c,) = _claims(nlp, text, "fund")
     assert c["subject_name"] == "Japan"
+
+
+def test_the_possessor_of_a_gerund_as_its_subject_drops_the_possessive_ending(nlp):
+    (c,) = _claims(nlp, "NASA’s administrator welcomed India’s joining the program.", "join")
+    assert (c["subject_text"], c["subject_name"]) == ("India", "India")

@@ -156,8 +156,9 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
     while start < end and (loose(doc[start]) or doc[start].text in CLOSE_QUOTES):
         start += 1
     while end > start + 1 and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES
-                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"):
-        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"
+                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"
+                               or (doc[end - 1].dep_ == "case" and doc[end - 1].lower_ in {"'s", "’s"})):
+        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"; "India's (joining)" -> "India"
     inside = [t.text for t in doc[start:end]]
     opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
     if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
