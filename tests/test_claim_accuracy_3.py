@@ -206,3 +206,13 @@ def test_the_government_still_stands_for_a_country(nlp):
 def test_the_possessor_of_a_gerund_as_its_subject_drops_the_possessive_ending(nlp):
     (c,) = _claims(nlp, "NASA’s administrator welcomed India’s joining the program.", "join")
     assert (c["subject_text"], c["subject_name"]) == ("India", "India")
+
+
+def test_a_negated_clear_whose_nt_the_parser_labels_as_punctuation_still_leaves_the_event_open(nlp):
+    text = "It wasn’t clear how the ruling would affect the launch schedule."
+    doc = nlp(text)
+    nt = next(t for t in doc if t.lower_ == "n’t")
+    nt.dep_ = "punct"  # as the parser labels it in some longer sentences
+    rows = article_rows(doc, ArticleContext("art_" + "5" * 20, text, date(2024, 10, 20), "run_test"))
+    (c,) = [c for c in rows["claims"] if c["predicate"] == "affect"]
+    assert c["modality"] == "hedged"

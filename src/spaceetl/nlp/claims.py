@@ -395,6 +395,7 @@ def _provision_cue(verb: Token) -> str | None:
 
 
 QUESTION_TAGS = {"WRB", "WP", "WDT", "WP$"}
+NEGATION_WORDS = {"not", "n't", "n’t", "never"}  # the parser sometimes labels a curly "n’t" as punctuation
 
 
 def _question_word(verb: Token) -> Token | None:
@@ -417,7 +418,7 @@ def _open_question_cue(verb: Token, governors: list) -> str | None:
         return q.lower_
     head = governors[0][0]
     words = [head] + [c for c in head.children if c.dep_ in {"acomp", "oprd"}]
-    neg = next((c for c in head.children if c.dep_ == "neg"), None)
+    neg = next((c for c in head.children if c.dep_ == "neg" or c.lower_ in NEGATION_WORDS), None)
     if neg is not None:
         return f"{neg.lower_} {words[-1].lower_}"
     uncertain = next((w for w in words if lemma_lc(w) in rule_words("open_question_words")), None)
