@@ -216,3 +216,13 @@ def test_a_negated_clear_whose_nt_the_parser_labels_as_punctuation_still_leaves_
     rows = article_rows(doc, ArticleContext("art_" + "5" * 20, text, date(2024, 10, 20), "run_test"))
     (c,) = [c for c in rows["claims"] if c["predicate"] == "affect"]
     assert c["modality"] == "hedged"
+
+
+# --- names of missions and satellites ------------------------------------------------------------------------------
+
+
+def test_a_word_joined_to_a_number_names_the_subject(nlp):
+    (c, *_) = _claims(nlp, "The Kx-1 mission ended up spending more than 15 days at the station.", "spend")
+    assert c["subject_name"] == "Kx-1"
+    labels = {e.text: e.label_ for e in nlp("The Phase-2 review of the Kestrel-2 satellite ended.").ents}
+    assert labels.get("Kestrel-2") == "PRODUCT" and "Phase-2" not in labels

@@ -27,7 +27,7 @@ from ..normalize.names import lookup_key
 from .attribute_rules import compile_into
 from .span_rules import (acronym_in_context, drop_common_words, entity_rules, fix_model_span, join_official_names,
                          one_type_per_name, places_in_based_modifiers, ships_by_name, split_coordination,
-                         trim_descriptors, unlinked_acronym)
+                         trim_descriptors, unlinked_acronym, untagged_designations)
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,8 @@ def span_cleanup(doc: Doc) -> Doc:
                 if trimmed is not None:
                     cleaned.append(trimmed)
     doc.ents = filter_spans(cleaned)
+    if extra := untagged_designations(doc):
+        doc.ents = filter_spans(list(doc.ents) + extra)
     return doc
 
 
