@@ -1,8 +1,10 @@
 """Claim readings that a third hand judgement of real news found wrong, by general cause: an outlet's tag between
 the items of a news digest taken for a subject; a subordinate clause's subject that swallows the text before its
-conjunction; verbs the lemmatizer gets wrong; a negation of 'clear' read as negating the event whose outcome is
-unclear; the user of an instrument; objects that are adverbs, one end of a range or the possessor of a gerund.
-The sentences are written for these tests."""
+conjunction; a parenthesis after a name read as more subjects; verbs the lemmatizer gets wrong; a negation of
+'clear' read as negating the event whose outcome is unclear; the user of an instrument; objects that are adverbs,
+one end of a range, the possessor of a gerund or the thing a picture shows; a pronoun in a relative clause; an
+event or a legislature taken for 'the agency' or 'the government'; a company's legal form ending a sentence;
+mission and satellite designations left unnamed. The sentences are written for these tests."""
 
 from datetime import date
 
