@@ -58,9 +58,11 @@ GLUED_TAIL = 200
 DATELINE_WINDOW = 300
 # A news outlet's tag in brackets opening or closing a paragraph ("[SpaceNews] WASHINGTON —", "... said. [Reuters]"):
 # one to three words, each starting with a capital letter (so "[Updated 4 March 2025]" is not one). Brackets inside
-# a sentence ("told [NASA] that") are an editor's insertion and stay.
+# a sentence ("told [NASA] that") are an editor's insertion and stay. A news digest sets the tags between its items
+# inside one paragraph ("... the staff. [SpaceNews] NASA has selected ..."): a tag between a sentence's end and a
+# capital letter is removed too, or the parser takes it for the next sentence's subject.
 _TAG = r"\[[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,2}\](?!\()"
-OUTLET_TAG = re.compile(rf"(?m)^{_TAG} ?|(?<=[.!?\"”’)]) ?{_TAG}$")
+OUTLET_TAG = re.compile(rf"(?m)^{_TAG} ?|(?<=[.!?\"”’)]) ?{_TAG}$|(?<=[.!?\"”’)]) {_TAG}(?= [A-Z“\"])")
 # Script text a scraper kept from the page ("window.dataLayer = window.dataLayer || [];", "googletag.cmd.push(
 # function() { ... });"): a block with one of these and the punctuation share of code, never prose.
 SCRIPT_HINT = re.compile(r"\bfunction\s*\(|\b(?:var|let|const)\s+[\w$]+\s*=|\bwindow\.|\bdocument\.|"

@@ -156,8 +156,9 @@ def _trim_edges(doc: Doc, start: int, end: int) -> Span:
     while start < end and (loose(doc[start]) or doc[start].text in CLOSE_QUOTES):
         start += 1
     while end > start + 1 and (loose(doc[end - 1]) or doc[end - 1].text in OPEN_QUOTES
-                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"):
-        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"
+                               or doc[end - 1].lower_ in {"the", "a", "an"} or doc[end - 1].pos_ == "ADP"
+                               or (doc[end - 1].dep_ == "case" and doc[end - 1].lower_ in {"'s", "’s"})):
+        end -= 1  # "about 2,000 satellites on top of the" -> "... on top"; "India's (joining)" -> "India"
     inside = [t.text for t in doc[start:end]]
     opened = sum(q in OPEN_QUOTES for q in inside) - sum(q in CLOSE_QUOTES for q in inside)
     if opened > 0 and end < len(doc) and doc[end].text in CLOSE_QUOTES:
@@ -239,6 +240,12 @@ RELATIVE_TAGS = {"WDT", "WP", "WP$"}
 _CLAUSE_MEMO: dict[tuple[int, int], list[Token]] = {}
 
 
+def _finite_pcomp(tok: Token) -> bool:
+    """A clause with its own subject after a preposition ("speculation about how she might reorganize it"): its
+    "might" hedges the reorganizing, not the verb the prepositional phrase belongs to."""
+    return tok.dep_ == "pcomp" and any(c.dep_ in SUBJ for c in tok.children)
+
+
 def _clause_tokens(verb: Token) -> list[Token]:
     """The verb's own clause: its subtree without nested clauses (reported, adverbial, relative, conjoined verbs),
     so a hedge inside "said that X could ..." does not hedge the saying. Memoised per document run."""
@@ -255,7 +262,7 @@ def _clause_tokens(verb: Token) -> list[Token]:
         tok = stack.pop()
         keep.append(tok.i)
         stack.extend(c for c in tok.children
-                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"})))
+                     if not (c.dep_ in NESTED or (c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}) or _finite_pcomp(c)))
     keep.sort()
     out = [doc[i] for i in keep]
     _CLAUSE_MEMO[key] = out
@@ -387,12 +394,46 @@ def _provision_cue(verb: Token) -> str | None:
     return None
 
 
+QUESTION_TAGS = {"WRB", "WP", "WDT", "WP$"}
+NEGATION_WORDS = {"not", "n't", "n’t", "never"}  # the parser sometimes labels a curly "n’t" as punctuation
+
+
+def _question_word(verb: Token) -> Token | None:
+    """The word opening a clause that is an embedded question ("whether the agency will ...", "how the delay
+    would ..."): "whether"/"if" as its conjunction, or a wh-word before its verb."""
+    for c in verb.children:
+        if c.i > verb.i:
+            break
+        if (c.dep_ == "mark" and c.lower_ in {"whether", "if"}) or (c.tag_ in QUESTION_TAGS and c.dep_ != "nsubj"):
+            return c
+    return None
+
+
+def _open_question_cue(verb: Token, governors: list) -> str | None:
+    """The cue of an event left open by an embedded question: "whether"/"if", or the negated or uncertain clause
+    the question hangs from ("not clear", "unclear")."""
+    if not governors or governors[0][1] != "ccomp" or (q := _question_word(verb)) is None:
+        return None
+    if q.lower_ in {"whether", "if"}:
+        return q.lower_
+    head = governors[0][0]
+    words = [head] + [c for c in head.children if c.dep_ in {"acomp", "oprd"}]
+    neg = next((c for c in head.children if c.dep_ == "neg" or c.lower_ in NEGATION_WORDS), None)
+    if neg is not None:
+        return f"{neg.lower_} {words[-1].lower_}"
+    uncertain = next((w for w in words if lemma_lc(w) in rule_words("open_question_words")), None)
+    return uncertain.lower_ if uncertain is not None else None
+
+
 def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A negation in the clause, or a governing verb that negates it ("declined to", "denied that", "did not
-    say that")."""
+    say that"). A negation above an embedded question ("It wasn't clear how X would affect Y") does not reach
+    the question's event (it is hedged)."""
     cue = _cue_in(tokens, rules.negated)
     if cue:
         return cue
+    if _open_question_cue(verb, governors) is not None:
+        return None
     for head, dep in governors:
         lemma = lemma_lc(head)
         if dep in {"xcomp", "pcomp"} and lemma in rules.negating_control:
@@ -414,7 +455,8 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
-    cue = _cue_in(tokens, rules.hedged) or _directive_cue(verb, governors) or _provision_cue(verb)
+    cue = (_cue_in(tokens, rules.hedged) or _open_question_cue(verb, governors) or _directive_cue(verb, governors)
+           or _provision_cue(verb))
     if cue:
         return cue
     for head, dep in governors:
@@ -483,8 +525,21 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         # "Airbus Defence and Space" is one name, not two subjects: a conjunct inside the same entity is skipped.
         span = _entity_around(h)
         out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
-                   and not (span is not None and span[0] <= c.i < span[1]))
+                   and not (span is not None and span[0] <= c.i < span[1]) and not _in_brackets_after(h, c))
     return out, passive
+
+
+def _in_brackets_after(head: Token, tok: Token) -> bool:
+    """A word in a parenthesis opened after the head ("Ana (now partner of Orbitex) discusses") describes the
+    head; the parser's conjunct there is no second subject. A parenthesis opened by a conjunction ("NASA (and
+    later JAXA) signed") adds one."""
+    opened: list[Token] = []
+    for t in head.doc[head.i + 1:tok.i]:
+        if t.text == "(":
+            opened.append(t)
+        elif t.text == ")" and opened:
+            opened.pop()
+    return bool(opened) and not (opened[-1].i + 1 < len(head.doc) and head.doc[opened[-1].i + 1].dep_ == "cc")
 
 
 def _subject_token(verb: Token) -> tuple[Token | None, Token]:
@@ -500,6 +555,9 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
         subj = next((c for c in head.children if c.dep_ in deps), None)
         if via == "xcomp" and subj is not None and subj.lower_ == "it" and lemma_lc(head) in expletive_it_verbs():
             return None, head  # "it would cost ... to buy data": nobody buys yet
+        if (via == "xcomp" and subj is not None and subj.dep_ == "nsubjpass"
+                and lemma_lc(head) in rule_words("instrument_passive_verbs")):
+            return None, head  # "the data should not be used to minimize the risk": the data minimize nothing
         if via == "xcomp" and subj is not None and lemma_lc(head) in _object_control_verbs():
             # "forced Apple to lower prices": Apple lowers; "Boeing (was) allowed to bid": Boeing bids; "a
             # guideline requires deorbiting satellites": the guideline deorbits nothing.
@@ -511,7 +569,26 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
             return None, head  # "its plan was to operate it": the plan operates nothing
     if subj is not None and (dl := _dateline_end(verb.sent)) and subj.idx < dl:
         subj = _after_dateline(verb.sent, dl)
+    if subj is not None and head is verb:
+        subj = _subject_after_conjunction(verb, subj)
     return subj, head
+
+
+def _subject_after_conjunction(verb: Token, subj: Token) -> Token:
+    """A subordinate verb whose subject was taken from the main clause, with the clause's conjunction hung on it
+    as a preposition ("important for the operator as shortages cause delays"): its subject is the noun right
+    after the conjunction. A clause opened by its own conjunction ("because NASA's role as a customer
+    changed") keeps the subject the parser gave it."""
+    conjunctions = rule_words("clause_conjunctions")
+    if verb.dep_ != "advcl" or subj.dep_ != "nsubj" or any(
+            c.dep_ in {"mark", "advmod"} and c.lower_ in rule_words("adverbial_marks") and c.i < subj.i for c in verb.children):
+        return subj
+    conj = next((c for c in subj.rights if c.dep_ in {"prep", "mark"} and c.lower_ in conjunctions), None)
+    noun = next((c for c in conj.children if c.dep_ == "pobj"), None) if conj is not None else None
+    if noun is None or noun.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return subj
+    between = verb.doc[noun.right_edge.i + 1:verb.i]
+    return noun if all(t.dep_ in {"aux", "neg", "advmod"} for t in between) else subj
 
 
 def _controlled_advcl(verb: Token) -> bool:
@@ -572,6 +649,41 @@ def is_relative(tok: Token) -> bool:
     return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"that", "which", "who", "whom"}
 
 
+def _range_span(verb: Token) -> Span | None:
+    """"range from a mapping startup to a telecom operator": the object of a verb of range (``range_verbs``) is
+    the whole "from ... to ..." phrase, not its first end."""
+    if lemma_lc(verb) not in rule_words("range_verbs"):
+        return None
+    start = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "from"), None)
+    if start is None:
+        return None
+    to = next((t for t in verb.doc[start.i + 1:verb.sent.end] if t.lower_ == "to" and t.dep_ == "prep"
+               and (t.head.i == verb.i or start.i <= t.head.i <= start.right_edge.i)), None)
+    if to is None:
+        return None
+    return _trim_edges(verb.doc, start.i, max(to.right_edge.i, start.right_edge.i) + 1)
+
+
+def _adverb_object(tok: Token) -> bool:
+    """"work long-term": a hyphenated word of time or manner (``adverb_objects``) the parser made an object."""
+    if tok.left_edge.i == tok.right_edge.i:
+        return tok.lower_ in rule_words("adverb_objects")
+    words = "".join(t.lower_ for t in tok.doc[tok.left_edge.i:tok.right_edge.i + 1])
+    return words in rule_words("adverb_objects")
+
+
+def _gerund_of_possessor(tok: Token) -> Token:
+    """"celebrated Japan's coming on board": the parser takes the gerund's possessor for the object and hangs
+    the gerund on the verb; what is celebrated is the coming, so the gerund is the object (its owner is no
+    object entity)."""
+    doc = tok.doc
+    after = tok.right_edge.i + 1
+    if after + 1 < len(doc) and doc[after].lower_ in {"'s", "’s"} and doc[after + 1].tag_ == "VBG" \
+            and doc[after + 1].head.i == tok.head.i:
+        return doc[after + 1]
+    return tok
+
+
 def _object(verb: Token, passive: bool) -> Token | None:
     if passive:
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -580,7 +692,7 @@ def _object(verb: Token, passive: bool) -> Token | None:
         return patient
     # The direct object before an indirect one: "provide startups much needed funds" provides funds (the parser
     # gives the recipient as a dative, or as a first of two direct objects).
-    found = [c for c in verb.children if c.dep_ in OBJ]
+    found = [_gerund_of_possessor(c) for c in verb.children if c.dep_ in OBJ and not _adverb_object(c)]
     direct = [c for c in found if c.dep_ != "dative"]
     dobjs = [c for c in direct if c.dep_ == "dobj"]
     if len(dobjs) >= 2 and dobjs[1].left_edge.i == dobjs[0].right_edge.i + 1:
@@ -802,6 +914,8 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
         d.subject_text = _text(d.subject, text) if d.subject is not None else None
         if frame.obj is not None:
             d.object = object_span(frame.obj) if frame.copula is None else _description_span(frame.obj)
+            if frame.copula is None and (whole := _range_span(verb)) is not None:
+                d.object = whole
             d.object_text = _text(d.object, text)
         if frame.indirect:
             d.speaker, d.speaker_text = d.subject, d.subject_text
@@ -879,6 +993,17 @@ def _governing_modality(anchor: Token, drafts: list[ClaimDraft], scan: _ClauseSc
             d.modality, d.modality_cue = modality, cue
 
 
+def _depiction(participle: Token) -> Token:
+    """What a participle with a by-agent is about: the noun it hangs from, except a depicted thing inside a
+    picture's "of" phrase when the verb makes pictures ("an image of a spiral taken by a pilot": the image)."""
+    noun = participle.head
+    prep = noun.head
+    if (noun.dep_ == "pobj" and prep.lower_ == "of" and lemma_lc(participle) in rule_words("depiction_verbs")
+            and lemma_lc(prep.head) in rule_words("depiction_nouns")):
+        return prep.head
+    return noun
+
+
 def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
     """Claims of nominal events ("Germany's pledge of €5.1 billion", "the deal between Italy and SpaceX") and of
     participles with a by-agent ("a contract awarded by ESA to OHB"), built through the verb frame so that type,
@@ -915,8 +1040,13 @@ def _construction_claims(scan: _ClauseScan) -> list[ClaimDraft]:
             predicate_of(verb), predicate_of(verb))  # "a proposal made by X" -> propose
         frame = _VerbFrame(verb=verb, lemma=lemma_lc(verb), predicate=predicate, subjects=list(_parties(agents)),
                            copula=None, ctype=rules.type_of.get(predicate), ccomp=None, indirect=False,
-                           obj=verb.head)
-        drafts.extend(_frame_claims(frame, scan))
+                           obj=_depiction(verb))
+        made = _frame_claims(frame, scan)
+        if frame.obj is not verb.head:  # the picture, up to the participle that tells who took it
+            for d in made:
+                d.object = _trim_edges(doc, frame.obj.left_edge.i, verb.i)
+                d.object_text = _text(d.object, scan.text)
+        drafts.extend(made)
     for d in drafts:
         d.key = f"c{d.key}"
     return drafts

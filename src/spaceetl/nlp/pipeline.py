@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -26,7 +27,7 @@ from ..normalize.names import lookup_key
 from .attribute_rules import compile_into
 from .span_rules import (acronym_in_context, drop_common_words, entity_rules, fix_model_span, join_official_names,
                          one_type_per_name, places_in_based_modifiers, ships_by_name, split_coordination,
-                         trim_descriptors, unlinked_acronym)
+                         trim_descriptors, unlinked_acronym, untagged_designations)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,8 @@ def span_cleanup(doc: Doc) -> Doc:
                 if trimmed is not None:
                     cleaned.append(trimmed)
     doc.ents = filter_spans(cleaned)
+    if extra := untagged_designations(doc):
+        doc.ents = filter_spans(list(doc.ents) + extra)
     return doc
 
 
@@ -335,6 +338,29 @@ def make_gazetteer_entities(nlp: Language, name: str) -> GazetteerEntities:
 _LEMMATIZERS: dict[int, object] = {}
 
 
+_VOWELS = frozenset("aeiou")
+_VERB_INDEX: dict[int, frozenset[str]] = {}
+
+
+def _silent_e_verb(token, lemma: str, lemmatizer) -> str:
+    """The rule lemmatizer strips "-es", "-ed" and "-ing" and keeps the first stem its verb list knows, so
+    "spares", "hoped" and "slated" come out as "spar", "hop" and "slat". English doubles a single final consonant
+    after a single vowel before these endings ("sparred", "hopping"), so an undoubled form of such a stem is the
+    form of the stem with a silent "e" ("spare"), when the verb list has that verb."""
+    if token.pos_ != "VERB" or len(lemma) < 3:
+        return lemma
+    word = token.lower_
+    if word not in (lemma + "es", lemma + "ed", lemma + "ing"):
+        return lemma
+    last, before, third = lemma[-1], lemma[-2], lemma[-3]
+    if last in _VOWELS or last in "wxy" or before not in _VOWELS or third in _VOWELS:
+        return lemma
+    index = _VERB_INDEX.get(id(lemmatizer))
+    if index is None:
+        index = _VERB_INDEX[id(lemmatizer)] = frozenset(lemmatizer.lookups.get_table("lemma_index", {}).get("verb", ()))
+    return lemma + "e" if lemma + "e" in index else lemma
+
+
 def lemma_of(token) -> str:
     """The token's lemma, lower-cased. The lemmatizer is loaded but not run over every token (it costs about a
     tenth of the model's time and the pipeline needs lemmas only for verbs and a few nouns); it is applied here,
@@ -344,15 +370,23 @@ def lemma_of(token) -> str:
     lemmatizer = _LEMMATIZERS.get(id(token.doc.vocab))
     if lemmatizer is None:
         return token.lower_
-    lemma = lemmatizer.rule_lemmatize(token)[0]
+    lemma = _silent_e_verb(token, lemmatizer.rule_lemmatize(token)[0], lemmatizer)
     token.lemma_ = lemma  # kept on the doc: the claim rules ask about the same verbs many times
     return lemma.lower()
+
+
+def _company_forms() -> list[str]:
+    from ..data import read_yaml
+
+    return [str(f) for f in read_yaml("entity_rules.yaml").get("company_form_abbreviations") or () if str(f).endswith(".")]
 
 
 def build_nlp(model_name: str) -> Language:
     import spacy
 
     nlp = spacy.load(model_name)
+    for form in _company_forms():  # "Sdn. Bhd.": the period of a company's legal form ends no sentence
+        nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     compile_into(nlp)  # the model's attribute ruler without its Matcher: same output, an eighth of the model's time
     if "lemmatizer" in nlp.pipe_names:
         _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")

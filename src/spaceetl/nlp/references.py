@@ -60,6 +60,7 @@ class ReferenceRules:
     group_without_count: frozenset[str] = frozenset()
     group_agreement_nouns: frozenset[str] = frozenset()
     role_subject_verbs: frozenset[str] = frozenset()
+    not_named: dict[str, frozenset[str]] = field(default_factory=dict)  # description -> words of names it is not
 
 
 @cached_per_data_dir
@@ -75,6 +76,8 @@ def reference_rules() -> ReferenceRules:
         group_without_count=frozenset(data.get("group_without_count") or ()),
         group_agreement_nouns=frozenset(data.get("group_agreement_nouns") or ()),
         role_subject_verbs=frozenset(data.get("role_subject_verbs") or ()),
+        not_named={d: frozenset(str(w).lower() for w in v["not_named"])
+                   for d, v in data["descriptions"].items() if v.get("not_named")},
     )
 
 
@@ -443,6 +446,7 @@ class Resolver:
         reporter = _reporting_subject(tok, self.rules_reporting())
         here = self.sent_of_token(i)
         embedded = _in_subordinate_clause(tok)
+        owner = _relative_owner(tok)
 
         def pronoun_fit(cand: _Seen) -> float | None:
             cg = self.gender.get(cand.link.entity_id)
@@ -455,6 +459,8 @@ class Resolver:
                 extra += 2.0  # "Intelsat said it paid ...": the one who reports
             elif embedded and cand.sent == here and not plural:
                 extra += 1.5  # "... acquired the assets of X before it closed ...": this sentence's names first
+            if owner is not None and (cand.root == owner.i or cand.start <= owner.i < cand.end):
+                extra += 2.0  # "X has stressed partnerships that would allow it to build ...": X
             return extra
 
         cand = self.pick(tok, types, PRONOUN_SENTS, pronoun_fit)
@@ -506,10 +512,13 @@ class Resolver:
             cand = self.pick(tok, frozenset({"PERSON"}), DESCRIPTION_SENTS, role_fit, before=start)
         else:
             types, cats = self.rules.descriptions[low]
+            not_named = self.rules.not_named.get(low, frozenset())
 
             def desc_fit(cand: _Seen) -> float | None:
                 if cats and cand.link.category and cand.link.category not in cats:
                     return None
+                if not_named and not_named.intersection(cand.link.canonical_name.lower().split()):
+                    return None  # "the government" is no House subcommittee
                 bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
                 return bonus + (1.0 if cats and cand.link.category in cats else 0.0)
             cand = self.pick(tok, types, DESCRIPTION_SENTS, desc_fit, before=start)
@@ -534,6 +543,22 @@ def _reporting_subject(tok: Token, reporting: frozenset[str]) -> Token | None:
     if lemma_of(gov) not in reporting or adverbial_clause(gov):
         return None  # "Once NOAA confirms X, it will ...": no report, so no reporter to prefer
     return next((c for c in gov.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _relative_owner(tok: Token) -> Token | None:
+    """The subject of the clause whose object a pronoun's relative clause describes: in "Orbitex has stressed
+    partnerships that would allow it to build its engines" the partnerships are Orbitex's, and so is "it"
+    (not a company named earlier as the sentence's main subject)."""
+    node, hops = tok, 0
+    while node.head.i != node.i and hops < 8:
+        if node.dep_ == "relcl":
+            noun = node.head
+            verb = noun.head.head if noun.dep_ == "pobj" else (noun.head if noun.dep_ in {"dobj", "dative"} else None)
+            if verb is None or verb.pos_ not in {"VERB", "AUX"}:
+                return None
+            return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != tok.i), None)
+        node, hops = node.head, hops + 1
+    return None
 
 
 def _in_subordinate_clause(tok: Token) -> bool:

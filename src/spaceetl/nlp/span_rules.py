@@ -35,6 +35,7 @@ NOT_A_NAME_TAGS = {"NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", 
 PAD_NUMBER = re.compile(r"^-?\d+[A-Z]?$|^[A-Z]?\d+[A-Z]?$")
 UNIT_NUMBER = re.compile(r"^\d+$|^[IVX]+$")
 CODE_NAME = re.compile(r"^[A-Z]{1,5}-?\d{1,4}[A-Za-z]?$")
+DESIGNATION = re.compile(r"^(?P<word>[A-Z][A-Za-z]{1,15})-\d{1,3}[A-Za-z]?$")
 
 if not Span.has_extension("linkable"):
     Span.set_extension("linkable", default=True)
@@ -60,6 +61,8 @@ class EntityRules:
     equipment_heads: frozenset[tuple[str, ...]] = frozenset()
     designators: frozenset[str] = frozenset()
     equipment_acronyms: frozenset[str] = frozenset()
+    event_heads: frozenset[str] = frozenset()
+    designation_not_names: frozenset[str] = frozenset()
 
 
 def _words(data: dict, *keys: str, lower: bool = False) -> frozenset[str]:
@@ -91,6 +94,8 @@ def entity_rules() -> EntityRules:
         equipment_heads=frozenset(tuple(w.split()) for w in _words(data, "equipment_heads", lower=True)),
         designators=_words(data, "military_designators"),
         equipment_acronyms=_words(data, "equipment_acronyms"),
+        event_heads=_words(data, "event_heads", lower=True),
+        designation_not_names=_words(data, "designation_not_names", lower=True),
     )
 
 
@@ -224,7 +229,16 @@ def _label_by_words(doc: Doc, start: int, end: int, label: str, rules: EntityRul
         label = "PRODUCT"  # "XR7", "IE9": a model or version code
     if label in {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP"} and _is_equipment(doc[start:end], rules):
         label = "PRODUCT"  # "Aviation Ground Power Unit": equipment, not a body (and not a military unit)
+    if label in {"ORG", "FAC", "GPE", "LOC"} and end - start >= 2 and _event_name(doc[start:end], rules):
+        label = "EVENT"  # "ITU Symposium on Small Satellite Regulation": a meeting, not a body
     return label
+
+
+def _event_name(tokens: Span, rules: EntityRules) -> bool:
+    """A name headed by an event word: its last word, or one before "on", "of", "for" or "and"."""
+    words = [t.lower_ for t in tokens]
+    return words[-1] in rules.event_heads or any(
+        w in rules.event_heads and nxt in {"on", "of", "for", "and"} for w, nxt in zip(words, words[1:]))
 
 
 def _ships_and_units(ent: Span, start: int, end: int, label: str, rules: EntityRules) -> tuple[int, int, str]:
@@ -489,3 +503,19 @@ def based_head(span: Span, ranges: list[tuple[int, int]]) -> Span | None:
     while end + 1 < len(doc) and doc[end + 1].pos_ in {"PROPN", "NOUN"} and doc[end].dep_ in {"compound", "amod", "flat"}:
         end += 1
     return doc[k:end + 1]
+
+
+def untagged_designations(doc: Doc) -> list[Span]:
+    """"The Ax-1 mission", "replace Meteosat-7": a capitalised word joined to a number that the model left
+    untagged is a product's name (a mission, satellite or vehicle), unless its word makes a category or a stage
+    ("Phase-2", ``designation_not_names``)."""
+    rules = entity_rules()
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    out: list[Span] = []
+    for tok in doc:
+        if tok.i in taken or tok.pos_ not in {"PROPN", "NOUN"}:
+            continue
+        m = DESIGNATION.match(tok.text)
+        if m is not None and m.group("word").lower() not in rules.designation_not_names:
+            out.append(Span(doc, tok.i, tok.i + 1, label="PRODUCT"))
+    return out
