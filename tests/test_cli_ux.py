@@ -149,13 +149,13 @@ def test_run_starts_prefects_server_itself_and_ends_it(tmp_path):
     import psutil
 
     write(tmp_path / "raw" / "a.txt", "Relay Satellite Passes Orbit Tests\n\n" + BODY)
-    before = {p.pid for p in psutil.process_iter() if "uvicorn" in " ".join(_cmdline(p))}
-    out = cli("run", tmp_path / "raw", "--warehouse", tmp_path / "w.duckdb", "-v")
+    marker = f"server-{os.getpid()}-{tmp_path.name}"  # other tests may run servers of their own meanwhile
+    out = cli("run", tmp_path / "raw", "--warehouse", tmp_path / "w.duckdb", "-v", env={"SPACEETL_TEST_MARK": marker})
     text = out.stdout + out.stderr
     assert out.returncode == 0, text[-3000:]
     assert "Starting temporary server" not in text  # Prefect's own start-up line: it used ours
     assert "Beginning flow run" in text
-    left = [p for p in psutil.process_iter() if "uvicorn" in " ".join(_cmdline(p)) and p.pid not in before]
+    left = [p for p in psutil.process_iter() if "uvicorn" in " ".join(_cmdline(p)) and _marked(p, marker)]
     assert not left, [" ".join(_cmdline(p))[:120] for p in left]
     report = next((tmp_path / "reports").glob("run_*.json")).read_text()
     assert "127.0.0.1:8" not in report  # no link to a server that is gone
@@ -166,3 +166,10 @@ def _cmdline(proc) -> list[str]:
         return proc.cmdline()
     except Exception:  # noqa: BLE001 - a process that ended or is not ours to read
         return []
+
+
+def _marked(proc, marker: str) -> bool:
+    try:
+        return proc.environ().get("SPACEETL_TEST_MARK") == marker
+    except Exception:  # noqa: BLE001 - a process that ended or is not ours to read
+        return False
