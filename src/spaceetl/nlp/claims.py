@@ -1213,7 +1213,7 @@ def _object_name_rules() -> tuple[frozenset[str], frozenset[str]]:
 
 @cached_per_data_dir
 def _person_head_nouns() -> frozenset[str]:
-    from .references import reference_rules
+    from .reference_rules import reference_rules
 
     return rule_words("person_head_nouns") | reference_rules().person_roles
 

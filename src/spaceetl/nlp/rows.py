@@ -300,7 +300,7 @@ def _span_of_link(tok) -> range:
 @cached_per_data_dir
 def _body_nouns() -> frozenset[str]:
     from .claim_rules import rule_words
-    from .references import reference_rules
+    from .reference_rules import reference_rules
 
     refs = reference_rules()
     singular = {g[:-1] for g in refs.groups if g.endswith("s")}
