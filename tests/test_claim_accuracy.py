@@ -4,21 +4,15 @@ wrong verb, broken object spans, hedges read from the wrong words. The sentences
 
 from datetime import date
 
-from spaceetl.nlp.rows import ArticleContext, article_rows
+from conftest import extract_rows
 
 
 def _rows(nlp, text):
-    return article_rows(nlp(text), ArticleContext("art_" + "2" * 20, text, date(2024, 10, 20), "run_test"))
+    return extract_rows(nlp, text, date(2024, 10, 20))
 
 
 def _claims(nlp, text, predicate):
-    rows = _rows(nlp, text)
-    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
-    found = [c for c in rows["claims"] if c["predicate"] == predicate]
-    for c in found:
-        c["subject_name"] = names.get(c["subject_entity_id"])
-        c["object_name"] = names.get(c["object_entity_id"])
-    return found
+    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
 
 
 def test_the_owner_of_the_subject_is_not_the_subject(nlp):

@@ -5,16 +5,13 @@ complement taken from the matrix subject. The sentences are written for these te
 
 from datetime import date
 
+from conftest import extract_rows
+
 from spaceetl.nlp.rows import ArticleContext, article_rows
 
 
 def _claims(nlp, text, predicate):
-    rows = article_rows(nlp(text), ArticleContext("art_" + "4" * 20, text, date(2024, 10, 20), "run_test"))
-    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
-    found = [c for c in rows["claims"] if c["predicate"] == predicate]
-    for c in found:
-        c["subject_name"] = names.get(c["subject_entity_id"])
-    return found
+    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
 
 
 # --- modality: requested, authorised, needed, drafted ----------------------------------------------------------

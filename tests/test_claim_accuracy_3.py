@@ -8,18 +8,14 @@ mission and satellite designations left unnamed. The sentences are written for t
 
 from datetime import date
 
+from conftest import extract_rows
+
 from spaceetl.ingest.textclean import clean_scraped_text
 from spaceetl.nlp.rows import ArticleContext, article_rows
 
 
 def _claims(nlp, text, predicate):
-    rows = article_rows(nlp(text), ArticleContext("art_" + "5" * 20, text, date(2024, 10, 20), "run_test"))
-    names = {e["entity_id"]: e["canonical_name"] for e in rows["entities"]}
-    found = [c for c in rows["claims"] if c["predicate"] == predicate]
-    for c in found:
-        c["subject_name"] = names.get(c["subject_entity_id"])
-        c["object_name"] = names.get(c["object_entity_id"])
-    return found
+    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
 
 
 # --- an outlet's tag between a digest's items ------------------------------------------------------------------
