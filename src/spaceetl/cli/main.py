@@ -321,10 +321,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     # The first batches go to the workers before the run begins (pipeline.head_start), so the workers are busy
     # while Prefect's server finishes starting and the flow run is registered.
     from .. import preflight, reaper
+    from ..pipeline.allocator import map_large_blocks_apart
     from ..pipeline.executors import warm_up
     from ..pipeline.head_start import head_start
     from .prefect_server import TemporaryServer
 
+    map_large_blocks_apart()  # the batches this process loads leave no allocator holes behind (see allocator)
     reaper.watch_descendants()  # whatever this run starts ends with it, even if it is killed
     server = TemporaryServer.start_in_background()
     preflight.ensure_ready(settings)  # the one preflight: exit 2 at once (the server, half started, dies with us)

@@ -33,6 +33,7 @@ from ..checks.contracts import ValidatedBatch
 from ..config import Settings
 from ..ingest.models import FileEntry, Rejected
 from .context import BatchFailure, BatchJob, Plan, RunContext, RunTotals
+from .allocator import release_freed_memory
 from .executors import Executor, SpilledBatch
 from .retry import RetryPolicy
 
@@ -166,24 +167,6 @@ class BatchLoop:
             log.warning("%s raised %s: %s; retrying its files one by one", job.label, type(exc).__name__, exc)
             return _isolated(job)
         return []
-
-
-_libc = None
-
-
-def release_freed_memory() -> None:
-    """Hand the memory a loaded batch freed back to the system. glibc keeps freed blocks in its per-thread arenas
-    (a batch arrives unpickled on the executor's thread, is loaded on the main one), so without this the run's
-    process kept the high-water mark of every batch it had seen. Elsewhere than glibc: nothing to do."""
-    global _libc
-    import ctypes
-
-    try:
-        if _libc is None:
-            _libc = ctypes.CDLL("libc.so.6")
-        _libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        _libc = False  # not glibc
 
 
 def _isolated(job: BatchJob) -> list[BatchJob]:

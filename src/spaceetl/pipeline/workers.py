@@ -41,7 +41,9 @@ def _init_worker(model_name: str) -> None:
     gc.enable()  # disabled in the fork server while it loaded the model (see _worker_preload)
     from ..nlp.pipeline import get_nlp
     from ..reaper import die_with_parent
+    from .allocator import map_large_blocks_apart
 
+    map_large_blocks_apart()  # a batch's peak is then its data, not the allocator's holes (see allocator)
     die_with_parent()  # a worker never outlives the fork server (and so the run) that made it
     # Ctrl-C reaches the whole process group: the run handles it; a worker just stops when the run ends it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
