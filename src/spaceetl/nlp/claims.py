@@ -95,6 +95,9 @@ def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = F
     no dangling conjunction, determiner or preposition at its end, as for objects."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
+    # "conclude that older estimates overstate": the parser may hang the clause's "that" on the subject noun.
+    while start < token.i and doc[start].dep_ == "mark" and doc[start].head.i == token.i:
+        start += 1
     # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
     # ("Eutelsat, a network operator"); a close apposition is the name itself ("network operator Eutelsat of France").
     for t in token.rights:
@@ -330,6 +333,8 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
         cue = find(tokens, governors, rules, verb)
         if cue is not None:
             return modality, cue
+    if in_source_phrase(verb):
+        return "asserted", None  # "according to slides obtained by X": the obtaining is the writer's fact
     sent_low = " " + sentence_text.lower() + " "
     for cue in rules.reported:
         if " " in cue and f" {cue} " in sent_low:
@@ -338,6 +343,17 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
 
 
 SHARING_CC = {"and", "or", "nor", "&"}
+
+
+def in_source_phrase(verb: Token) -> bool:
+    """Whether the verb sits inside the source phrase of "according to" ("according to slides obtained by the
+    paper"): it describes the source, so the source does not vouch for it."""
+    tok, hops = verb, 0
+    while tok.head.i != tok.i and hops < 8:
+        tok, hops = tok.head, hops + 1
+        if tok.lower_ == "according":
+            return True
+    return False
 
 
 def _shared_auxiliaries(verb: Token) -> list[Token]:
@@ -406,6 +422,9 @@ def _question_word(verb: Token) -> Token | None:
             break
         if (c.dep_ == "mark" and c.lower_ in {"whether", "if"}) or (c.tag_ in QUESTION_TAGS and c.dep_ != "nsubj"):
             return c
+        # "what role SES will play", "how many antennas they would buy": the wh-word opens the object phrase.
+        if c.dep_ in {"dobj", "attr", "npadvmod"} and c.left_edge.tag_ in QUESTION_TAGS:
+            return c.left_edge
     return None
 
 
@@ -422,7 +441,12 @@ def _open_question_cue(verb: Token, governors: list) -> str | None:
     if neg is not None:
         return f"{neg.lower_} {words[-1].lower_}"
     uncertain = next((w for w in words if lemma_lc(w) in rule_words("open_question_words")), None)
-    return uncertain.lower_ if uncertain is not None else None
+    if uncertain is not None:
+        return uncertain.lower_
+    # "declined to say how many ...", "too soon to say what role ...": a question the speaker leaves unanswered.
+    if lemma_lc(head) in claim_rules().reporting_lemmas and head.dep_ in {"xcomp", "advcl"}:
+        return f"{head.lower_} {q.lower_}"
+    return None
 
 
 def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
@@ -451,12 +475,12 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     """A hedge in the clause, a hedging control verb ("plans to", "appears to"), or a hedge in the clause that
     governs it. A hedge word that only qualifies a noun or sits in a prepositional phrase ("scrubbed the launch
     because of a potential issue") does not hedge the verb. A "would" under a past reporting verb ("said the
-    agency would start") stays a hedge: the project's labelled sets read it so (eval/README.md)."""
-    tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
+    agency would start") is reported speech's "will", not a hedge (``_backshifted_would``)."""
+    tokens = [t for t in tokens if not _modifier_hedge(t, verb) and not _backshifted_would(t, governors, rules)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
     cue = (_cue_in(tokens, rules.hedged) or _open_question_cue(verb, governors) or _directive_cue(verb, governors)
-           or _provision_cue(verb))
+           or _provision_cue(verb) or _conditional_cue(verb, governors) or _relative_hedge(verb, rules))
     if cue:
         return cue
     for head, dep in governors:
@@ -490,10 +514,65 @@ def _modifier_hedge(tok: Token, verb: Token) -> bool:
     return False
 
 
+CONDITION_MARKS = {"if", "unless"}
+
+
+def _backshifted_would(tok: Token, governors: list, rules: ClaimRules) -> bool:
+    """A "would" right under a past reporting verb ("The plan noted savings would come from cuts"): reported
+    speech's version of "will", so the clause is reported, not hedged. Other modals ("said it could") hedge."""
+    if tok.lower_ != "would" or tok.tag_ != "MD" or not governors:
+        return False
+    head, dep = governors[0]
+    return dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and _reports(head, rules)
+
+
+def _conditional_cue(verb: Token, governors: list) -> str | None:
+    """An event that holds only under a condition: the "if"/"unless" clause itself, or a clause governed by one
+    ("If the regulator does not act, the firm will appeal")."""
+    for tok in [verb] + [h for h, dep in governors if dep in {"xcomp", "conj"}]:
+        for c in tok.children:
+            if c.dep_ == "mark" and c.lower_ in CONDITION_MARKS and tok.i == verb.i and c.i < verb.i:
+                return c.lower_
+            if c.dep_ == "advcl" and c.i < tok.i and any(
+                    m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children):
+                return "if"
+    return None
+
+
+def _relative_hedge(verb: Token, rules: ClaimRules) -> str | None:
+    """A future relative clause hanging on a noun of a hedged event ("intends to go to court, where it will
+    seek a stay"): it happens only if that event does."""
+    if verb.dep_ != "relcl" or not any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "’ll"} for c in verb.children):
+        return None
+    gov, hops = verb.head, 0
+    while gov.pos_ not in {"VERB", "AUX"} and gov.head.i != gov.i and hops < 4:
+        gov, hops = gov.head, hops + 1
+    if gov.pos_ not in {"VERB", "AUX"}:
+        return None
+    return _hedge_cue(_clause_tokens(gov), list(_governors(gov)), rules, gov)
+
+
+def _reports(head: Token, rules: ClaimRules) -> bool:
+    """A verb whose complement clause it reports: a reporting verb, or a verb of finding ("the studies conclude
+    that ...") whose own use ("concluded a deal") is no report (``finding_verbs``)."""
+    lemma = lemma_lc(head)
+    return lemma in rules.reporting_lemmas or lemma in rule_words("finding_verbs")
+
+
+def _main_clause_misread(head: Token, verb: Token) -> bool:
+    """A reporting verb in an adverbial clause whose "complement" is really the main clause ("Once NOAA confirms
+    its readiness, it will replace ...": a comma or an object between them). "although he said it will carry"
+    still reports what follows."""
+    if not adverbial_clause(head):
+        return False
+    return (any(c.dep_ == "punct" and c.text in {",", ";", "—", "–"} and head.i < c.i < verb.i for c in verb.children)
+            or any(c.dep_ == "dobj" for c in head.children))
+
+
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
     for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas and not adverbial_clause(head):
+        if dep == "ccomp" and _reports(head, rules) and not _main_clause_misread(head, verb):
             return head.lower_
     if lemma_lc(verb) in rules.reporting_lemmas:
         return verb.lower_
@@ -922,7 +1001,7 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
             d.reporting_verb = frame.lemma
             d.quote_text = _text(_subtree_span(frame.ccomp), text)
             d.quote_style = "indirect"
-        if attribution:
+        if attribution and not in_source_phrase(verb):
             d.attribution = attribution
             if d.speaker is None and (source := _according_source(sent)) is not None:
                 d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it

@@ -1,0 +1,90 @@
+"""Claim readings that a fourth hand judgement of real news found wrong, by general cause: the attribution of a
+clause reported by a verb of finding or by a reporting verb inside a concessive clause; a backshifted "would"
+under a reporting verb read as a hedge; an event inside the source phrase of "according to" read as vouched for by
+that source; conditional and intended events read as asserted; an embedded question read as reported. The
+sentences are written for these tests."""
+
+from datetime import date
+
+from conftest import extract_rows
+
+
+def _claims(nlp, text, predicate):
+    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
+
+
+def _modality(nlp, text, predicate):
+    (c,) = _claims(nlp, text, predicate)
+    return c["modality"], c["modality_cue"]
+
+
+# --- attribution kept -------------------------------------------------------------------------------------------
+
+
+def test_a_finding_reported_by_a_non_person_subject_is_reported(nlp):
+    text = ("The two studies, run by separate teams, conclude that older dose estimates overstate the exposure "
+            "of the crew.")
+    (c,) = _claims(nlp, text, "overstate")
+    assert (c["modality"], c["modality_cue"]) == ("reported", "conclude")
+    assert c["subject_text"] == "older dose estimates"
+    # the verb alone is no report
+    assert _modality(nlp, "Orbitex concluded a supply deal with the agency in March.", "conclude") == (
+        "asserted", None)
+
+
+def test_a_reporting_verb_in_a_concessive_clause_reports_its_complement(nlp):
+    text = "The flight will mostly test the tug, although he said it will also carry two customer cubesats."
+    assert _modality(nlp, text, "carry") == ("reported", "said")
+    assert _modality(nlp, text, "test") == ("asserted", None)
+
+
+def test_a_backshifted_would_under_a_reporting_verb_is_reported(nlp):
+    assert _modality(nlp, "The plan noted further savings would come from cuts in grant programs.", "come") == (
+        "reported", "noted")
+    # another modal under the reporting verb still hedges
+    assert _modality(nlp, "The officials said the agency could buy more rockets.", "buy") == ("hedged", "could")
+
+
+# --- attribution not added --------------------------------------------------------------------------------------
+
+
+def test_an_event_in_the_source_phrase_of_according_to_is_not_reported_by_it(nlp):
+    text = ("The office will close next year, the agency said in a memo to staff, according to documents "
+            "obtained by Orbit Wire.")
+    (c,) = _claims(nlp, text, "obtain")
+    assert (c["modality"], c["modality_cue"]) == ("asserted", None)
+    assert c["speaker_text"] is None
+    assert _modality(nlp, text, "close") == ("reported", "said")
+
+
+# --- conditions and intentions ----------------------------------------------------------------------------------
+
+
+def test_a_conditional_main_clause_is_hedged(nlp):
+    text = "If the board approves the plan, Orbitex will build a second factory."
+    assert _modality(nlp, text, "build") == ("hedged", "if")
+    assert _modality(nlp, text, "approve") == ("hedged", "if")
+
+
+def test_a_future_relative_clause_on_an_intended_event_is_hedged(nlp):
+    text = ("If the regulator does not grant a stay by Friday, Orbitex intends to go to the appeals court, where it "
+            "will seek a review of the order.")
+    assert _modality(nlp, text, "seek")[0] == "hedged"
+    assert _modality(nlp, text, "go")[0] == "hedged"
+    # on an asserted event the relative clause stays asserted
+    text = "Orbitex went to the appeals court, where it will seek a review of the order."
+    assert _modality(nlp, text, "seek") == ("asserted", None)
+
+
+# --- open questions ---------------------------------------------------------------------------------------------
+
+
+def test_an_embedded_question_under_too_soon_to_say_is_hedged(nlp):
+    text = "Analysts said it is too soon to say what role Orbitex will play in the new venture."
+    modality, cue = _modality(nlp, text, "play")
+    assert modality == "hedged" and cue != "say"
+
+
+def test_an_embedded_question_under_declined_to_say_is_hedged_not_negated(nlp):
+    text = "The officials declined to say how many rockets they would buy."
+    assert _modality(nlp, text, "buy")[0] == "hedged"
