@@ -88,3 +88,41 @@ def test_an_embedded_question_under_too_soon_to_say_is_hedged(nlp):
 def test_an_embedded_question_under_declined_to_say_is_hedged_not_negated(nlp):
     text = "The officials declined to say how many rockets they would buy."
     assert _modality(nlp, text, "buy")[0] == "hedged"
+
+
+# --- subjects ---------------------------------------------------------------------------------------------------
+
+
+def test_a_copular_purpose_infinitive_has_no_reason_as_doer(nlp):
+    text = "But the main reason, and the reason the prime proposed the move, is to meet demand in the region."
+    assert not _claims(nlp, text, "meet")
+
+
+def test_a_participle_after_a_noun_does_not_take_the_main_subject(nlp):
+    # parsed with "announced" as a conjunct of "has": it is the contract that was announced and that assists
+    text = ("The operator has several study contracts to fund design and test work, including one announced May 5 "
+            "to assist its work on lunar landers.")
+    assert [c["subject_text"] for c in _claims(nlp, text, "assist")] in ([], [None])
+    # a true conjunct keeps the subject
+    (c,) = _claims(nlp, "Orbitex signed a deal with the agency and announced a second one.", "announce")
+    assert c["subject_text"] == "Orbitex"
+
+
+def test_the_company_is_the_most_recent_company(nlp):
+    text = ("Orbitex holds a stake in Northern Launch Services. Northern Launch Services plans to build a spaceport "
+            "in Nova Scotia. The company would have to build the launch site and raise the funding.")
+    claims = [c for c in _claims(nlp, text, "build") if c["subject_text"] == "The company"]
+    assert claims and {c["subject_name"] for c in claims} == {"Northern Launch Services"}
+
+
+# --- predicates -------------------------------------------------------------------------------------------------
+
+
+def test_a_plural_noun_tagged_as_a_verb_makes_no_claim(nlp):
+    text = "The veteran astronaut holds NASA records for the longest single flight."
+    assert not _claims(nlp, text, "record")
+    (c,) = _claims(nlp, text, "hold")
+    assert c["object_text"] == "NASA records for the longest single flight"
+    # after a verb that takes a clause, the verb stays a verb
+    (c,) = _claims(nlp, "She thinks NASA plans a second flight.", "plan")
+    assert c["subject_name"] == "NASA"

@@ -627,6 +627,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     head = verb
     while subj is None and (head.dep_ in {"conj", "xcomp"} or _controlled_advcl(head)) and head.head.i != head.i:
+        if _reduced_relative(head):
+            return None, head  # "including one announced May 5 to assist ...": the one announced, not the subject
         via = "xcomp" if head.dep_ == "advcl" else head.dep_
         head = head.head
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
@@ -651,6 +653,17 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     if subj is not None and head is verb:
         subj = _subject_after_conjunction(verb, subj)
     return subj, head
+
+
+def _reduced_relative(verb: Token) -> bool:
+    """A participle right after a noun that the parser made a conjunct of the main verb ("has agreements,
+    including one announced May 5 to assist its work"): it modifies the noun, and the main subject does not do
+    it. A true conjunct has a conjunction or a comma before it ("signed X and launched Y")."""
+    if verb.dep_ != "conj" or verb.tag_ not in {"VBD", "VBN"} or verb.i == 0:
+        return False
+    prev = verb.doc[verb.i - 1]
+    return (prev.pos_ in {"NOUN", "PROPN", "NUM"} and prev.dep_ in {"pobj", "dobj", "appos"}
+            and not any(c.dep_ in SUBJ | {"aux", "auxpass", "cc"} for c in verb.children))
 
 
 def _subject_after_conjunction(verb: Token, subj: Token) -> Token:
@@ -778,6 +791,11 @@ def _object(verb: Token, passive: bool) -> Token | None:
         return dobjs[1]  # right after the first: "gave NASA a contract", not "launch X on Y, the same vehicle"
     if direct or found:
         return (direct or found)[0]
+    # "holds NASA records for ...": a noun phrase the parser made a complement clause is the object.
+    noun_clause = next((c for c in verb.children if c.dep_ == "ccomp" and (
+        c.pos_ == "NOUN" or _noun_read_as_verb(c, claim_rules()))), None)
+    if noun_clause is not None:
+        return noun_clause
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
@@ -889,6 +907,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None  # "her request for a permit to visit": an infinitive's "for" subject does nothing yet
     if _question(verb, scan):
         return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
+    if _noun_read_as_verb(verb, rules):
+        return None  # "He holds NASA records for ...": "records" is the object's noun, not a verb
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -909,6 +929,28 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _noun_read_as_verb(verb: Token, rules: ClaimRules) -> bool:
+    """A plural noun tagged as a present-tense verb, made the complement clause of a verb that takes no clause
+    ("holds NASA records for the most spacewalks": NASA would "record" them): the clause starts right after the
+    governing verb with a bare name or noun, has no conjunction, auxiliary or object, and the governing verb has
+    no object of its own - it is that noun phrase."""
+    if verb.dep_ != "ccomp" or verb.tag_ != "VBZ" or verb.head.i == verb.i:
+        return False
+    head = verb.head
+    children = list(verb.children)
+    subj = next((c for c in children if c.dep_ == "nsubj"), None)
+    if (subj is None or subj.pos_ not in {"PROPN", "NOUN"} or subj.left_edge.i != head.i + 1
+            or subj.i != verb.i - 1):
+        return False
+    if any(c.dep_ in {"mark", "aux", "auxpass", "neg", "dobj", "ccomp", "xcomp"} for c in children):
+        return False
+    if any(c.dep_ in {"dobj", "attr", "acomp"} for c in head.children):
+        return False
+    lemma = lemma_lc(head)
+    return not (lemma in rules.reporting_lemmas or lemma in rules.hedging_control
+                or lemma in rule_words("finding_verbs") or lemma in rule_words("clause_taking_verbs"))
 
 
 def _question(verb: Token, scan: _ClauseScan) -> bool:
