@@ -126,3 +126,16 @@ def test_a_plural_noun_tagged_as_a_verb_makes_no_claim(nlp):
     # after a verb that takes a clause, the verb stays a verb
     (c,) = _claims(nlp, "She thinks NASA plans a second flight.", "plan")
     assert c["subject_name"] == "NASA"
+
+
+def test_a_heading_glued_to_the_next_sentence_is_no_subject(nlp):
+    # a feed's body flattened to one line: the section heading lost its line break
+    text = ("The director said the plan holds. Budget cuts and other changes The spending plan also seeks to close "
+            "the agency's education office.")
+    (c,) = _claims(nlp, text, "close")
+    assert c["subject_text"] == "The spending plan"
+    # a title after a noun inside a sentence with a verb is no heading
+    (c,) = _claims(nlp, "He told the newspaper The Times that the launch slipped.", "slip")
+    assert c["modality"] == "reported"
+    doc = nlp("He told the newspaper The Times that the launch slipped.")
+    assert len(list(doc.sents)) == 1
