@@ -139,3 +139,14 @@ def test_a_heading_glued_to_the_next_sentence_is_no_subject(nlp):
     assert c["modality"] == "reported"
     doc = nlp("He told the newspaper The Times that the launch slipped.")
     assert len(list(doc.sents)) == 1
+
+
+def test_a_firm_named_like_a_person_that_says_things_is_the_company(nlp):
+    # the model types the firm's name a person; its last word makes it a firm, so "The company" and "it" find it
+    text = ("Maxar holds a stake in the venture. A site in Nova Scotia could host launches of a Ukrainian rocket. "
+            "Marrow Launch Services, a Canadian company founded by three Americans, said Tuesday it selected a "
+            "location near Canso as its launch site. The company would have to build the launch site.")
+    (c,) = [c for c in _claims(nlp, text, "build") if c["subject_text"] == "The company"]
+    assert c["subject_name"] == "Marrow Launch Services"
+    (c,) = _claims(nlp, text, "select")
+    assert c["subject_name"] == "Marrow Launch Services"

@@ -319,6 +319,8 @@ def _looks_like_person(ent: Span) -> bool:
         return False
     if any(t.lower_ in ORG_HEADS or not (t.is_title or t.text[:1].isupper()) or t.pos_ != "PROPN" for t in ent):
         return False
+    if len(ent) >= 2 and ent[-1].lower_ in entity_rules().org_last_words:
+        return False  # "Marrow Launch Services said": a firm's name says things too
     root = ent.root
     if root.dep_ in {"nsubj", "nsubjpass"} and lemma_of(root.head) in REPORTING:
         return True
