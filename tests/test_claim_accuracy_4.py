@@ -66,6 +66,17 @@ def test_a_conditional_main_clause_is_hedged(nlp):
     assert _modality(nlp, text, "approve") == ("hedged", "if")
 
 
+def test_a_condition_on_a_prediction_leaves_the_prediction_made(nlp):
+    text = "If the tax bill passes, analysts predict the agency will be short of cash."
+    assert _modality(nlp, text, "predict") == ("reported", "predict")
+
+
+def test_a_reporting_verb_whose_misread_complement_is_the_main_clause_reports_nothing_below_it(nlp):
+    text = ("Once the agency confirms the probe's health, which can take a month, it will replace the relay as the "
+            "primary satellite focused on storms.")
+    assert _modality(nlp, text, "focus") == ("asserted", None)
+
+
 def test_a_future_relative_clause_on_an_intended_event_is_hedged(nlp):
     text = ("If the regulator does not grant a stay by Friday, Orbitex intends to go to the appeals court, where it "
             "will seek a review of the order.")
@@ -150,3 +161,8 @@ def test_a_firm_named_like_a_person_that_says_things_is_the_company(nlp):
     assert c["subject_name"] == "Marrow Launch Services"
     (c,) = _claims(nlp, text, "select")
     assert c["subject_name"] == "Marrow Launch Services"
+
+
+def test_an_embedded_question_under_a_verb_of_finding_is_hedged(nlp):
+    text = "The course will help the firms determine which products can benefit from tests in orbit."
+    assert _modality(nlp, text, "benefit")[0] == "hedged"

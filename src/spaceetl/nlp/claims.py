@@ -423,8 +423,9 @@ def _question_word(verb: Token) -> Token | None:
         if (c.dep_ == "mark" and c.lower_ in {"whether", "if"}) or (c.tag_ in QUESTION_TAGS and c.dep_ != "nsubj"):
             return c
         # "what role SES will play", "how many antennas they would buy": the wh-word opens the object phrase.
-        if c.dep_ in {"dobj", "attr", "npadvmod"} and c.left_edge.tag_ in QUESTION_TAGS:
-            return c.left_edge
+        if (c.dep_ in {"dobj", "attr", "npadvmod", "nsubj", "nsubjpass"} and c.left_edge.i != c.i
+                and c.left_edge.tag_ in QUESTION_TAGS and c.left_edge.lower_ != "that"):
+            return c.left_edge  # "which products can benefit": a wh-word opening the subject phrase
     return None
 
 
@@ -444,7 +445,7 @@ def _open_question_cue(verb: Token, governors: list) -> str | None:
     if uncertain is not None:
         return uncertain.lower_
     # "declined to say how many ...", "too soon to say what role ...": a question the speaker leaves unanswered.
-    if lemma_lc(head) in claim_rules().reporting_lemmas and head.dep_ in {"xcomp", "advcl"}:
+    if _reports(head, claim_rules()) and head.dep_ in {"xcomp", "advcl", "ccomp"}:
         return f"{head.lower_} {q.lower_}"
     return None
 
@@ -530,6 +531,10 @@ def _conditional_cue(verb: Token, governors: list) -> str | None:
     """An event that holds only under a condition: the "if"/"unless" clause itself, or a clause governed by one
     ("If the regulator does not act, the firm will appeal")."""
     for tok in [verb] + [h for h, dep in governors if dep in {"xcomp", "conj"}]:
+        if tok.i != verb.i and _reports(tok, claim_rules()):
+            break  # "If the bill passes, analysts predict ...": the prediction is made, whatever happens
+        if tok.i == verb.i and lemma_lc(tok) in claim_rules().reporting_lemmas:
+            continue
         for c in tok.children:
             if c.dep_ == "mark" and c.lower_ in CONDITION_MARKS and tok.i == verb.i and c.i < verb.i:
                 return c.lower_
@@ -571,9 +576,11 @@ def _main_clause_misread(head: Token, verb: Token) -> bool:
 
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
+    child = verb
     for head, dep in governors:
-        if dep == "ccomp" and _reports(head, rules) and not _main_clause_misread(head, verb):
+        if dep == "ccomp" and _reports(head, rules) and not _main_clause_misread(head, child):
             return head.lower_
+        child = head
     if lemma_lc(verb) in rules.reporting_lemmas:
         return verb.lower_
     # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
