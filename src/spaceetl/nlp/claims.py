@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir
-from .claim_rules import ClaimRules, adverbial_clause, claim_rules, expletive_it_verbs, rule_words
+from .claim_rules import (ClaimRules, adverbial_clause, claim_rules, claim_rules_data, expletive_it_verbs,
+                          rule_words)
 from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
@@ -521,7 +522,8 @@ CONDITION_MARKS = {"if", "unless"}
 def _backshifted_would(tok: Token, governors: list, rules: ClaimRules) -> bool:
     """A "would" right under a past reporting verb ("The plan noted savings would come from cuts"): reported
     speech's version of "will", so the clause is reported, not hedged. Other modals ("said it could") hedge."""
-    if tok.lower_ != "would" or tok.tag_ != "MD" or not governors:
+    if tok.lower_ != "would" or tok.tag_ != "MD" or not governors or not claim_rules_data().get(
+            "backshifted_would_reported", True):
         return False
     head, dep = governors[0]
     return dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and _reports(head, rules)
