@@ -572,8 +572,9 @@ def _main_clause_misread(head: Token, verb: Token) -> bool:
     still reports what follows."""
     if not adverbial_clause(head):
         return False
-    return (any(c.dep_ == "punct" and c.text in {",", ";", "—", "–"} and head.i < c.i < verb.i for c in verb.children)
-            or any(c.dep_ == "dobj" for c in head.children))
+    set_off = any(c.dep_ == "punct" and c.text in {",", ";", "—", "–"} and head.i < c.i < verb.i
+                  for c in verb.children)
+    return set_off or any(c.dep_ == "dobj" for c in head.children)
 
 
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
