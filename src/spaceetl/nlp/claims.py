@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span, Token
 
 from ..data import cached_per_data_dir
-from .claim_rules import ClaimRules, adverbial_clause, claim_rules, expletive_it_verbs, rule_words
+from .claim_rules import (ClaimRules, adverbial_clause, claim_rules, claim_rules_data, expletive_it_verbs,
+                          rule_words)
 from .constructions import Constructions, construction_rules, find_constructions
 
 if TYPE_CHECKING:
@@ -95,6 +96,9 @@ def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = F
     no dangling conjunction, determiner or preposition at its end, as for objects."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
+    # "conclude that older estimates overstate": the parser may hang the clause's "that" on the subject noun.
+    while start < token.i and doc[start].dep_ == "mark" and doc[start].head.i == token.i:
+        start += 1
     # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
     # ("Eutelsat, a network operator"); a close apposition is the name itself ("network operator Eutelsat of France").
     for t in token.rights:
@@ -330,6 +334,8 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
         cue = find(tokens, governors, rules, verb)
         if cue is not None:
             return modality, cue
+    if in_source_phrase(verb):
+        return "asserted", None  # "according to slides obtained by X": the obtaining is the writer's fact
     sent_low = " " + sentence_text.lower() + " "
     for cue in rules.reported:
         if " " in cue and f" {cue} " in sent_low:
@@ -338,6 +344,17 @@ def modality_of(tokens: list[Token], sentence_text: str, rules: ClaimRules, verb
 
 
 SHARING_CC = {"and", "or", "nor", "&"}
+
+
+def in_source_phrase(verb: Token) -> bool:
+    """Whether the verb sits inside the source phrase of "according to" ("according to slides obtained by the
+    paper"): it describes the source, so the source does not vouch for it."""
+    tok, hops = verb, 0
+    while tok.head.i != tok.i and hops < 8:
+        tok, hops = tok.head, hops + 1
+        if tok.lower_ == "according":
+            return True
+    return False
 
 
 def _shared_auxiliaries(verb: Token) -> list[Token]:
@@ -406,6 +423,10 @@ def _question_word(verb: Token) -> Token | None:
             break
         if (c.dep_ == "mark" and c.lower_ in {"whether", "if"}) or (c.tag_ in QUESTION_TAGS and c.dep_ != "nsubj"):
             return c
+        # "what role SES will play", "how many antennas they would buy": the wh-word opens the object phrase.
+        if (c.dep_ in {"dobj", "attr", "npadvmod", "nsubj", "nsubjpass"} and c.left_edge.i != c.i
+                and c.left_edge.tag_ in QUESTION_TAGS and c.left_edge.lower_ != "that"):
+            return c.left_edge  # "which products can benefit": a wh-word opening the subject phrase
     return None
 
 
@@ -422,7 +443,12 @@ def _open_question_cue(verb: Token, governors: list) -> str | None:
     if neg is not None:
         return f"{neg.lower_} {words[-1].lower_}"
     uncertain = next((w for w in words if lemma_lc(w) in rule_words("open_question_words")), None)
-    return uncertain.lower_ if uncertain is not None else None
+    if uncertain is not None:
+        return uncertain.lower_
+    # "declined to say how many ...", "too soon to say what role ...": a question the speaker leaves unanswered.
+    if _reports(head, claim_rules()) and head.dep_ in {"xcomp", "advcl", "ccomp"}:
+        return f"{head.lower_} {q.lower_}"
+    return None
 
 
 def _negation_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
@@ -451,12 +477,12 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     """A hedge in the clause, a hedging control verb ("plans to", "appears to"), or a hedge in the clause that
     governs it. A hedge word that only qualifies a noun or sits in a prepositional phrase ("scrubbed the launch
     because of a potential issue") does not hedge the verb. A "would" under a past reporting verb ("said the
-    agency would start") stays a hedge: the project's labelled sets read it so (eval/README.md)."""
-    tokens = [t for t in tokens if not _modifier_hedge(t, verb)]
+    agency would start") is reported speech's "will", not a hedge (``_backshifted_would``)."""
+    tokens = [t for t in tokens if not _modifier_hedge(t, verb) and not _backshifted_would(t, governors, rules)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
     cue = (_cue_in(tokens, rules.hedged) or _open_question_cue(verb, governors) or _directive_cue(verb, governors)
-           or _provision_cue(verb))
+           or _provision_cue(verb) or _conditional_cue(verb, governors) or _relative_hedge(verb, rules))
     if cue:
         return cue
     for head, dep in governors:
@@ -490,11 +516,74 @@ def _modifier_hedge(tok: Token, verb: Token) -> bool:
     return False
 
 
+CONDITION_MARKS = {"if", "unless"}
+
+
+def _backshifted_would(tok: Token, governors: list, rules: ClaimRules) -> bool:
+    """A "would" right under a past reporting verb ("The plan noted savings would come from cuts"): reported
+    speech's version of "will", so the clause is reported, not hedged. Other modals ("said it could") hedge."""
+    if tok.lower_ != "would" or tok.tag_ != "MD" or not governors or not claim_rules_data().get(
+            "backshifted_would_reported", True):
+        return False
+    head, dep = governors[0]
+    return dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and _reports(head, rules)
+
+
+def _conditional_cue(verb: Token, governors: list) -> str | None:
+    """An event that holds only under a condition: the "if"/"unless" clause itself, or a clause governed by one
+    ("If the regulator does not act, the firm will appeal")."""
+    for tok in [verb] + [h for h, dep in governors if dep in {"xcomp", "conj"}]:
+        if tok.i != verb.i and _reports(tok, claim_rules()):
+            break  # "If the bill passes, analysts predict ...": the prediction is made, whatever happens
+        if tok.i == verb.i and lemma_lc(tok) in claim_rules().reporting_lemmas:
+            continue
+        for c in tok.children:
+            if c.dep_ == "mark" and c.lower_ in CONDITION_MARKS and tok.i == verb.i and c.i < verb.i:
+                return c.lower_
+            if c.dep_ == "advcl" and c.i < tok.i and any(
+                    m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children):
+                return "if"
+    return None
+
+
+def _relative_hedge(verb: Token, rules: ClaimRules) -> str | None:
+    """A future relative clause hanging on a noun of a hedged event ("intends to go to court, where it will
+    seek a stay"): it happens only if that event does."""
+    if verb.dep_ != "relcl" or not any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "’ll"} for c in verb.children):
+        return None
+    gov, hops = verb.head, 0
+    while gov.pos_ not in {"VERB", "AUX"} and gov.head.i != gov.i and hops < 4:
+        gov, hops = gov.head, hops + 1
+    if gov.pos_ not in {"VERB", "AUX"}:
+        return None
+    return _hedge_cue(_clause_tokens(gov), list(_governors(gov)), rules, gov)
+
+
+def _reports(head: Token, rules: ClaimRules) -> bool:
+    """A verb whose complement clause it reports: a reporting verb, or a verb of finding ("the studies conclude
+    that ...") whose own use ("concluded a deal") is no report (``finding_verbs``)."""
+    lemma = lemma_lc(head)
+    return lemma in rules.reporting_lemmas or lemma in rule_words("finding_verbs")
+
+
+def _main_clause_misread(head: Token, verb: Token) -> bool:
+    """A reporting verb in an adverbial clause whose "complement" is really the main clause ("Once NOAA confirms
+    its readiness, it will replace ...": a comma or an object between them). "although he said it will carry"
+    still reports what follows."""
+    if not adverbial_clause(head):
+        return False
+    set_off = any(c.dep_ == "punct" and c.text in {",", ";", "—", "–"} and head.i < c.i < verb.i
+                  for c in verb.children)
+    return set_off or any(c.dep_ == "dobj" for c in head.children)
+
+
 def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: Token) -> str | None:
     """A reporting verb the clause is the complement of ("said that ..."), or the verb itself reporting."""
+    child = verb
     for head, dep in governors:
-        if dep == "ccomp" and lemma_lc(head) in rules.reporting_lemmas and not adverbial_clause(head):
+        if dep == "ccomp" and _reports(head, rules) and not _main_clause_misread(head, child):
             return head.lower_
+        child = head
     if lemma_lc(verb) in rules.reporting_lemmas:
         return verb.lower_
     # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
@@ -548,6 +637,8 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     subj = next((c for c in verb.children if c.dep_ in SUBJ), None)
     head = verb
     while subj is None and (head.dep_ in {"conj", "xcomp"} or _controlled_advcl(head)) and head.head.i != head.i:
+        if _reduced_relative(head):
+            return None, head  # "including one announced May 5 to assist ...": the one announced, not the subject
         via = "xcomp" if head.dep_ == "advcl" else head.dep_
         head = head.head
         # "Italy is expected to sign": a raising verb's passive subject is the subject of its complement.
@@ -572,6 +663,17 @@ def _subject_token(verb: Token) -> tuple[Token | None, Token]:
     if subj is not None and head is verb:
         subj = _subject_after_conjunction(verb, subj)
     return subj, head
+
+
+def _reduced_relative(verb: Token) -> bool:
+    """A participle right after a noun that the parser made a conjunct of the main verb ("has agreements,
+    including one announced May 5 to assist its work"): it modifies the noun, and the main subject does not do
+    it. A true conjunct has a conjunction or a comma before it ("signed X and launched Y")."""
+    if verb.dep_ != "conj" or verb.tag_ not in {"VBD", "VBN"} or verb.i == 0:
+        return False
+    prev = verb.doc[verb.i - 1]
+    return (prev.pos_ in {"NOUN", "PROPN", "NUM"} and prev.dep_ in {"pobj", "dobj", "appos"}
+            and not any(c.dep_ in SUBJ | {"aux", "auxpass", "cc"} for c in verb.children))
 
 
 def _subject_after_conjunction(verb: Token, subj: Token) -> Token:
@@ -699,6 +801,11 @@ def _object(verb: Token, passive: bool) -> Token | None:
         return dobjs[1]  # right after the first: "gave NASA a contract", not "launch X on Y, the same vehicle"
     if direct or found:
         return (direct or found)[0]
+    # "holds NASA records for ...": a noun phrase the parser made a complement clause is the object.
+    noun_clause = next((c for c in verb.children if c.dep_ == "ccomp" and (
+        c.pos_ == "NOUN" or _noun_read_as_verb(c, claim_rules()))), None)
+    if noun_clause is not None:
+        return noun_clause
     # An object of an infinitive complement is never the governing verb's: in "trained to test the capsule" the
     # capsule is what is tested (the "test" claim), not what is trained.
     for c in verb.children:
@@ -810,6 +917,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None  # "her request for a permit to visit": an infinitive's "for" subject does nothing yet
     if _question(verb, scan):
         return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
+    if _noun_read_as_verb(verb, rules):
+        return None  # "He holds NASA records for ...": "records" is the object's noun, not a verb
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -830,6 +939,28 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         obj = _construction_object(verb, obj, scan.cons)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
+
+
+def _noun_read_as_verb(verb: Token, rules: ClaimRules) -> bool:
+    """A plural noun tagged as a present-tense verb, made the complement clause of a verb that takes no clause
+    ("holds NASA records for the most spacewalks": NASA would "record" them): the clause starts right after the
+    governing verb with a bare name or noun, has no conjunction, auxiliary or object, and the governing verb has
+    no object of its own - it is that noun phrase."""
+    if verb.dep_ != "ccomp" or verb.tag_ != "VBZ" or verb.head.i == verb.i:
+        return False
+    head = verb.head
+    children = list(verb.children)
+    subj = next((c for c in children if c.dep_ == "nsubj"), None)
+    if (subj is None or subj.pos_ not in {"PROPN", "NOUN"} or subj.left_edge.i != head.i + 1
+            or subj.i != verb.i - 1):
+        return False
+    if any(c.dep_ in {"mark", "aux", "auxpass", "neg", "dobj", "ccomp", "xcomp"} for c in children):
+        return False
+    if any(c.dep_ in {"dobj", "attr", "acomp"} for c in head.children):
+        return False
+    lemma = lemma_lc(head)
+    return not (lemma in rules.reporting_lemmas or lemma in rules.hedging_control
+                or lemma in rule_words("finding_verbs") or lemma in rule_words("clause_taking_verbs"))
 
 
 def _question(verb: Token, scan: _ClauseScan) -> bool:
@@ -922,7 +1053,7 @@ def _frame_claims(frame: _VerbFrame, scan: _ClauseScan) -> list[ClaimDraft]:
             d.reporting_verb = frame.lemma
             d.quote_text = _text(_subtree_span(frame.ccomp), text)
             d.quote_style = "indirect"
-        if attribution:
+        if attribution and not in_source_phrase(verb):
             d.attribution = attribution
             if d.speaker is None and (source := _according_source(sent)) is not None:
                 d.speaker, d.speaker_text = source, _text(source, text)  # "according to X": X vouches for it

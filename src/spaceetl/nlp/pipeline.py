@@ -43,7 +43,44 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+    for token in doc[1:]:
+        if _after_glued_heading(token):
+            token.is_sent_start = True
     return doc
+
+
+HEADING_MAX_WORDS = 8
+SENTENCE_END = {".", "!", "?", ":", ";", "”", '"'}
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+HEADING_END_TAGS = {"NN", "NNS", "NNP", "NNPS", "JJ", "CD"}
+
+
+def _after_glued_heading(token) -> bool:
+    """A sentence opener ("The", "Its") glued to a section heading that lost its line break in a feed's flattened
+    body ("... in his statement. Education cuts and other changes The budget proposal also seeks ..."): the
+    heading is a few capitalised words without a verb or end punctuation since the last sentence, and the opener
+    follows a noun with no punctuation between - it starts a sentence, so the heading is no subject. Runs before
+    the parser, on the tagger's tags."""
+    doc = token.doc
+    if not (token.is_title and token.tag_ in {"DT", "PRP$", "PRP"} and token.lower_ in _heading_openers()):
+        return False
+    prev = doc[token.i - 1]
+    if prev.tag_ not in HEADING_END_TAGS or prev.whitespace_ == "" or not prev.is_alpha:
+        return False
+    start = token.i - 1
+    while start > 0 and doc[start - 1].text not in SENTENCE_END and not doc[start - 1].is_space:
+        start -= 1
+        if token.i - start > HEADING_MAX_WORDS:
+            return False
+    heading = doc[start:token.i]
+    return heading[0].is_title and not any(t.tag_ in FINITE_TAGS or t.is_punct for t in heading)
+
+
+@lru_cache(maxsize=1)
+def _heading_openers() -> frozenset[str]:
+    from .claim_rules import rule_words
+
+    return rule_words("heading_sentence_openers")
 
 
 def _trim(span: Span) -> Span | None:
@@ -282,6 +319,8 @@ def _looks_like_person(ent: Span) -> bool:
         return False
     if any(t.lower_ in ORG_HEADS or not (t.is_title or t.text[:1].isupper()) or t.pos_ != "PROPN" for t in ent):
         return False
+    if len(ent) >= 2 and ent[-1].lower_ in entity_rules().org_last_words:
+        return False  # "Marrow Launch Services said": a firm's name says things too
     root = ent.root
     if root.dep_ in {"nsubj", "nsubjpass"} and lemma_of(root.head) in REPORTING:
         return True
