@@ -460,7 +460,11 @@ _BASED = re.compile(rf"(?:{_PLACE}-[ \t]+(?:and|or)[ \t]+)?{_PLACE}-based\b")
 
 
 def based_modifiers(text: str) -> list[tuple[int, int]]:
-    """Character ranges of "X-based" compound modifiers, up to the end of "based"."""
+    """Character ranges of "X-based" compound modifiers, up to the end of "based". Most bodies have none, and the
+    pattern tries every run of capitalised words, so a body without "-based" is not scanned (it is asked for each
+    body twice)."""
+    if "-based" not in text:
+        return []
     return [(m.start(), m.end()) for m in _BASED.finditer(text)]
 
 
