@@ -1,0 +1,121 @@
+"""Claim readings that a fifth hand judgement of real news found wrong, by general cause: a bare relative or
+interrogative pronoun taken as the object; a zero relative clause whose gap (the object) was filled with a
+prepositional adjunct; an infinitive with its own subject under a verb of expectation read as asserted; a
+backshifted "would" under a parenthetical reporting verb read as a hedge; a sentence-final "X said" the parser
+made a conjunct losing its report; an apposition hung on the wrong noun; a predicative gerund or a participle
+after "had" read as a verb with a doer. The sentences are written for these tests."""
+
+from datetime import date
+
+from conftest import extract_rows
+
+
+def _claims(nlp, text, predicate=None):
+    rows = extract_rows(nlp, text, date(2024, 10, 20))["claims"]
+    return [c for c in rows if predicate is None or c["predicate"] == predicate]
+
+
+def _one(nlp, text, predicate):
+    (c,) = _claims(nlp, text, predicate)
+    return c
+
+
+# --- 1. a relative pronoun is never the object ------------------------------------------------------------------
+
+
+def test_a_relative_object_under_an_infinitive_is_the_modified_noun(nlp):
+    text = "The new rocket engines that the Navy has been trying to fund are not expected to fly before 2030."
+    c = _one(nlp, text, "fund")
+    assert c["object_text"] == "The new rocket engines"
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "trying to")
+
+
+def test_a_free_relative_what_takes_the_clause_complement_not_the_pronoun(nlp):
+    c = _one(nlp, "Orbitex did not give prices, but stressed what it called the low cost of the service.", "call")
+    assert c["object_text"] == "the low cost of the service"
+    assert all(x["object_text"] not in {"what", "that", "which"} for x in _claims(nlp, (
+        "Orbitex did not give prices, but stressed what it called the low cost of the service.")))
+
+
+# --- 2. the gap of a relative clause ----------------------------------------------------------------------------
+
+
+def test_a_zero_relative_clause_acts_on_the_modified_noun_not_an_adjunct(nlp):
+    text = ("Even if the rover is ready in 2027, the gloves the crew would wear on their lunar walks will not be "
+            "finished until 2028.")
+    assert _one(nlp, text, "wear")["object_text"] == "the gloves"
+    # a noun of time is where the event happens, not what it acts on
+    (c,) = _claims(nlp, "The day the crew landed in Houston was cold.", "land") or [None]
+    assert c is None or c["object_text"] != "The day"
+
+
+def test_an_intensifying_reflexive_subject_does_not_make_the_relative_host_an_object(nlp):
+    text = ("The flight is a test for later cargo missions to the station, which themselves serve as a bridge to "
+            "private outposts.")
+    assert _one(nlp, text, "serve")["object_text"] != "the station"
+
+
+# --- 3. modality ------------------------------------------------------------------------------------------------
+
+
+def test_an_infinitive_with_its_own_subject_under_expect_is_hedged(nlp):
+    c = _one(nlp, "Helion Corp. expects the U.S. Navy to award a launch contract by the end of 2025.", "award")
+    assert (c["modality"], c["modality_cue"]) == ("hedged", "expects")
+    # a plain infinitive under "expected" keeps its hedge
+    assert _one(nlp, "The Navy is expected to award a launch contract by the end of 2025.", "award")[
+        "modality"] == "hedged"
+
+
+def test_a_backshifted_would_under_a_parenthetical_reporting_verb_is_reported(nlp):
+    c = _one(nlp, "Those flights, the agency added, would include landings on Mars.", "include")
+    assert (c["modality"], c["modality_cue"]) == ("reported", "added")
+    # another modal there still hedges
+    assert _one(nlp, "Those flights, the agency added, could include landings on Mars.", "include")[
+        "modality"] == "hedged"
+
+
+def test_a_trailing_said_made_a_conjunct_reports_the_absolute_with_clause(nlp):
+    text = ("Attendance also rose, with 410 firms renting stands in 2023, a nine percent rise from the year "
+            "before, Maria Lopez, the show director, said by email.")
+    c = _one(nlp, text, "rent")
+    assert (c["modality"], c["modality_cue"]) == ("reported", "said")
+    # "and" before the second verb makes it a second event, not an attribution
+    assert _one(nlp, "Orbitex built the probe in Bremen and its chief engineer said nothing.", "build")[
+        "modality"] == "asserted"
+
+
+# --- 4. subjects: appositions and gerunds -----------------------------------------------------------------------
+
+
+def test_an_apposition_hung_on_a_name_far_before_it_makes_no_claim_about_that_name(nlp):
+    text = ("Reyes, whose career includes rover software work at the Ames Research Center and a stint at Google "
+            "Books, the huge book scanning project, said the software can sort images.")
+    assert [c for c in _claims(nlp, text, "be") if c["subject_text"] == "Reyes"] == []
+    # a plain apposition after a name still gives its claim
+    (c,) = _claims(nlp, "Hispamar, a unit of the Redeia group, will bid for the licence.", "be")
+    assert (c["subject_text"], c["object_text"]) == ("Hispamar", "a unit of the Redeia group")
+
+
+def test_an_apposition_summing_up_a_gerund_clause_is_not_about_its_object(nlp):
+    text = ("The agency hopes to spur business in orbit by sending a sports drink to the International Space "
+            "Station, a project that has drawn criticism from one lawmaker.")
+    assert _claims(nlp, text, "be") == []
+
+
+def test_a_predicative_gerund_has_no_doer(nlp):
+    assert _claims(nlp, "Weigel said one key deadline is testing the engines, which differ for each rocket.",
+                   "test") == []
+    # a progressive with a doer stays
+    c = _one(nlp, "Weigel said the crew is testing the engines this week.", "test")
+    assert (c["subject_text"], c["object_text"]) == ("the crew", "the engines")
+
+
+# --- 6. a participle after "had" --------------------------------------------------------------------------------
+
+
+def test_a_participle_describing_the_object_of_had_is_no_claim(nlp):
+    text = ("We were really excited about the experience that Maria and her team had going back to the early "
+            "Iridium days.")
+    assert _claims(nlp, text, "go") == []
+    # a perfect progressive is still a verb with a doer
+    assert _one(nlp, "Maria had been testing the radios for a month.", "test")["subject_text"] == "Maria"
