@@ -119,3 +119,45 @@ def test_a_participle_describing_the_object_of_had_is_no_claim(nlp):
     assert _claims(nlp, text, "go") == []
     # a perfect progressive is still a verb with a doer
     assert _one(nlp, "Maria had been testing the radios for a month.", "test")["subject_text"] == "Maria"
+
+
+# --- 5. amounts -------------------------------------------------------------------------------------------------
+
+
+def _amount_of(nlp, text, predicate):
+    out = extract_rows(nlp, text, date(2024, 10, 20))
+    (c,) = [c for c in out["claims"] if c["predicate"] == predicate]
+    return next((a for a in out["amounts"] if a["amount_id"] == c["amount_id"]), None)
+
+
+def test_a_sum_owned_by_another_noun_in_an_of_phrase_is_not_the_claims_amount(nlp):
+    text = "The firm has already secured pledges for about half of Orbitex Constellation's projected $3 billion cost."
+    assert _amount_of(nlp, text, "secure") is None
+    # the claim's own amount stays
+    amount = _amount_of(nlp, "The firm has already secured pledges worth $3 billion for the constellation.", "secure")
+    assert amount is not None and amount["text"] == "$3 billion"
+
+
+def test_a_bare_dollar_is_us_when_the_article_spells_out_the_other_dollar():
+    from spaceetl.normalize.money import find_money
+
+    text = ("Ottawa will give 192 million Canadian dollars ($154 million) to the firm. The firm has received about "
+            "$1.15 billion from Canada's government.")
+    assert [(m.text, m.currency) for m in find_money(text, context=text)] == [
+        ("192 million Canadian dollars", "CAD"), ("$154 million", "USD"), ("$1.15 billion", "USD")]
+    prefixed = "Ottawa gave C$40 million. The firm got $1.15 billion from Canada's government."
+    assert find_money(prefixed, context=prefixed)[1].currency == "USD"
+    # with no explicit mark anywhere, the sentence's country still names the dollar (the written-down rule)
+    plain = "The firm has received about $1.15 billion from Canada's government."
+    assert find_money(plain, context=plain)[0].currency == "CAD"
+
+
+# --- 7. object entity is the head's ------------------------------------------------------------------------------
+
+
+def test_a_product_name_modifying_a_non_class_head_is_not_the_object_entity(nlp):
+    c = _one(nlp, "Rocket Lab has moved Electron operations from its main plant in Auckland to a new site.", "move")
+    assert c["object_text"] == "Electron operations" and c["object_name"] is None
+    # a class noun ("rocket") the name names is still the object's entity
+    c = _one(nlp, "Rocket Lab will launch the Electron rocket from Virginia.", "launch")
+    assert c["object_name"] is not None and "Electron" in c["object_name"]

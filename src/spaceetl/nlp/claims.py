@@ -928,12 +928,36 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             drafts.extend(_frame_claims(frame, scan))
     drafts.extend(_construction_claims(scan))
     drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
+    others = _amounts_of_other_nouns(doc, scan.money)
     for d in drafts:  # "any loan larger than $10 million": a bound in the clause is not its amount (nlp.rows)
-        bounds = [b for b in scan.cons.thresholds if d.clause_start <= b[0] < d.clause_end]
+        bounds = [b for b in scan.cons.thresholds + others if d.clause_start <= b[0] < d.clause_end]
         if bounds:
             d.extra["amount_bounds"] = bounds
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
+
+
+MEASURE_DEPS = {"quantmod", "compound", "nummod", "nmod", "amod"}
+
+
+def _amounts_of_other_nouns(doc: Doc, money_starts: list[int] | None) -> list[tuple[int, int]]:
+    """Character ranges of amounts that measure another noun's possession: "pledges for about two-thirds of
+    Orbitex's projected $3 billion cost" - the $3 billion is the cost, owned by Orbitex, in the "of" phrase of a
+    fraction; the pledges are a different quantity, so the amount is no claim's (nlp.rows skips it like a
+    threshold)."""
+    out: list[tuple[int, int]] = []
+    for start in money_starts or ():
+        span = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(doc.text) else None
+        tok = span[0] if span is not None and len(span) else None
+        hops = 0
+        while tok is not None and tok.dep_ in MEASURE_DEPS and tok.head.i != tok.i and hops < 4:
+            tok, hops = tok.head, hops + 1
+        if tok is None or tok.pos_ != "NOUN" or not any(c.dep_ == "poss" for c in tok.children):
+            continue
+        prep = tok.head
+        if tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ in {"NOUN", "NUM", "PROPN"}:
+            out.append((start, tok.idx + len(tok)))
+    return out
 
 
 def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
@@ -1484,7 +1508,8 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
     modifies it and names the thing itself ("the Skynet 5A satellite"). So a mention of it always lies inside the
     object span, and "its lander" never points at the lander's owner. The owner - a possessive ("its", "NASA's",
     resolved by the references) or a company or country used as a modifier ("the SpaceX launch") - is kept apart
-    as the possessor. A name inside a prepositional phrase or a conjunct of the head is neither."""
+    as the possessor, as is a product name modifying a head that is no class of things it could be ("LauncherOne
+    operations": ``object_class_nouns``). A name inside a prepositional phrase or a conjunct of the head is neither."""
     if obj is None:
         return None, None
     root = obj.root
@@ -1503,7 +1528,7 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
         if path[-1] == "poss" and possessor is None:
             possessor = link
         elif path[-1] in name_deps and _is_mention(tok, links, obj):
-            if head is None and link.entity_type in name_types:
+            if head is None and link.entity_type in name_types and lemma_lc(root) in rule_words("object_class_nouns"):
                 head = link
             elif possessor is None and (head is None or link.entity_id != head.entity_id):
                 possessor = link
