@@ -952,12 +952,27 @@ def _amounts_of_other_nouns(doc: Doc, money_starts: list[int] | None) -> list[tu
         hops = 0
         while tok is not None and tok.dep_ in MEASURE_DEPS and tok.head.i != tok.i and hops < 4:
             tok, hops = tok.head, hops + 1
-        if tok is None or tok.pos_ != "NOUN" or not any(c.dep_ == "poss" for c in tok.children):
-            continue
-        prep = tok.head
-        if tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.pos_ in {"NOUN", "NUM", "PROPN"}:
+        if tok is not None and tok.pos_ == "NOUN" and _owned_in_of_phrase(tok):
             out.append((start, tok.idx + len(tok)))
     return out
+
+
+def _in_of_phrase(tok: Token) -> bool:
+    """The object of an "of" after another noun or a number ("two-thirds of ...", "part of ...")."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in {"NOUN", "NUM", "PROPN"}
+
+
+def _owned_in_of_phrase(noun: Token) -> bool:
+    """A noun with a possessor, in the "of" phrase of another noun; also when the parser made a participle after
+    the possessive a verb of its own ("of Orbitex's projected $3 billion cost": "projected" a conjunct verb, "cost"
+    its object, "Orbitex" the object of "of")."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return _in_of_phrase(noun)
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.tag_ not in {"VBD", "VBN"} or verb.i == 0:
+        return False
+    mark = noun.doc[verb.i - 1]
+    return mark.tag_ == "POS" and _in_of_phrase(mark.head)
 
 
 def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
@@ -976,6 +991,8 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None  # "He holds NASA records for ...": "records" is the object's noun, not a verb
     if _gerund_not_progressive(verb):
         return None
+    if verb.i > 0 and verb.doc[verb.i - 1].tag_ == "POS" and verb.tag_ in {"VBD", "VBN"}:
+        return None  # "Orbitex's projected $3 billion cost": a participle after a possessive describes the noun
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
