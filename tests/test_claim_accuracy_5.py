@@ -91,9 +91,11 @@ def test_an_apposition_hung_on_a_name_far_before_it_makes_no_claim_about_that_na
     text = ("Reyes, whose career includes rover software work at the Ames Research Center and a stint at Google "
             "Books, the huge book scanning project, said the software can sort images.")
     assert [c for c in _claims(nlp, text, "be") if c["subject_text"] == "Reyes"] == []
-    # a plain apposition after a name still gives its claim
+    # a plain apposition after a name still gives its claim, as does one after a bracket that belongs to the name
     (c,) = _claims(nlp, "Hispamar, a unit of the Redeia group, will bid for the licence.", "be")
     assert (c["subject_text"], c["object_text"]) == ("Hispamar", "a unit of the Redeia group")
+    (c,) = _claims(nlp, "Rep. Dana Ortiz (D-Ohio), chairwoman of the space subcommittee, spoke at the hearing.", "be")
+    assert c["object_text"] == "chairwoman of the space subcommittee"
 
 
 def test_an_apposition_summing_up_a_gerund_clause_is_not_about_its_object(nlp):
@@ -105,9 +107,10 @@ def test_an_apposition_summing_up_a_gerund_clause_is_not_about_its_object(nlp):
 def test_a_predicative_gerund_has_no_doer(nlp):
     assert _claims(nlp, "Weigel said one key deadline is testing the engines, which differ for each rocket.",
                    "test") == []
-    # a progressive with a doer stays
+    # a progressive with a doer stays, a mission or a team included
     c = _one(nlp, "Weigel said the crew is testing the engines this week.", "test")
     assert (c["subject_text"], c["object_text"]) == ("the crew", "the engines")
+    assert _one(nlp, "The mission is also planning cuts to its second camera.", "plan")["subject_text"] == "The mission"
 
 
 # --- 6. a participle after "had" --------------------------------------------------------------------------------
@@ -165,3 +168,7 @@ def test_a_product_name_modifying_a_non_class_head_is_not_the_object_entity(nlp)
     # a class noun ("rocket") the name names is still the object's entity
     c = _one(nlp, "Rocket Lab will launch the Electron rocket from Virginia.", "launch")
     assert c["object_name"] is not None and "Electron" in c["object_name"]
+    # also when the parser cut the head out of a hyphenated coordination
+    c = _one(nlp, "Airbus said it was moving its Skynet 5A military X- and UHF-band telecommunications satellite "
+                  "over the Pacific.", "move")
+    assert c["object_name"] is not None and c["object_name"].startswith("Skynet")

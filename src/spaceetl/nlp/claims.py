@@ -1429,8 +1429,11 @@ def _misplaced_apposition(head: Token, tok: Token, between: Span) -> bool:
     clause after the object of a gerund's clause ("by flying a drink to the station, a project that ...") sums up
     the clause, not the noun."""
     ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
-    if any(not (t.is_punct or t.is_space or (ent is not None and ent.start <= t.i < ent.end)) for t in between):
-        return True
+    depth = 0
+    for t in between:  # "Rep. Lamar Smith (R-Texas), chairman of ...": a bracket after the name is part of it
+        depth += (t.text in {"(", "["}) - (t.text in {")", "]"})
+        if not (t.is_punct or t.is_space or depth > 0 or (ent is not None and ent.start <= t.i < ent.end)):
+            return True
     gov = head.head
     clause = gov.head if head.dep_ == "pobj" else gov
     return (head.dep_ in {"pobj", "dobj"} and clause.tag_ == "VBG" and clause.dep_ in {"pcomp", "advcl", "acl", "xcomp"}
@@ -1545,11 +1548,19 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
         if path[-1] == "poss" and possessor is None:
             possessor = link
         elif path[-1] in name_deps and _is_mention(tok, links, obj):
-            if head is None and link.entity_type in name_types and lemma_lc(root) in rule_words("object_class_nouns"):
+            if head is None and link.entity_type in name_types and _class_head(root):
                 head = link
             elif possessor is None and (head is None or link.entity_id != head.entity_id):
                 possessor = link
     return head, possessor
+
+
+def _class_head(root: Token) -> bool:
+    """Whether the object's head is a class of things a name modifying it names (``object_class_nouns``); a head
+    the parser cut from a hyphenated coordination ("military X- and UHF-band ... satellite") counts with the
+    noun coordinated to it."""
+    classes = rule_words("object_class_nouns")
+    return lemma_lc(root) in classes or any(c.dep_ == "conj" and lemma_lc(c) in classes for c in root.children)
 
 
 def _according_source(sent: Span) -> Span | None:
