@@ -35,6 +35,8 @@ def test_a_free_relative_what_takes_the_clause_complement_not_the_pronoun(nlp):
     assert c["object_text"] == "the low cost of the service"
     assert all(x["object_text"] not in {"what", "that", "which"} for x in _claims(nlp, (
         "Orbitex did not give prices, but stressed what it called the low cost of the service.")))
+    # a demonstrative "that" is a real object
+    assert _one(nlp, "So, we are building that.", "build")["object_text"] == "that"
 
 
 # --- 2. the gap of a relative clause ----------------------------------------------------------------------------
@@ -44,6 +46,11 @@ def test_a_zero_relative_clause_acts_on_the_modified_noun_not_an_adjunct(nlp):
     text = ("Even if the rover is ready in 2027, the gloves the crew would wear on their lunar walks will not be "
             "finished until 2028.")
     assert _one(nlp, text, "wear")["object_text"] == "the gloves"
+    # a relative word inside the clause ("from which") or a clause-taking verb puts the gap elsewhere
+    text = "The payloads would be released in a transfer orbit from which they can maneuver to other destinations."
+    assert _one(nlp, text, "maneuver")["object_text"] != "a transfer orbit"
+    assert _one(nlp, "Many members oppose a mission they claim does not support exploration goals.", "claim")[
+        "object_text"] != "a mission"
     # a noun of time is where the event happens, not what it acts on
     (c,) = _claims(nlp, "The day the crew landed in Houston was cold.", "land") or [None]
     assert c is None or c["object_text"] != "The day"

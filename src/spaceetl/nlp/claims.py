@@ -1168,6 +1168,12 @@ REFLEXIVES = {"itself", "themselves", "himself", "herself", "ourselves", "yourse
 ADVERB_RELATIVES = {"where", "when", "why", "how", "whereby"}
 
 
+def _relative_word(tok: Token) -> bool:
+    """A relative or interrogative pronoun; "that" only when tagged as one ("we are building that" is a
+    demonstrative, a real object)."""
+    return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"which", "who", "whom", "whose"}
+
+
 def _relative_host(verb: Token) -> Token | None:
     """The noun a relative clause hangs from, reached from the clause's verb or from an infinitive under it
     ("the programs that the Navy has been trying to fund": "fund" -> "trying" -> "programs")."""
@@ -1189,18 +1195,21 @@ def _relative_object(verb: Token, raw: Token | None, obj: Token | None, passive:
     if raw is not None and raw.dep_ in OBJ and is_relative(raw) and any(
             c.dep_ == "nsubj" and c.lower_ in REFLEXIVES for c in verb.children):
         return None
-    if obj is not None and obj.dep_ in OBJ and is_relative(obj):
+    if obj is not None and obj.dep_ in OBJ and _relative_word(obj):
         if obj.lower_ == "what":
             return next((c for c in verb.children if c.dep_ in {"oprd", "attr"} and c.i != obj.i), None)
         return _relative_host(verb)
     if passive or verb.dep_ != "relcl" or verb.head.i > verb.i or verb.head.pos_ not in {"NOUN", "PROPN"}:
         return obj
     children = list(verb.children)
-    if any(is_relative(c) or c.lower_ in ADVERB_RELATIVES or c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "oprd",
-                                                                         "dative", "mark"} for c in children):
+    if any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative", "mark"} for c in children):
         return obj
-    if not any(c.dep_ == "nsubj" for c in children) or lemma_lc(verb) in COPULAS:
-        return obj
+    if any(_relative_word(t) or t.lower_ in ADVERB_RELATIVES for t in verb.doc[verb.left_edge.i:verb.i]):
+        return obj  # "an orbit from which they can maneuver", "a manager, whose satellite is working"
+    lemma = lemma_lc(verb)
+    if not any(c.dep_ == "nsubj" for c in children) or lemma in COPULAS or _reports(verb, claim_rules()) \
+            or lemma in rule_words("clause_taking_verbs"):
+        return obj  # "a mission they claim does not support ...": the gap is in the claimed clause
     host = verb.head
     if host.lower_ in rule_words("zero_relative_adjunct_nouns") or host.ent_type_ in {"DATE", "TIME"}:
         return obj
