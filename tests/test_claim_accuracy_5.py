@@ -35,6 +35,19 @@ def test_a_free_relative_what_takes_the_clause_complement_not_the_pronoun(nlp):
     assert c["object_text"] == "the low cost of the service"
     assert all(x["object_text"] not in {"what", "that", "which"} for x in _claims(nlp, (
         "Orbitex did not give prices, but stressed what it called the low cost of the service.")))
+    # a "that" the parser tagged as a conjunction and made an object (as it does in some longer sentences) is
+    # no object either
+    from spaceetl.nlp.rows import ArticleContext, article_rows
+
+    text = ("Orbitex moved its plant from Bremen, Germany, to a new one in Kiel, Germany, that the company "
+            "announced in May.")
+    doc = nlp(text)
+    that = next(t for t in doc if t.lower_ == "that")
+    assert that.tag_ == "IN" and that.head.lower_ == "announced"
+    that.dep_ = "dobj"
+    rows = article_rows(doc, ArticleContext("art_" + "5" * 20, text, date(2024, 10, 20), "run_test"))["claims"]
+    (c,) = [c for c in rows if c["predicate"] == "announce"]
+    assert c["object_text"] != "that"
     # a demonstrative "that" is a real object
     assert _one(nlp, "So, we are building that.", "build")["object_text"] == "that"
 

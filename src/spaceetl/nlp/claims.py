@@ -1170,7 +1170,8 @@ ADVERB_RELATIVES = {"where", "when", "why", "how", "whereby"}
 
 def _relative_word(tok: Token) -> bool:
     """A relative or interrogative pronoun; "that" only when tagged as one ("we are building that" is a
-    demonstrative, a real object)."""
+    demonstrative, a real object; a "that" fronted in a relative clause or tagged as a conjunction is checked where
+    the object is read)."""
     return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"which", "who", "whom", "whose"}
 
 
@@ -1195,7 +1196,8 @@ def _relative_object(verb: Token, raw: Token | None, obj: Token | None, passive:
     if raw is not None and raw.dep_ in OBJ and is_relative(raw) and any(
             c.dep_ == "nsubj" and c.lower_ in REFLEXIVES for c in verb.children):
         return None
-    if obj is not None and obj.dep_ in OBJ and _relative_word(obj):
+    if obj is not None and obj.dep_ in OBJ and (_relative_word(obj) or (
+            obj.lower_ == "that" and (obj.tag_ == "IN" or obj.i < verb.i and _relative_host(verb) is not None))):
         if obj.lower_ == "what":
             return next((c for c in verb.children if c.dep_ in {"oprd", "attr"} and c.i != obj.i), None)
         return _relative_host(verb)
