@@ -157,7 +157,8 @@ def test_a_sum_owned_by_another_noun_in_an_of_phrase_is_not_the_claims_amount(nl
     text = "The firm has already secured pledges for about half of Orbitex Constellation's projected $3 billion cost."
     assert _amount_of(nlp, text, "secure") is None
     # the parser may make the participle after the possessive a verb: still the cost's amount, and no claim
-    text = "The firm has already received pledges for about two-thirds of Orbitex Constellation’s projected $3 billion cost."
+    text = ("The firm has already received pledges for about two-thirds of Orbitex Constellation’s projected $3 "
+            "billion cost.")
     assert _amount_of(nlp, text, "receive") is None
     assert _claims(nlp, text, "project") == []
     # the claim's own amount stays
