@@ -478,13 +478,16 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     governs it. A hedge word that only qualifies a noun or sits in a prepositional phrase ("scrubbed the launch
     because of a potential issue") does not hedge the verb. A "would" under a past reporting verb ("said the
     agency would start") is reported speech's "will", not a hedge (``_backshifted_would``)."""
-    tokens = [t for t in tokens if not _modifier_hedge(t, verb) and not _backshifted_would(t, governors, rules)]
+    tokens = [t for t in tokens if not _modifier_hedge(t, verb) and not _backshifted_would(t, governors, rules, verb)]
     if _for_to(verb):
         return "for"  # "looking for Congress to provide billions": wanted, not done
     cue = (_cue_in(tokens, rules.hedged) or _open_question_cue(verb, governors) or _directive_cue(verb, governors)
            or _provision_cue(verb) or _conditional_cue(verb, governors) or _relative_hedge(verb, rules))
     if cue:
         return cue
+    if governors and governors[0][1] == "ccomp" and lemma_lc(governors[0][0]) in rules.hedging_control and any(
+            c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return governors[0][0].lower_  # "expects the Air Force to award": an infinitive with its own subject
     for head, dep in governors:
         if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
             return f"{head.lower_} to"
@@ -519,11 +522,16 @@ def _modifier_hedge(tok: Token, verb: Token) -> bool:
 CONDITION_MARKS = {"if", "unless"}
 
 
-def _backshifted_would(tok: Token, governors: list, rules: ClaimRules) -> bool:
-    """A "would" right under a past reporting verb ("The plan noted savings would come from cuts"): reported
+def _backshifted_would(tok: Token, governors: list, rules: ClaimRules, verb: Token | None = None) -> bool:
+    """A "would" right under a past reporting verb ("The plan noted savings would come from cuts"), or under one
+    set in the clause as a parenthetical ("Those flights, the agency added, would include ..."): reported
     speech's version of "will", so the clause is reported, not hedged. Other modals ("said it could") hedge."""
-    if tok.lower_ != "would" or tok.tag_ != "MD" or not governors or not claim_rules_data().get(
-            "backshifted_would_reported", True):
+    if tok.lower_ != "would" or tok.tag_ != "MD" or not claim_rules_data().get("backshifted_would_reported", True):
+        return False
+    if verb is not None and any(c.dep_ == "parataxis" and c.tag_ in {"VBD", "VBN"} and _reports(c, rules)
+                                and any(g.dep_ in SUBJ for g in c.children) for c in verb.children):
+        return True
+    if not governors:
         return False
     head, dep = governors[0]
     return dep == "ccomp" and head.tag_ in {"VBD", "VBN"} and _reports(head, rules)
@@ -589,7 +597,30 @@ def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: T
     # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
     aside = next((c for c in verb.children if c.dep_ == "parataxis" and lemma_lc(c) in rules.reporting_lemmas
                   and any(g.dep_ in SUBJ for g in c.children)), None)
-    return aside.lower_ if aside is not None else None
+    if aside is not None:
+        return aside.lower_
+    return _trailing_attribution(verb, rules)
+
+
+def _trailing_attribution(verb: Token, rules: ClaimRules) -> str | None:
+    """"Attendance rose, with 410 firms renting stands, a nine percent rise, Maria Lopez said by email": a
+    sentence-final reporting verb with a subject but no complement of its own, set off by a comma, that the parser
+    made a conjunct of the main verb, reports the main clause and everything under it (an absolute "with" clause
+    carrying the reported figure included)."""
+    root, hops = verb, 0
+    while root.head.i != root.i and hops < 12:
+        root, hops = root.head, hops + 1
+    for c in root.children:
+        if c.dep_ != "conj" or c.i <= verb.i or lemma_lc(c) not in rules.reporting_lemmas:
+            continue
+        kids = list(c.children)
+        if (any(g.dep_ in {"ccomp", "dobj", "xcomp", "cc"} for g in kids) or not any(g.dep_ in SUBJ for g in kids)
+                or any(t.dep_ == "cc" and t.head.i == root.i and t.i < c.i for t in root.children)):
+            continue
+        before = c.doc[c.left_edge.i - 1] if c.left_edge.i > 0 else None
+        if before is not None and before.text == ",":
+            return c.lower_
+    return None
 
 
 def _subjects(verb: Token) -> tuple[list[Token], bool]:
@@ -897,12 +928,51 @@ def clause_claims(doc: Doc, quote_ranges: list[tuple[int, int]], sents: list[Spa
             drafts.extend(_frame_claims(frame, scan))
     drafts.extend(_construction_claims(scan))
     drafts.extend(apposition_claims(doc, scan.in_quote, scan.text, sent_list, scan.sent_ends))
+    others = _amounts_of_other_nouns(doc, scan.money)
     for d in drafts:  # "any loan larger than $10 million": a bound in the clause is not its amount (nlp.rows)
-        bounds = [b for b in scan.cons.thresholds if d.clause_start <= b[0] < d.clause_end]
+        bounds = [b for b in scan.cons.thresholds + others if d.clause_start <= b[0] < d.clause_end]
         if bounds:
             d.extra["amount_bounds"] = bounds
     _CLAUSE_MEMO.clear()  # do not keep the document alive
     return drafts
+
+
+MEASURE_DEPS = {"quantmod", "compound", "nummod", "nmod", "amod"}
+
+
+def _amounts_of_other_nouns(doc: Doc, money_starts: list[int] | None) -> list[tuple[int, int]]:
+    """Character ranges of amounts that measure another noun's possession: "pledges for about two-thirds of
+    Orbitex's projected $3 billion cost" - the $3 billion is the cost, owned by Orbitex, in the "of" phrase of a
+    fraction; the pledges are a different quantity, so the amount is no claim's (nlp.rows skips it like a
+    threshold)."""
+    out: list[tuple[int, int]] = []
+    for start in money_starts or ():
+        span = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(doc.text) else None
+        tok = span[0] if span is not None and len(span) else None
+        hops = 0
+        while tok is not None and tok.dep_ in MEASURE_DEPS and tok.head.i != tok.i and hops < 4:
+            tok, hops = tok.head, hops + 1
+        if tok is not None and tok.pos_ == "NOUN" and _owned_in_of_phrase(tok):
+            out.append((start, tok.idx + len(tok)))
+    return out
+
+
+def _in_of_phrase(tok: Token) -> bool:
+    """The object of an "of" after another noun or a number ("two-thirds of ...", "part of ...")."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in {"NOUN", "NUM", "PROPN"}
+
+
+def _owned_in_of_phrase(noun: Token) -> bool:
+    """A noun with a possessor, in the "of" phrase of another noun; also when the parser made a participle after
+    the possessive a verb of its own ("of Orbitex's projected $3 billion cost": "projected" a conjunct verb, "cost"
+    its object, "Orbitex" the object of "of")."""
+    if any(c.dep_ == "poss" for c in noun.children):
+        return _in_of_phrase(noun)
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.tag_ not in {"VBD", "VBN"} or verb.i == 0:
+        return False
+    mark = noun.doc[verb.i - 1]
+    return mark.tag_ == "POS" and _in_of_phrase(mark.head)
 
 
 def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
@@ -919,6 +989,10 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None  # "Do you still plan to meet him?": an interviewer's question asserts nothing
     if _noun_read_as_verb(verb, rules):
         return None  # "He holds NASA records for ...": "records" is the object's noun, not a verb
+    if _gerund_not_progressive(verb):
+        return None
+    if verb.i > 0 and verb.doc[verb.i - 1].tag_ == "POS" and verb.tag_ in {"VBD", "VBN"}:
+        return None  # "Orbitex's projected $3 billion cost": a participle after a possessive describes the noun
     if (verb_lemma in rules.hedging_control or verb_lemma in rules.negating_control) and any(
             c.dep_ == "xcomp" and c.pos_ == "VERB" for c in verb.children):
         return None  # "plans to launch": the claim is the launch, hedged
@@ -936,7 +1010,7 @@ def _verb_frame(verb: Token, scan: _ClauseScan) -> _VerbFrame | None:
         return None  # the attribution of a direct quote: handled by quote_claims
     obj = _object(verb, passive) if copula is None else copula[0]
     if copula is None:
-        obj = _construction_object(verb, obj, scan.cons)
+        obj = _relative_object(verb, obj, _construction_object(verb, obj, scan.cons), passive)
     return _VerbFrame(verb=verb, lemma=verb_lemma, predicate=predicate, subjects=subjects, copula=copula,
                       ctype=ctype, ccomp=ccomp, indirect=reporting, obj=obj)
 
@@ -961,6 +1035,22 @@ def _noun_read_as_verb(verb: Token, rules: ClaimRules) -> bool:
     lemma = lemma_lc(head)
     return not (lemma in rules.reporting_lemmas or lemma in rules.hedging_control
                 or lemma in rule_words("finding_verbs") or lemma in rule_words("clause_taking_verbs"))
+
+
+def _gerund_not_progressive(verb: Token) -> bool:
+    """A gerund the parser read as a progressive verb: "one key deadline is testing the engines" (a predicative
+    gerund: the deadline is the testing, it tests nothing; its subject a noun of ``predicative_gerund_subjects``),
+    or "the experience that Maria had going back to ..." ("had" is the verb, the participle describes its object:
+    nothing "goes")."""
+    if verb.tag_ != "VBG":
+        return False
+    auxes = [c for c in verb.children if c.dep_ == "aux"]
+    if auxes and all(lemma_lc(a) == "have" for a in auxes):
+        return True
+    if not any(lemma_lc(a) == "be" for a in auxes):
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and lemma_lc(subj) in rule_words("predicative_gerund_subjects")
 
 
 def _question(verb: Token, scan: _ClauseScan) -> bool:
@@ -1072,6 +1162,60 @@ def _predicate_span(anchor: Token, cons: Constructions) -> tuple[int, int]:
     noun = cons.light_noun.get(anchor.i) or (cons.idiom[anchor.i][0] if anchor.i in cons.idiom else None)
     last = noun if noun is not None and noun.i > anchor.i else anchor
     return anchor.idx, last.idx + len(last)
+
+
+REFLEXIVES = {"itself", "themselves", "himself", "herself", "ourselves", "yourselves"}
+ADVERB_RELATIVES = {"where", "when", "why", "how", "whereby"}
+
+
+def _relative_word(tok: Token) -> bool:
+    """A relative or interrogative pronoun; "that" only when tagged as one ("we are building that" is a
+    demonstrative, a real object; a "that" fronted in a relative clause or tagged as a conjunction is checked where
+    the object is read)."""
+    return tok.tag_ in RELATIVE_TAGS or tok.lower_ in {"which", "who", "whom", "whose"}
+
+
+def _relative_host(verb: Token) -> Token | None:
+    """The noun a relative clause hangs from, reached from the clause's verb or from an infinitive under it
+    ("the programs that the Navy has been trying to fund": "fund" -> "trying" -> "programs")."""
+    t = verb
+    while t.dep_ == "xcomp" and t.head.i != t.i:
+        t = t.head
+    if t.dep_ == "relcl" and t.head.pos_ in {"NOUN", "PROPN"}:
+        return t.head
+    return None
+
+
+def _relative_object(verb: Token, raw: Token | None, obj: Token | None, passive: bool) -> Token | None:
+    """A bare relative or interrogative pronoun is never an object: a relative "that"/"which" stands for the noun
+    its clause modifies; a free relative "what" ("what it called the low cost") has no noun, so the clause's own
+    complement is the object, or nothing. "which themselves serve as ...": with an intensifying reflexive as the
+    subject the parser's object "which" is really the subject, so the verb has no object here. A zero relative
+    clause ("the suits the crew would wear on their walks") has its gap in the object: the modified noun is what
+    the verb acts on, not a prepositional adjunct - unless the noun is one of time, place, manner or reason."""
+    if raw is not None and raw.dep_ in OBJ and is_relative(raw) and any(
+            c.dep_ == "nsubj" and c.lower_ in REFLEXIVES for c in verb.children):
+        return None
+    if obj is not None and obj.dep_ in OBJ and (_relative_word(obj) or (
+            obj.lower_ == "that" and (obj.tag_ == "IN" or obj.i < verb.i and _relative_host(verb) is not None))):
+        if obj.lower_ == "what":
+            return next((c for c in verb.children if c.dep_ in {"oprd", "attr"} and c.i != obj.i), None)
+        return _relative_host(verb)
+    if passive or verb.dep_ != "relcl" or verb.head.i > verb.i or verb.head.pos_ not in {"NOUN", "PROPN"}:
+        return obj
+    children = list(verb.children)
+    if any(c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative", "mark"} for c in children):
+        return obj
+    if any(_relative_word(t) or t.lower_ in ADVERB_RELATIVES for t in verb.doc[verb.left_edge.i:verb.i]):
+        return obj  # "an orbit from which they can maneuver", "a manager, whose satellite is working"
+    lemma = lemma_lc(verb)
+    if not any(c.dep_ == "nsubj" for c in children) or lemma in COPULAS or _reports(verb, claim_rules()) \
+            or lemma in rule_words("clause_taking_verbs"):
+        return obj  # "a mission they claim does not support ...": the gap is in the claimed clause
+    host = verb.head
+    if host.lower_ in rule_words("zero_relative_adjunct_nouns") or host.ent_type_ in {"DATE", "TIME"}:
+        return obj
+    return host
 
 
 def _construction_object(verb: Token, obj: Token | None, cons: Constructions) -> Token | None:
@@ -1284,7 +1428,27 @@ def apposition_of(tok: Token) -> Token | None:
     between = tok.doc[head.i + 1:tok.left_edge.i]
     if not any(t.text in {",", "—", "–", "-", "("} for t in between):
         return None  # "defence contractor Leonardo" parses as apposition sometimes: no separator, no claim
+    if _misplaced_apposition(head, tok, between):
+        return None
     return head
+
+
+def _misplaced_apposition(head: Token, tok: Token, between: Span) -> bool:
+    """An apposition the parser may have hung on the wrong noun. It must follow its head's own phrase (only
+    punctuation or the rest of the head's name between them: "Crawford, whose career includes ... a stint at
+    Google Books, the project" does not make Crawford the project); and a description with its own relative
+    clause after the object of a gerund's clause ("by flying a drink to the station, a project that ...") sums up
+    the clause, not the noun."""
+    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    depth = 0
+    for t in between:  # "Rep. Lamar Smith (R-Texas), chairman of ...": a bracket after the name is part of it
+        depth += (t.text in {"(", "["}) - (t.text in {")", "]"})
+        if not (t.is_punct or t.is_space or depth > 0 or (ent is not None and ent.start <= t.i < ent.end)):
+            return True
+    gov = head.head
+    clause = gov.head if head.dep_ == "pobj" else gov
+    return (head.dep_ in {"pobj", "dobj"} and clause.tag_ == "VBG" and clause.dep_ in {"pcomp", "advcl", "acl", "xcomp"}
+            and any(c.dep_ == "relcl" for c in tok.children))
 
 
 def apposition_claims(doc: Doc, in_quote, text: str, sents: list[Span], sent_ends: list[int]) -> list[ClaimDraft]:
@@ -1375,7 +1539,8 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
     modifies it and names the thing itself ("the Skynet 5A satellite"). So a mention of it always lies inside the
     object span, and "its lander" never points at the lander's owner. The owner - a possessive ("its", "NASA's",
     resolved by the references) or a company or country used as a modifier ("the SpaceX launch") - is kept apart
-    as the possessor. A name inside a prepositional phrase or a conjunct of the head is neither."""
+    as the possessor, as is a product name modifying a head that is no class of things it could be ("LauncherOne
+    operations": ``object_class_nouns``). A name inside a prepositional phrase or a conjunct of the head is neither."""
     if obj is None:
         return None, None
     root = obj.root
@@ -1394,11 +1559,19 @@ def object_entities(obj: Span | None, links: Mapping[int, Link]) -> tuple[Link |
         if path[-1] == "poss" and possessor is None:
             possessor = link
         elif path[-1] in name_deps and _is_mention(tok, links, obj):
-            if head is None and link.entity_type in name_types:
+            if head is None and link.entity_type in name_types and _class_head(root):
                 head = link
             elif possessor is None and (head is None or link.entity_id != head.entity_id):
                 possessor = link
     return head, possessor
+
+
+def _class_head(root: Token) -> bool:
+    """Whether the object's head is a class of things a name modifying it names (``object_class_nouns``); a head
+    the parser cut from a hyphenated coordination ("military X- and UHF-band ... satellite") counts with the
+    noun coordinated to it."""
+    classes = rule_words("object_class_nouns")
+    return lemma_lc(root) in classes or any(c.dep_ == "conj" and lemma_lc(c) in classes for c in root.children)
 
 
 def _according_source(sent: Span) -> Span | None:

@@ -140,6 +140,7 @@ class MoneyRules:
     qualifiers: dict[str, tuple[re.Pattern, dict[str, str]]]  # symbol -> (pattern, adjective -> currency)
     per_share: re.Pattern
     unit_price: re.Pattern
+    explicit: dict[str, re.Pattern]  # currency -> an amount written with that currency's own mark
 
 
 @cached_per_data_dir
@@ -156,7 +157,25 @@ def money_rules() -> MoneyRules:
         alt = "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
         return re.compile(rf"\s*(?:per|a|an|each|/)\s*(?:{alt})\b", re.IGNORECASE)
 
-    return MoneyRules(qualifiers, per(data.get("per_share_words") or []), per(data.get("unit_price_words") or []))
+    return MoneyRules(qualifiers, per(data.get("per_share_words") or []), per(data.get("unit_price_words") or []),
+                      _explicit_marks(data.get("explicit_currency_marks") or {}))
+
+
+def _explicit_marks(marks: dict) -> dict[str, re.Pattern]:
+    """One pattern per currency: a mark right before a number ("C$192") or after a number and its scale ("192
+    million Canadian dollars")."""
+    out = {}
+    for code, where in marks.items():
+        before = "|".join(re.escape(m) for m in sorted(where.get("before") or [], key=len, reverse=True))
+        after = "|".join(re.escape(m) for m in sorted(where.get("after") or [], key=len, reverse=True))
+        parts = []
+        if before:
+            parts.append(rf"(?<![A-Za-z$])(?:{before})\s?\d")
+        if after:
+            parts.append(rf"\d(?:[\d.,]*)(?:\s+(?:thousand|million|billion|trillion))?\s+(?:{after})\b")
+        if parts:
+            out[str(code)] = re.compile("|".join(parts))
+    return out
 
 
 def _qualifier(symbol: str, text: str, end: int) -> tuple[str, int] | None:
@@ -219,10 +238,20 @@ def _resolve_symbol(symbol: str, text: str, start: int, end: int, context: str |
     sentence = text[sent_start:min(sent_end_candidates) if sent_end_candidates else hi].lower()
     for hint, code in hints.items():
         if hint in sentence:
+            if context is not None and _writes_out(context, code):
+                return default, False  # the article spells that dollar out where it means it
             return code, False
     if context is not None and _context_names_hint(context, symbol):
         return default, True  # the article names another dollar/yen country: say we are not sure
     return default, symbol == "¥"
+
+
+@lru_cache(maxsize=32)
+def _writes_out(context: str, code: str) -> bool:
+    """Whether the article writes amounts in ``code`` with an explicit mark (money_rules.yaml
+    ``explicit_currency_marks``: "C$192 million", "192 million Canadian dollars")."""
+    pattern = money_rules().explicit.get(code)
+    return pattern is not None and pattern.search(context) is not None
 
 
 @lru_cache(maxsize=8)
