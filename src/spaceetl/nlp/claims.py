@@ -488,9 +488,12 @@ def _hedge_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: To
     if governors and governors[0][1] == "ccomp" and lemma_lc(governors[0][0]) in rules.hedging_control and any(
             c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
         return governors[0][0].lower_  # "expects the Air Force to award": an infinitive with its own subject
+    if governors and governors[0][1] == "ccomp" and lemma_lc(governors[0][0]) in rule_words("hoping_clause_verbs"):
+        return governors[0][0].lower_  # "hopes that the rocket can fix that": only wished for
     for head, dep in governors:
         if dep == "xcomp" and lemma_lc(head) in rules.hedging_control:
-            return f"{head.lower_} to"
+            # "anticipate ordering": a gerund complement has no "to"
+            return head.lower_ if verb.tag_ == "VBG" else f"{head.lower_} to"
         if dep == "conj":
             continue
         if dep in {"ccomp", "xcomp"}:
@@ -592,14 +595,27 @@ def _report_cue(tokens: list[Token], governors: list, rules: ClaimRules, verb: T
         if dep == "ccomp" and _reports(head, rules) and not _main_clause_misread(head, child):
             return head.lower_
         child = head
-    if lemma_lc(verb) in rules.reporting_lemmas:
+    if lemma_lc(verb) in rules.reporting_lemmas and not _transitive_use(verb):
         return verb.lower_
     # "Servicing, he added, can extend ...": a reporting verb set in the clause as a parenthetical reports it.
-    aside = next((c for c in verb.children if c.dep_ == "parataxis" and lemma_lc(c) in rules.reporting_lemmas
-                  and any(g.dep_ in SUBJ for g in c.children)), None)
-    if aside is not None:
-        return aside.lower_
+    # It reports the clauses under that one as well ("..., Madden said, the service trains operators only to see
+    # them move"), but not a clause of their own subject set off as a relative or a reported one.
+    for tok in [verb] + [h for h, dep in governors if dep in {"xcomp", "advcl", "conj"}]:
+        aside = next((c for c in tok.children if c.dep_ == "parataxis" and lemma_lc(c) in rules.reporting_lemmas
+                      and any(g.dep_ in SUBJ for g in c.children)), None)
+        if aside is not None:
+            return aside.lower_
     return _trailing_attribution(verb, rules)
+
+
+def _transitive_use(verb: Token) -> bool:
+    """A reporting verb in its plain transitive sense ("SES maintains a presence", "claimed the prize"): a noun
+    object and no clause, so it reports nothing (``transitive_reporting_verbs``)."""
+    if lemma_lc(verb) not in rule_words("transitive_reporting_verbs"):
+        return False
+    kids = list(verb.children)
+    return (any(c.dep_ == "dobj" for c in kids)
+            and not any(c.dep_ in {"ccomp", "xcomp", "parataxis"} or c.is_quote for c in kids))
 
 
 def _trailing_attribution(verb: Token, rules: ClaimRules) -> str | None:
