@@ -48,3 +48,39 @@ def test_a_parenthetical_reporting_verb_reports_the_infinitival_clauses_too(nlp)
     c = _one(nlp, text, "leave")
     assert (c["modality"], c["modality_cue"]) == ("reported", "said")
     assert _one(nlp, text, "hire")["modality"] == "reported"
+
+
+# --- 2. subjects ----------------------------------------------------------------------------------------------
+
+
+def test_an_aim_noun_before_a_copular_infinitive_does_nothing(nlp):
+    for text in ("One way to ease that workload is to spread out the work over a longer flight.",
+                 "One way to reduce that burden is to stretch out the chores over a longer stay."):
+        assert all(c["subject_text"] != "One way" for c in _claims(nlp, text)), text
+
+
+def test_the_owned_noun_after_a_possessive_is_the_subject_not_its_owner(nlp):
+    text = ("A Falcon 9 rocket launched the Nordsat-7 satellite on Tuesday. The spacecraft’s 48 C-band transponders "
+            "will deliver television services across Latin America.")
+    c = _one(nlp, text, "deliver")
+    assert c["subject_text"] == "The spacecraft’s 48 C-band transponders"
+    assert c["subject_name"] is None
+
+
+def test_a_bare_plural_naming_a_group_is_that_group(nlp):
+    text = "Republicans control 51 seats in the Senate. Democrats now hold 47 seats in the Senate."
+    assert _one(nlp, text, "hold")["subject_name"] == "Democrats"
+    # people counted or named by their country's demonym stay people
+    assert _one(nlp, "Two Democrats voted against the bill.", "vote")["subject_name"] is None
+    assert _one(nlp, "Germans founded the startup in 2019.", "found")["subject_name"] is None
+
+
+def test_the_it_of_taking_time_is_no_organisation(nlp):
+    for text in ("Blue Origin makes small rockets. Blue Origin is building that platform, but it’s going to take "
+                 "decades.",
+                 "Blue Origin makes small rockets. It will take years to finish the plant."):
+        c = _one(nlp, text, "take")
+        assert c["subject_text"].lower() == "it" and c["subject_name"] is None, text
+    # an "it" that takes a thing is still the company
+    c = _one(nlp, "Blue Origin makes small rockets. It took a loan from a bank in Texas.", "take")
+    assert c["subject_name"] == "Blue Origin"

@@ -49,6 +49,24 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("possessive_repair")
+def possessive_repair(doc: Doc) -> Doc:
+    """The parser sometimes makes the owner in "The spacecraft's 48 transponders will provide" the head of the
+    phrase and the owned noun its apposition; every later rule would then take the owner as the subject or object.
+    Re-hang the owned noun in the owner's place and the owner under it as its possessor."""
+    for tok in doc:
+        owner = tok.head
+        if tok.dep_ != "appos" or owner.i >= tok.i or owner.head.i == owner.i or owner.i + 1 >= len(doc):
+            continue
+        mark = doc[owner.i + 1]
+        if mark.dep_ != "case" or mark.text not in POSSESSIVE_MARKS or mark.head.i != owner.i \
+                or tok.left_edge.i != mark.i + 1:
+            continue
+        tok.head, tok.dep_ = owner.head, owner.dep_
+        owner.head, owner.dep_ = tok, "poss"
+    return doc
+
+
 HEADING_MAX_WORDS = 8
 SENTENCE_END = {".", "!", "?", ":", ";", "”", '"'}
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
@@ -445,6 +463,7 @@ def build_nlp(model_name: str) -> Language:
         nlp.disable_pipe("lemmatizer")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("paragraph_boundaries", before="parser")
+        nlp.add_pipe("possessive_repair", after="parser")
     if "ner" in nlp.pipe_names:
         nlp.add_pipe("span_cleanup", after="ner")
     nlp.add_pipe("gazetteer_entities", last=True)

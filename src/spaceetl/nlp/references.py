@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .claim_rules import expletive_it_verbs
+from .claim_rules import expletive_it_verbs, rule_words
 from .reference_rules import ReferenceRules, reference_rules  # noqa: F401  (re-exported)
 from .entities import Link
 
@@ -124,7 +124,26 @@ def _is_expletive(tok: Token) -> bool:
     has_clause = any(c.dep_ in {"ccomp", "xcomp", "csubj"} and c.i > tok.i for c in head.children)
     return has_clause and (head.lemma_.lower() in {"be", "seem", "appear", "remain"} or head.tag_ == "VBN"
                            or any(c.dep_ == "acomp" for c in head.children)
-                           or (tok.lower_ == "it" and _lemma(head) in expletive_it_verbs()))
+                           or (tok.lower_ == "it" and _lemma(head) in expletive_it_verbs())) or _duration_it(tok)
+
+
+RAISING_LEMMAS = {"go", "be", "seem", "appear", "have", "likely", "need"}
+
+
+def _duration_it(tok: Token) -> bool:
+    """"Astra is building it, but it's going to take decades": the "it" of an expletive verb of cost or time
+    ("take", "cost") whose object is a stretch of time is the undertaking, not an organisation named nearby."""
+    if tok.lower_ != "it" or tok.dep_ not in SUBJECT_DEPS:
+        return False
+    verb, hops = tok.head, 0
+    while _lemma(verb) not in expletive_it_verbs() and _lemma(verb) in RAISING_LEMMAS and hops < 3:
+        verb = next((c for c in verb.children if c.dep_ == "xcomp"), verb)
+        hops += 1
+    if _lemma(verb) not in expletive_it_verbs():
+        return False
+    return any(c.dep_ in {"dobj", "npadvmod", "attr"} and (c.ent_type_ in {"DATE", "TIME"}
+                                                           or _lemma(c) in rule_words("duration_nouns"))
+               for c in verb.children)
 
 
 def _lemma(tok: Token) -> str:

@@ -256,9 +256,13 @@ def subject_entity(span: Span | None, links: dict[int, Link]) -> Link | None:
     if span is None:
         return None
     root = span.root
-    if root.i in links and root.ent_type_ == "NORP" and (root.tag_ in {"NNS", "NNPS"} or any(
-            c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS for c in root.children)):
-        return None  # "two Germans", "a German", "only one Republican": people, not their country or party
+    if root.i in links and root.ent_type_ == "NORP" and (
+            (root.tag_ in {"NNS", "NNPS"} and links[root.i].role == "demonym") or any(
+            (c.dep_ in {"det", "nummod"} and c.lower_ in PERSON_COUNTERS) or c.dep_ == "nummod"
+            for c in root.children)):
+        # "two Germans", "a German", "only one Republican": people, not their country or party. A bare plural that
+        # names the group itself, not a country's people ("Democrats now hold 49 seats"), is that group.
+        return None
     if root.i in links:
         return links[root.i]
     for tok in span:
