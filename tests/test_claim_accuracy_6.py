@@ -84,3 +84,29 @@ def test_the_it_of_taking_time_is_no_organisation(nlp):
     # an "it" that takes a thing is still the company
     c = _one(nlp, "Blue Origin makes small rockets. It took a loan from a bank in Texas.", "take")
     assert c["subject_name"] == "Blue Origin"
+
+
+# --- 3. objects and sentences -----------------------------------------------------------------------------------
+
+
+def test_a_name_with_a_trailing_number_is_one_object(nlp):
+    c = _one(nlp, "The Falcon 9 rocket lifted off from Launch Complex 39A at 5:49 a.m. on the mission.", "lift off")
+    assert c["object_text"] == "Launch Complex 39A"
+
+
+def test_no_sentence_ends_inside_a_name(nlp):
+    text = "The rocket’s upper stage deployed the 860-kilogram Iridium Next satellites about an hour after launch."
+    doc = nlp(text)
+    assert len(list(doc.sents)) == 1
+    assert _one(nlp, text, "deploy")["object_text"] == "the 860-kilogram Iridium Next satellites"
+
+
+def test_a_period_glued_to_a_designation_ends_the_sentence(nlp):
+    text = ("So far the company has performed just two missions: the Soyuz launch in March and the Vega launch "
+            "of Sentinel-2B. Reuters reported May 4 that the company will delay its next launch.")
+    assert [s.text.strip() for s in nlp(text).sents][1].startswith("Reuters reported")
+    c = _one(nlp, text, "perform")
+    assert (c["modality"], c["modality_cue"]) == ("asserted", None)
+    assert _one(nlp, text, "report")["subject_name"] == "Reuters"
+    # an abbreviation or a plain word before a period is the tokenizer's business, unchanged
+    assert len(list(nlp("The rocket flew on Tuesday. Reuters reported the launch.").sents)) == 2

@@ -139,6 +139,14 @@ def object_span(token: Token) -> Span:
             cc = next((c for c in t.head.children if c.dep_ == "cc" and c.i < t.i), None)
             end = min(end, cc.i if cc is not None else t.left_edge.i)
             break
+    # "lifted off from Launch Complex 39A": a name the parser split (its number hung on the verb) is one object.
+    if end == token.right_edge.i + 1 and doc[end - 1].ent_iob_ in {"B", "I"}:
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        # "deployed the Iridium Next satellites": the name's last word modifies the noun after it, which the
+        # parser hung elsewhere; that noun is the object's head.
+        if end < len(doc) and end > token.i + 1 and doc[end].pos_ == "NOUN" and doc[end - 1].head.i == end:
+            end += 1
     nxt = doc[end] if end < len(doc) else None
     if (end == token.right_edge.i + 1 and nxt is not None and nxt.lower_ == "of" and nxt.head.i == token.head.i
             and lemma_lc(token) in _partitives()):

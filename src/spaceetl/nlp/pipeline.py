@@ -14,6 +14,7 @@ The model is loaded once per process (``get_nlp``), so each worker pays for it o
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -40,13 +41,45 @@ if not Span.has_extension("source"):
 
 @Language.component("paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
+    _split_glued_periods(doc)
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     for token in doc[1:]:
         if _after_glued_heading(token):
             token.is_sent_start = True
+        elif token.is_sent_start is None and _inside_name(token):
+            token.is_sent_start = False
     return doc
+
+
+GLUED_PERIOD = re.compile(r"^[A-Za-z][\w-]*\d[A-Za-z\d]*\.$")
+
+
+def _split_glued_periods(doc: Doc) -> None:
+    """"... the launch of Sentinel-2B. Reuters reported": the tokenizer keeps the period on a designation that
+    ends in a digit or a letter after a digit, and the sentence then runs on into the next one. Such a period
+    before a capitalised word ends the sentence: it becomes its own token, and the next word starts a sentence."""
+    glued = [t for t in doc[:-1] if GLUED_PERIOD.match(t.text) and t.whitespace_
+             and doc[t.i + 1].is_title and doc[t.i + 1].is_alpha]
+    if not glued:
+        return
+    with doc.retokenize() as retok:
+        for t in glued:
+            retok.split(t, [t.text[:-1], "."], heads=[(t, 0), (t, 0)])
+    for t in doc[1:-1]:
+        if t.text == "." and doc[t.i - 1].idx + len(doc[t.i - 1].text) == t.idx and t.whitespace_ \
+                and GLUED_PERIOD.match(doc[t.i - 1].text + ".") and doc[t.i + 1].is_title:
+            doc[t.i + 1].is_sent_start = True
+
+
+def _inside_name(token) -> bool:
+    """"the 860-kilogram Iridium Next satellites": a capitalised word right after a proper noun, with only a
+    space between them, continues the name; the parser must not start a sentence there. A sentence opener
+    ("The", "Its") may still start one (a heading glued to its text)."""
+    prev = token.doc[token.i - 1]
+    return (prev.tag_ in {"NNP", "NNPS"} and prev.whitespace_ == " " and token.text[:1].isupper()
+            and token.lower_ not in _heading_openers())
 
 
 @Language.component("possessive_repair")
