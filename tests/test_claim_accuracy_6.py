@@ -110,3 +110,12 @@ def test_a_period_glued_to_a_designation_ends_the_sentence(nlp):
     assert _one(nlp, text, "report")["subject_name"] == "Reuters"
     # an abbreviation or a plain word before a period is the tokenizer's business, unchanged
     assert len(list(nlp("The rocket flew on Tuesday. Reuters reported the launch.").sents)) == 2
+
+
+def test_a_participle_restricting_a_noun_makes_no_claim(nlp):
+    text = ("The treaty includes a rule mandating that every nation putting something into space register it with "
+            "the United Nations.")
+    assert _claims(nlp, text, "put") == []
+    assert _one(nlp, text, "include")["object_text"] == "a rule"
+    # a participle with its auxiliary is a clause
+    assert _one(nlp, "Officials said that every nation is putting money into the program.", "put")

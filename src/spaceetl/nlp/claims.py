@@ -1105,11 +1105,30 @@ def _for_to_clause(verb: Token) -> bool:
     return subj is None or not (is_named(subj) or subj.pos_ == "PRON")
 
 
+QUANTIFIERS = {"every", "each", "any", "no", "all"}
+
+
+def _participle_as_clause(verb: Token) -> bool:
+    """"mandating that every nation putting something into space register it": a participle the parser made the
+    verb of a that-clause, or of a quantified noun, with no auxiliary, restricts that noun (every nation that puts
+    something ...); it is no event, and the clause's real verb follows."""
+    if verb.tag_ != "VBG" or any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.i > verb.i:
+        return False
+    that = any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+    quantified = any(c.dep_ == "det" and c.lower_ in QUANTIFIERS for c in subj.children)
+    return that or quantified
+
+
 def _frame_subjects(verb: Token, copula: tuple[Token, str, str] | None,
                     rules: ClaimRules) -> tuple[list[Token | None], bool] | None:
     """(subjects, passive), or None when the clause has no subject a claim can be about. A copula needs a named
     subject in the active voice; an agentless passive is kept with subject ``None`` only when it is about a deal or
     a named thing."""
+    if _participle_as_clause(verb):
+        return None
     subjects, passive = _subjects(verb)
     if copula is not None:
         subjects = [s for s in subjects if _copula_subject_ok(s, copula[2], rules)]
