@@ -119,3 +119,13 @@ def test_a_participle_restricting_a_noun_makes_no_claim(nlp):
     assert _one(nlp, text, "include")["object_text"] == "a rule"
     # a participle with its auxiliary is a clause
     assert _one(nlp, "Officials said that every nation is putting money into the program.", "put")
+
+
+# --- 4. references ----------------------------------------------------------------------------------------------
+
+
+def test_it_under_a_reporting_verb_is_its_described_subject_not_the_product_in_the_description(nlp):
+    text = ("Blue Origin makes rockets. The company, best known for building the New Shepard suborbital rocket, "
+            "said it signed an agreement with the Kennedy Space Center to test engines.")
+    assert _one(nlp, text, "say")["subject_name"] == "Blue Origin"
+    assert _one(nlp, text, "sign")["subject_name"] == "Blue Origin"

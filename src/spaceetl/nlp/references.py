@@ -490,7 +490,10 @@ class Resolver:
         named = any(  # "the CSO-3 satellite" names its own referent ("Paris-based" does not)
             (t.pos_ == "PROPN" or t.ent_type_) and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-")
             for t in doc[det.i + 1:i])
-        if named or any(c.dep_ in {"relcl", "acl"} or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
+        # "the company that built X" is restricted to one not yet named; "The company, best known for building X,"
+        # only describes the one already named (a clause set off by a comma).
+        if named or any((c.dep_ in {"relcl", "acl"} and doc[c.left_edge.i - 1].text != ",")
+                        or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children):
             return
         start = tok.left_edge.i if tok.left_edge.i >= det.i else det.i
         if low in self.rules.person_roles:
