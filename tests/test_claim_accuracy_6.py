@@ -129,3 +129,11 @@ def test_it_under_a_reporting_verb_is_its_described_subject_not_the_product_in_t
             "said it signed an agreement with the Kennedy Space Center to test engines.")
     assert _one(nlp, text, "say")["subject_name"] == "Blue Origin"
     assert _one(nlp, text, "sign")["subject_name"] == "Blue Origin"
+
+
+def test_the_company_is_never_a_person_the_model_labelled_an_organisation(nlp):
+    text = ("Helio Cosmetics sent two jars of night cream to the space station, said Stéphane de la Fontaine, the "
+            "group’s president. “We are proud,” De la Fontaine said. The jars will be returned to Earth next spring, "
+            "and the company may auction one of them for charity.")
+    c = _one(nlp, text, "auction")
+    assert c["subject_text"] == "the company" and c["subject_name"] == "Helio Cosmetics"

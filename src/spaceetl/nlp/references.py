@@ -346,6 +346,9 @@ class Resolver:
             link = self._short_name(ent, k, link)
         elif link.entity_type == "PERSON":
             self._person(ent, link)
+        if link.entity_type != "PERSON":  # a person labelled an organisation ("X, the group's president")
+            self.roles.setdefault(link.entity_id, set()).update(
+                c.lower_ for c in ent.root.children if c.dep_ == "appos" and c.lower_ in self.rules.person_roles)
         for t in ent:
             self.res.token_links[t.i] = link
         note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
@@ -507,6 +510,8 @@ class Resolver:
             def desc_fit(cand: _Seen) -> float | None:
                 if cats and cand.link.category and cand.link.category not in cats:
                     return None
+                if self.roles.get(cand.link.entity_id):
+                    return None  # "Stéphane de la Fontaine, the group's president" is a person, whatever his label
                 if not_named and not_named.intersection(cand.link.canonical_name.lower().split()):
                     return None  # "the government" is no House subcommittee
                 bonus = 3.0 if low in cand.link.canonical_name.lower().split() else 0.0
