@@ -137,3 +137,13 @@ def test_the_company_is_never_a_person_the_model_labelled_an_organisation(nlp):
             "and the company may auction one of them for charity.")
     c = _one(nlp, text, "auction")
     assert c["subject_text"] == "the company" and c["subject_name"] == "Helio Cosmetics"
+
+
+def test_who_in_a_list_stands_for_its_own_item_not_the_next_one(nlp):
+    text = ("Smith said the site is close to the plant, and it’s near OneWeb partners Hughes Network Systems, who "
+            "will build OneWeb ground hardware; and satellite fleet operator Intelsat, which is working with OneWeb "
+            "on a network.")
+    assert [c["subject_name"] for c in _claims(nlp, text, "build")] == ["Hughes Network Systems"]
+    # conjoined antecedents before the clause are both its subject
+    text = "Intelsat and Eutelsat, which will share the cost, signed the deal."
+    assert {c["subject_name"] for c in _claims(nlp, text, "share")} == {"Intelsat", "Eutelsat"}

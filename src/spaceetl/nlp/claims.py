@@ -651,12 +651,16 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
     """Subject heads of a verb (conjoined ones expanded) and whether the clause is passive."""
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     subj, head = _subject_token(verb)
+    clause_start = len(verb.doc)
     if subj is not None and is_relative(subj):
         # "Hispasat, which is controlled by Redeia": the relative pronoun stands for the noun the clause hangs from.
         if head.dep_ != "relcl" or (not passive and not (head.head.pos_ == "PROPN" or head.head.ent_type_)):
             return [], passive  # (a passive relative takes its subject from the by-agent: "which ESA funded")  # only about a named thing: "a law that sets ..." stays a description
         if not passive:
             subj = head.head
+            # "partners Hughes, who will build X; and operator Intelsat, which ...": a conjunct after the relative
+            # clause is not what "who" stands for.
+            clause_start = head.left_edge.i
     if passive:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -668,7 +672,7 @@ def _subjects(verb: Token) -> tuple[list[Token], bool]:
         out.append(h)
         # "Airbus Defence and Space" is one name, not two subjects: a conjunct inside the same entity is skipped.
         span = _entity_around(h)
-        out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"}
+        out.extend(c for c in h.conjuncts if c.pos_ in {"PROPN", "NOUN", "PRON"} and c.i < clause_start
                    and not (span is not None and span[0] <= c.i < span[1]) and not _in_brackets_after(h, c))
     return out, passive
 
