@@ -147,3 +147,12 @@ def test_who_in_a_list_stands_for_its_own_item_not_the_next_one(nlp):
     # conjoined antecedents before the clause are both its subject
     text = "Intelsat and Eutelsat, which will share the cost, signed the deal."
     assert {c["subject_name"] for c in _claims(nlp, text, "share")} == {"Intelsat", "Eutelsat"}
+
+
+def test_a_subject_and_an_object_stay_whole_and_contiguous_when_the_parser_splits_a_phrase(nlp):
+    text = ("So far the company has performed just two missions: the Soyuz launch of Nordsat-2 in January, the "
+            "Ariane 5 launch of Sky Star-1 and Telkom 4S in February, and the March Vega launch of Sentinel-2B.")
+    assert _one(nlp, text, "perform")["subject_text"] == "the company"
+    text = ("The rocket’s upper stage deployed the 860-kilogram Iridium Next satellites into low Earth orbit about "
+            "an hour later.")
+    assert _one(nlp, text, "deploy")["object_text"].startswith("the 860-kilogram Iridium Next satellites")

@@ -99,6 +99,9 @@ def _subtree_span(token: Token, exclude: set[int] | None = None, whole: bool = F
     # "conclude that older estimates overstate": the parser may hang the clause's "that" on the subject noun.
     while start < token.i and doc[start].dep_ == "mark" and doc[start].head.i == token.i:
         start += 1
+    # A phrase is contiguous: an apposition the parser hung on the head across the clause ("the company has
+    # performed three missions: the Soyuz launch ...") does not stretch it over the verb.
+    end = next((k for k in range(token.i + 1, end) if not token.is_ancestor(doc[k])), end)
     # Do not run a subject into a relative clause or a trailing comma, nor into an apposition set off by one
     # ("Eutelsat, a network operator"); a close apposition is the name itself ("network operator Eutelsat of France").
     for t in token.rights:
@@ -130,6 +133,13 @@ def object_span(token: Token) -> Span:
     conjunction or an unbalanced quote mark at its edges."""
     doc = token.doc
     start, end = token.left_edge.i, token.right_edge.i + 1
+    # "deployed the 860-kilogram Iridium Next satellites" parsed with two objects: a name the head's phrase starts
+    # inside of takes in the whole name and what leads up to it.
+    if doc[start].ent_iob_ == "I":
+        first = start
+        while first > 0 and doc[first].ent_iob_ == "I":
+            first -= 1
+        start = min(start, doc[first].left_edge.i) if doc[first].head.i in {token.i, token.head.i} else start
     for t in token.rights:
         if t.dep_ in {"relcl", "acl", "appos"} or (t.dep_ == "punct" and t.text not in QUOTE_MARKS):
             end = min(end, t.left_edge.i if t.dep_ != "punct" else t.i)
