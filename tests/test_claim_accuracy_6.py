@@ -156,3 +156,11 @@ def test_a_subject_and_an_object_stay_whole_and_contiguous_when_the_parser_split
     text = ("The rocket’s upper stage deployed the 860-kilogram Iridium Next satellites into low Earth orbit about "
             "an hour later.")
     assert _one(nlp, text, "deploy")["object_text"].startswith("the 860-kilogram Iridium Next satellites")
+
+
+def test_the_company_is_not_the_surname_of_such_a_person_either(nlp):
+    text = ("“We want our cream on the station,” said Stéphane de la Fontaine, group president of Helio Cosmetics, "
+            "during a briefing. “We are always looking for the next frontier,” he explained. De la Fontaine said "
+            "that the photos will be used as part of a story. He did not elaborate. The jars will be returned to "
+            "Earth next spring, and the company may auction one of them for charity.")
+    assert _one(nlp, text, "auction")["subject_name"] == "Helio Cosmetics"

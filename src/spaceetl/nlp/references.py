@@ -195,6 +195,7 @@ class Resolver:
         self.counts: dict[str, int] = {}
         self.gender: dict[str, str] = {}
         self.roles: dict[str, set[str]] = {}
+        self.named_roles: dict[str, tuple[str, set[str]]] = {}
         self.short: dict[str, Link] = {}
         self.full_span: dict[str, tuple[int, int]] = {}  # entity -> token range of its last full-name mention
         self.ent_at = {ent.start: k for k, ent in enumerate(ents)}
@@ -347,8 +348,10 @@ class Resolver:
         elif link.entity_type == "PERSON":
             self._person(ent, link)
         if link.entity_type != "PERSON":  # a person labelled an organisation ("X, the group's president")
-            self.roles.setdefault(link.entity_id, set()).update(
-                c.lower_ for c in ent.root.children if c.dep_ == "appos" and c.lower_ in self.rules.person_roles)
+            found = {c.lower_ for c in ent.root.children if c.dep_ == "appos" and c.lower_ in self.rules.person_roles}
+            self.roles.setdefault(link.entity_id, set()).update(found)
+            if found:
+                self.named_roles[link.entity_id] = (link.canonical_name, found)
         for t in ent:
             self.res.token_links[t.i] = link
         note_group(self.groups, ent, link, self.res.token_links, self.sent_of_token, self.rules)
@@ -484,6 +487,15 @@ class Resolver:
         for t in range(start, tok.i + 1):
             self.res.group_links[t] = [m.link for m in group.members]
 
+    def _person_like(self, link: Link) -> bool:
+        """A name introduced with a person's role in apposition, or the end of such a name ("De la Fontaine" after
+        "Stéphane de la Fontaine, group president of ..."), whatever label the model gave it."""
+        if self.roles.get(link.entity_id):
+            return True
+        tail = " " + link.canonical_name.lower()
+        return any(roles and (" " + name.lower()).endswith(tail) for eid, (name, roles) in self.named_roles.items()
+                   if eid != link.entity_id)
+
     def _description(self, tok: Token) -> None:
         """"the company", "the minister": a definite description that names nothing itself."""
         doc, i, low = self.doc, tok.i, tok.lower_
@@ -510,7 +522,7 @@ class Resolver:
             def desc_fit(cand: _Seen) -> float | None:
                 if cats and cand.link.category and cand.link.category not in cats:
                     return None
-                if self.roles.get(cand.link.entity_id):
+                if self._person_like(cand.link):
                     return None  # "Stéphane de la Fontaine, the group's president" is a person, whatever his label
                 if not_named and not_named.intersection(cand.link.canonical_name.lower().split()):
                     return None  # "the government" is no House subcommittee
