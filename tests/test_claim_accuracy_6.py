@@ -164,3 +164,10 @@ def test_the_company_is_not_the_surname_of_such_a_person_either(nlp):
             "that the photos will be used as part of a story. He did not elaborate. The jars will be returned to "
             "Earth next spring, and the company may auction one of them for charity.")
     assert _one(nlp, text, "auction")["subject_name"] == "Helio Cosmetics"
+
+
+def test_affirming_that_reports_its_clause(nlp):
+    text = ("Smith spoke at the conference, telling the audience the plan was on track and later affirming to "
+            "reporters that the company was actively weighing about 500 more satellites.")
+    c = _one(nlp, text, "weigh")
+    assert (c["modality"], c["modality_cue"]) == ("reported", "affirming")
