@@ -80,3 +80,17 @@ def extract_rows(nlp, text: str, published) -> dict[str, list[dict]]:
             assert r["antecedent_start"] < r["start_char"]
         r["name"] = names[r["entity_id"]]
     return out
+
+
+def claims_of(nlp, text: str, predicate: str | None = None) -> list[dict]:
+    """The claims one article gives (dated 2024-10-20), those with ``predicate`` if given."""
+    from datetime import date
+
+    rows = extract_rows(nlp, text, date(2024, 10, 20))["claims"]
+    return [c for c in rows if predicate is None or c["predicate"] == predicate]
+
+
+def one_claim(nlp, text: str, predicate: str) -> dict:
+    """The one claim with ``predicate`` (fails when there are none or several)."""
+    (claim,) = claims_of(nlp, text, predicate)
+    return claim

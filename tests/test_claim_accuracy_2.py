@@ -5,14 +5,9 @@ complement taken from the matrix subject. The sentences are written for these te
 
 from datetime import date
 
-from conftest import extract_rows
+from conftest import claims_of as _claims
 
 from spaceetl.nlp.rows import ArticleContext, article_rows
-
-
-def _claims(nlp, text, predicate):
-    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
-
 
 # --- modality: requested, authorised, needed, drafted ----------------------------------------------------------
 

@@ -8,15 +8,10 @@ mission and satellite designations left unnamed. The sentences are written for t
 
 from datetime import date
 
-from conftest import extract_rows
+from conftest import claims_of as _claims
 
 from spaceetl.ingest.textclean import clean_scraped_text
 from spaceetl.nlp.rows import ArticleContext, article_rows
-
-
-def _claims(nlp, text, predicate):
-    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
-
 
 # --- an outlet's tag between a digest's items ------------------------------------------------------------------
 

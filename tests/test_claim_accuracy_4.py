@@ -4,13 +4,8 @@ under a reporting verb read as a hedge; an event inside the source phrase of "ac
 that source; conditional and intended events read as asserted; an embedded question read as reported. The
 sentences are written for these tests."""
 
-from datetime import date
 
-from conftest import extract_rows
-
-
-def _claims(nlp, text, predicate):
-    return [c for c in extract_rows(nlp, text, date(2024, 10, 20))["claims"] if c["predicate"] == predicate]
+from conftest import claims_of as _claims
 
 
 def _modality(nlp, text, predicate):

@@ -7,18 +7,9 @@ after "had" read as a verb with a doer. The sentences are written for these test
 
 from datetime import date
 
+from conftest import claims_of as _claims
 from conftest import extract_rows
-
-
-def _claims(nlp, text, predicate=None):
-    rows = extract_rows(nlp, text, date(2024, 10, 20))["claims"]
-    return [c for c in rows if predicate is None or c["predicate"] == predicate]
-
-
-def _one(nlp, text, predicate):
-    (c,) = _claims(nlp, text, predicate)
-    return c
-
+from conftest import one_claim as _one
 
 # --- 1. a relative pronoun is never the object ------------------------------------------------------------------
 

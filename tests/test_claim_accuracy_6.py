@@ -5,20 +5,9 @@ not reach the infinitival clauses of its sentence; an aim noun with a copular in
 read as a doer; possessors, extraposed "it" and product appositions taken as subjects. The sentences are written
 for these tests."""
 
-from datetime import date
 
-from conftest import extract_rows
-
-
-def _claims(nlp, text, predicate=None):
-    rows = extract_rows(nlp, text, date(2024, 10, 20))["claims"]
-    return [c for c in rows if predicate is None or c["predicate"] == predicate]
-
-
-def _one(nlp, text, predicate):
-    (c,) = _claims(nlp, text, predicate)
-    return c
-
+from conftest import claims_of as _claims
+from conftest import one_claim as _one
 
 # --- 1. modality ----------------------------------------------------------------------------------------------
 
