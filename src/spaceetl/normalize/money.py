@@ -172,7 +172,8 @@ def _explicit_marks(marks: dict) -> dict[str, re.Pattern]:
         if before:
             parts.append(rf"(?<![A-Za-z$])(?:{before})\s?\d")
         if after:
-            parts.append(rf"\d(?:[\d.,]*)(?:\s+(?:thousand|million|billion|trillion))?\s+(?:{after})\b")
+            # tried from a number's first character only: from every digit it would rescan the rest of the number
+            parts.append(rf"(?<![\d.,])[.,]?\d[\d.,]*(?:\s+(?:thousand|million|billion|trillion))?\s+(?:{after})\b")
         if parts:
             out[str(code)] = re.compile("|".join(parts))
     return out
