@@ -54,13 +54,18 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 
 GLUED_PERIOD = re.compile(r"^[A-Za-z][\w-]*\d[A-Za-z\d]*\.$")
+DESIGNATION_MAX_CHARS = 40  # the pattern backtracks over a token's length; a designation is short
+
+
+def _glued_designation(text: str) -> bool:
+    return len(text) <= DESIGNATION_MAX_CHARS and text.endswith(".") and GLUED_PERIOD.match(text) is not None
 
 
 def _split_glued_periods(doc: Doc) -> None:
     """"... the launch of Sentinel-2B. Reuters reported": the tokenizer keeps the period on a designation that
     ends in a digit or a letter after a digit, and the sentence then runs on into the next one. Such a period
     before a capitalised word ends the sentence: it becomes its own token, and the next word starts a sentence."""
-    glued = [t for t in doc[:-1] if GLUED_PERIOD.match(t.text) and t.whitespace_
+    glued = [t for t in doc[:-1] if _glued_designation(t.text) and t.whitespace_
              and doc[t.i + 1].is_title and doc[t.i + 1].is_alpha]
     if not glued:
         return
@@ -69,7 +74,7 @@ def _split_glued_periods(doc: Doc) -> None:
             retok.split(t, [t.text[:-1], "."], heads=[(t, 0), (t, 0)])
     for t in doc[1:-1]:
         if t.text == "." and doc[t.i - 1].idx + len(doc[t.i - 1].text) == t.idx and t.whitespace_ \
-                and GLUED_PERIOD.match(doc[t.i - 1].text + ".") and doc[t.i + 1].is_title:
+                and _glued_designation(doc[t.i - 1].text + ".") and doc[t.i + 1].is_title:
             doc[t.i + 1].is_sent_start = True
 
 
